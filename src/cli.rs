@@ -1,0 +1,224 @@
+//! The command line: one subcommand per verb, the docs arguments shared by all of them.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Turn API documentation into a working mock server and a contract test.
+#[derive(Debug, Parser)]
+#[command(name = "docmock", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract route fixtures from doc pages (one JSON line per fixture, or one file per page).
+    Extract(ExtractArgs),
+    /// List every documented route: method, route, documented statuses, source.
+    Routes(RoutesArgs),
+    /// Run a stub HTTP server that answers as the docs say.
+    Serve(ServeArgs),
+    /// Send the documented requests to a real implementation and report every difference.
+    Verify(VerifyArgs),
+    /// Find docs that contradict themselves.
+    Lint(LintArgs),
+    /// Compare two versions of the docs.
+    Diff(DiffArgs),
+}
+
+/// Which docs to read; shared by every subcommand that reads one doc set.
+#[derive(Debug, Clone, Args)]
+pub struct DocsArgs {
+    /// Docs folder (Markdown/MDX, rendered pages, ASP.NET help pages) or a folder of extracted
+    /// fixtures; `git:REV:PATH` reads PATH at a git revision. Default: the embedded default docs.
+    #[arg(value_name = "DOCS")]
+    pub docs: Option<String>,
+    /// Import alias for snapshot references, e.g. `@site=.` or `@snapshots=src/data/snapshots`
+    /// (folder relative to the docs root). Defaults: `@site=.`, `@snapshots=snapshots`.
+    #[arg(long = "alias", value_name = "PREFIX=FOLDER", value_parser = parse_key_value)]
+    pub aliases: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// One fixture per line.
+    Jsonl,
+    /// The whole doc set as one pretty JSON document.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub docs: DocsArgs,
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExtractFormat,
+    /// Write one pretty, stably ordered JSON file per doc page into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoutesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesArgs {
+    #[command(flatten)]
+    pub docs: DocsArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: RoutesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub docs: DocsArgs,
+    /// Address to bind; loopback only unless you say otherwise.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to bind; 0 picks a free one (the bound address is printed).
+    #[arg(long, default_value_t = 4010)]
+    pub port: u16,
+    /// How many requests the journal keeps (older ones are dropped and counted).
+    #[arg(long, default_value_t = 1000)]
+    pub journal_size: usize,
+    /// Reload when the docs change; a broken edit keeps the last good docs.
+    #[arg(long)]
+    pub watch: bool,
+    /// Answer CORS preflights and add CORS headers, for browser clients.
+    #[arg(long)]
+    pub cors: bool,
+    /// Largest accepted request body in bytes (413 above it).
+    #[arg(long, default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchLevel {
+    /// Same JSON types and every documented key present.
+    Shape,
+    /// Shape, and scalar values equal.
+    Values,
+    /// Equal JSON.
+    Exact,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub docs: DocsArgs,
+    /// Base URL of the implementation to verify, e.g. http://127.0.0.1:3000
+    #[arg(long, value_name = "URL")]
+    pub target: String,
+    /// Value for a path parameter, for every route: `dossier_id=123`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    pub vars: Vec<(String, String)>,
+    /// TOML or JSON file of variables: global `name = "value"` pairs and per-route tables.
+    #[arg(long, value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+    /// Extra header for every request: `Authorization: Basic ...`.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Shell command run before each case, with DOCMOCK_FIXTURE_ID and DOCMOCK_FIXTURE_TITLE set.
+    #[arg(long, value_name = "CMD")]
+    pub setup: Option<String>,
+    /// Cases run concurrently.
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// Run only fixtures whose id contains one of these patterns (`*` matches any text).
+    #[arg(long, value_name = "PATTERN")]
+    pub only: Vec<String>,
+    /// Skip fixtures whose id contains one of these patterns (`*` matches any text).
+    #[arg(long, value_name = "PATTERN")]
+    pub skip: Vec<String>,
+    /// Timeout per request, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// How closely bodies must match.
+    #[arg(long = "match", value_enum, default_value = "shape")]
+    pub match_level: MatchLevel,
+    /// Also write a report: `junit=PATH` or `json=PATH` (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_key_value)]
+    pub reports: Vec<(String, String)>,
+    /// Rewrite documented responses that differ with what the implementation returned.
+    #[arg(long)]
+    pub update: bool,
+    /// With --update: print the would-be diff of each doc file instead of writing.
+    #[arg(long, requires = "update")]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    /// Warnings fail the run too.
+    Warnings,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub docs: DocsArgs,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: LintFormat,
+    /// `--deny warnings` turns warnings into failures.
+    #[arg(long, value_enum)]
+    pub deny: Option<DenyLevel>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Breaking,
+    Any,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old docs: a doc folder, an extracted fixtures folder, or `git:REV:PATH`.
+    pub old: String,
+    /// The new docs, in the same forms.
+    pub new: String,
+    #[arg(long = "alias", value_name = "PREFIX=FOLDER", value_parser = parse_key_value)]
+    pub aliases: Vec<(String, String)>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: DiffFormat,
+    /// Which changes make the exit code 1.
+    #[arg(long, value_enum, default_value = "breaking")]
+    pub fail_on: FailOn,
+}
+
+/// `name=value` (the first `=` splits).
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,70 @@
+//! One module per subcommand: read the docs, call the library, write the output.
+
+pub mod diff;
+pub mod extract;
+pub mod lint;
+pub mod routes;
+pub mod serve;
+pub mod verify;
+
+use crate::cli::DocsArgs;
+use anyhow::Context;
+use docmock::extract::{DocsLocation, Extraction, Options};
+use std::io::IsTerminal;
+
+/// How a run ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Clean,
+    /// Exit 1: differences, findings, or extraction errors.
+    Findings,
+}
+
+impl Outcome {
+    pub fn findings_if(condition: bool) -> Outcome {
+        if condition {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
+/// Extraction options from the `--alias` flags.
+pub fn options(aliases: &[(String, String)]) -> Options {
+    aliases
+        .iter()
+        .fold(Options::default(), |o, (prefix, folder)| {
+            o.with_alias(prefix, folder)
+        })
+}
+
+/// Load the doc set the arguments name.
+pub fn load(docs: &DocsArgs) -> anyhow::Result<(DocsLocation, Extraction)> {
+    let location = DocsLocation::parse(docs.docs.as_deref());
+    let extraction = docmock::extract::load(&location, &options(&docs.aliases))
+        .with_context(|| format!("cannot read docs from {location}"))?;
+    Ok((location, extraction))
+}
+
+/// Print extraction errors to stderr, one `file:line:col: message` line each.
+pub fn print_extract_errors(extraction: &Extraction) {
+    for error in &extraction.errors {
+        eprintln!("error: {error}");
+    }
+}
+
+/// Colour only on a terminal without `NO_COLOR`, decided once.
+pub fn use_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writing to a closed pipe (`docmock routes | head`) ends the run quietly.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,225 @@
+//! Pieces every format extractor shares: endpoint declarations, parameter table rows, and
+//! binding an example's concrete path to the endpoint it exemplifies.
+
+use crate::fixture::{normalize_route, Endpoint, Param, ParamLocation, RequestSpec, RouteTemplate};
+
+/// HTTP methods recognised in endpoint declarations and sample requests.
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Parse `POST /api/v1/x/:id/` (or `POST API/V1/...`) into method and path.
+pub fn parse_declaration(line: &str) -> Option<(String, String)> {
+    let line = line.trim();
+    let (method, rest) = line.split_once(char::is_whitespace)?;
+    // Declarations write the method in upper case; "Post a new thing" is prose.
+    if !METHODS.contains(&method) {
+        return None;
+    }
+    let method = method.to_string();
+    let path = rest.trim();
+    if path.is_empty() || path.contains(char::is_whitespace) {
+        return None;
+    }
+    let looks_like_path = path.starts_with('/') || path.split('/').count() > 1;
+    looks_like_path.then(|| (method, path.to_string()))
+}
+
+/// An endpoint declaration with its route normalized.
+pub fn endpoint(
+    method: &str,
+    path: &str,
+    heading: &str,
+    line: usize,
+    case_insensitive: bool,
+) -> Endpoint {
+    Endpoint {
+        method: method.to_ascii_uppercase(),
+        path: path.to_string(),
+        route: normalize_route(path).route,
+        heading: heading.trim().to_string(),
+        line,
+        params: Vec::new(),
+        case_insensitive,
+        examples: Vec::new(),
+    }
+}
+
+/// A parameter table row. `ty` and `description` are as written (backticks and `**` allowed);
+/// requirement is read from the description: `**Required**.`, `Required.`, `[Required]`,
+/// `**Required** unless protocol_id given`, `Required unless a or b given`.
+pub fn param(name: &str, ty: &str, description: &str, method: &str, route: &str) -> Param {
+    let name = clean(name);
+    let ty = clean(ty)
+        .trim_matches(|c| c == '\'' || c == '"')
+        .to_ascii_lowercase();
+    let description = description.trim().to_string();
+    let plain = clean(&description);
+    let lower = plain.to_ascii_lowercase();
+    let optional = lower.starts_with("[optional") || lower.starts_with("optional");
+    let required = !optional
+        && (lower.starts_with("required")
+            || lower.starts_with("[required]")
+            || lower.contains("[required]"));
+    let required_unless = if required {
+        unless_list(&lower)
+    } else {
+        Vec::new()
+    };
+    Param {
+        location: ParamLocation::infer(&name, method, route),
+        name,
+        ty,
+        description,
+        required,
+        required_unless,
+    }
+}
+
+/// `required unless protocol_id given` -> `["protocol_id"]`; `unless a or b given` -> both.
+fn unless_list(lower: &str) -> Vec<String> {
+    let Some((_, rest)) = lower.split_once("unless ") else {
+        return Vec::new();
+    };
+    let rest = rest.split(['.', ';']).next().unwrap_or("");
+    let rest = rest
+        .trim_end()
+        .trim_end_matches("is given")
+        .trim_end_matches("are given")
+        .trim_end_matches("given")
+        .trim_end_matches("is provided")
+        .trim_end_matches("provided");
+    rest.split([',', ' '])
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_'))
+        .filter(|w| !w.is_empty() && !matches!(*w, "or" | "and" | "either" | "the" | "a" | "an"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Strip Markdown emphasis and code marks and surrounding white space.
+pub fn clean(text: &str) -> String {
+    text.replace(['`', '*'], "").trim().to_string()
+}
+
+/// The request of an example: method and path as documented, the route normalized, and the
+/// concrete path segments bound to the parameters of `declared` (the endpoint the example
+/// belongs to) as example values. Without a matching declaration the example's own path is the
+/// route.
+pub fn request(method: &str, path: &str, declared: Option<&Endpoint>) -> RequestSpec {
+    let normalized = normalize_route(path);
+    let method = method.to_ascii_uppercase();
+    let mut spec = RequestSpec {
+        method,
+        path: path.to_string(),
+        route: normalized.route.clone(),
+        query: normalized.query,
+        trailing_slash: normalized.trailing_slash,
+        json_suffix: normalized.json_suffix,
+        ..Default::default()
+    };
+    if let Some(endpoint) = declared {
+        let template = RouteTemplate::parse(&endpoint.route);
+        if let Some(values) = template.match_path(path, endpoint.case_insensitive) {
+            spec.route = endpoint.route.clone();
+            spec.path_params = values.into_iter().collect();
+            spec.case_insensitive = endpoint.case_insensitive;
+            let declared_path = normalize_route(&endpoint.path);
+            spec.trailing_slash |= declared_path.trailing_slash;
+            spec.json_suffix |= declared_path.json_suffix;
+        }
+    }
+    spec
+}
+
+/// The endpoint among `candidates` (nearest first) that an example with this method and path
+/// belongs to: same method and a route its path matches.
+pub fn owning_endpoint<'a>(
+    candidates: impl IntoIterator<Item = &'a Endpoint>,
+    method: &str,
+    path: &str,
+) -> Option<&'a Endpoint> {
+    candidates.into_iter().find(|e| {
+        e.method.eq_ignore_ascii_case(method)
+            && RouteTemplate::parse(&e.route)
+                .match_path(path, e.case_insensitive)
+                .is_some()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_requirement_from_the_description() {
+        let route = "/d/{dossier_id}/p";
+        let p = param(
+            "`dossier_id`",
+            "`string`",
+            "**Required**. Unique identifier.",
+            "POST",
+            route,
+        );
+        assert!(p.required && p.required_unless.is_empty());
+        assert_eq!(p.location, ParamLocation::Path);
+        let p = param(
+            "`protocol_key`",
+            "`string`",
+            "**Required** unless protocol_id given. Key.",
+            "POST",
+            route,
+        );
+        assert!(p.required);
+        assert_eq!(p.required_unless, vec!["protocol_id"]);
+        assert_eq!(p.location, ParamLocation::Body);
+        let p = param(
+            "questionnaire_key",
+            "string",
+            "[Required] Key",
+            "POST",
+            route,
+        );
+        assert!(p.required);
+        let p = param(
+            "entered_by",
+            "string",
+            "[Optional, blank means ...] The user id",
+            "POST",
+            route,
+        );
+        assert!(!p.required);
+        let p = param(
+            "questionnaire_keys",
+            "'array of strings'",
+            "Only return",
+            "GET",
+            route,
+        );
+        assert_eq!(p.ty, "array of strings");
+        assert_eq!(p.location, ParamLocation::Query);
+    }
+
+    #[test]
+    fn binds_concrete_segments_to_the_declared_route() {
+        let e = endpoint(
+            "GET",
+            "/api/v1/dossiers/:dossier_id/responses.json",
+            "List",
+            3,
+            false,
+        );
+        let r = request("GET", "/api/v1/dossiers/epd_id_index/responses", Some(&e));
+        assert_eq!(r.route, "/api/v1/dossiers/{dossier_id}/responses");
+        assert_eq!(r.path_params["dossier_id"], "epd_id_index");
+        assert!(r.json_suffix);
+        assert_eq!(
+            parse_declaration("POST /a/:b/"),
+            Some(("POST".into(), "/a/:b/".into()))
+        );
+        assert_eq!(
+            parse_declaration("POST API/V1/Patients/{patientId}/Forms")
+                .unwrap()
+                .1,
+            "API/V1/Patients/{patientId}/Forms"
+        );
+        assert_eq!(parse_declaration("Post a new thing"), None);
+    }
+}

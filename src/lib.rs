@@ -1,0 +1,16 @@
+//! docmock turns API documentation into a working mock server and a contract test.
+//!
+//! The pipeline: doc files are read by [`extract`] (one module per doc format) into the
+//! [`fixture`] model — pages, endpoint declarations and documented request/response examples.
+//! [`serve`] answers HTTP requests from the fixtures, [`verify`] sends them to a real
+//! implementation and compares, [`lint`] finds docs that contradict themselves and [`diff`]
+//! compares two versions of the docs; [`report`] renders their results for people and CI.
+//! Dependencies point one way: extract → fixture ← serve/verify/lint/diff → report.
+
+pub mod diff;
+pub mod extract;
+pub mod fixture;
+pub mod lint;
+pub mod report;
+pub mod serve;
+pub mod verify;

@@ -1,0 +1,1 @@
+//! lint: (to be written).

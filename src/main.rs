@@ -1,0 +1,29 @@
+//! The `docmock` binary: parse the command line, run the verb, map the outcome to an exit code
+//! (0 all good, 1 differences or findings, 2 usage, input or connection error).
+
+mod cli;
+mod cmd;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let outcome = match cli.command {
+        cli::Command::Extract(args) => cmd::extract::run(args),
+        cli::Command::Routes(args) => cmd::routes::run(args),
+        cli::Command::Serve(args) => cmd::serve::run(args),
+        cli::Command::Verify(args) => cmd::verify::run(args),
+        cli::Command::Lint(args) => cmd::lint::run(args),
+        cli::Command::Diff(args) => cmd::diff::run(args),
+    };
+    match outcome {
+        Ok(cmd::Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(cmd::Outcome::Findings) => ExitCode::from(1),
+        Err(err) if cmd::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Renderers: each takes data built by an earlier stage and writes it to any `impl Write`, so
+//! every output format is testable as text.
+
+pub mod fixtures;
+pub mod routes;

@@ -1,0 +1,165 @@
+//! `docmock routes`: one row per documented route (method and route), built from endpoint
+//! declarations and examples of every page, rendered as a table or JSON.
+
+use crate::fixture::DocSet;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// One documented route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteSummary {
+    pub method: String,
+    pub route: String,
+    /// Documented statuses, ascending, each once.
+    pub statuses: Vec<u16>,
+    /// `file:line` of every declaration and example, declarations first.
+    pub sources: Vec<String>,
+    /// False for a route declared without any example.
+    pub example: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub case_insensitive: bool,
+    /// Pairs of fixture ids documenting the same case differently.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<(String, String)>,
+}
+
+/// Every route of the doc set, in the order first documented.
+pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
+    let mut routes: Vec<RouteSummary> = Vec::new();
+    let key = |method: &str, route: &str, ci: bool| {
+        let route = if ci {
+            route.to_ascii_lowercase()
+        } else {
+            route.to_string()
+        };
+        (method.to_string(), route)
+    };
+    let mut index: std::collections::HashMap<(String, String), usize> = Default::default();
+    let mut entry = |method: &str, route: &str, ci: bool, routes: &mut Vec<RouteSummary>| {
+        *index.entry(key(method, route, ci)).or_insert_with(|| {
+            routes.push(RouteSummary {
+                method: method.to_string(),
+                route: route.to_string(),
+                statuses: Vec::new(),
+                sources: Vec::new(),
+                example: false,
+                case_insensitive: ci,
+                conflicts: Vec::new(),
+            });
+            routes.len() - 1
+        })
+    };
+    for (page, endpoint) in docs.endpoints() {
+        let i = entry(
+            &endpoint.method,
+            &endpoint.route,
+            endpoint.case_insensitive,
+            &mut routes,
+        );
+        routes[i]
+            .sources
+            .push(format!("{}:{}", page.file, endpoint.line));
+    }
+    for fixture in docs.fixtures() {
+        let request = &fixture.request;
+        let i = entry(
+            &request.method,
+            &request.route,
+            request.case_insensitive,
+            &mut routes,
+        );
+        let route = &mut routes[i];
+        route.example = true;
+        if !route.statuses.contains(&fixture.response.status) {
+            route.statuses.push(fixture.response.status);
+        }
+        let source = format!("{}:{}", fixture.source.file, fixture.source.line);
+        if !route.sources.contains(&source) {
+            route.sources.push(source);
+        }
+        for other in &fixture.conflicts_with {
+            let pair = if fixture.id < *other {
+                (fixture.id.clone(), other.clone())
+            } else {
+                (other.clone(), fixture.id.clone())
+            };
+            if !route.conflicts.contains(&pair) {
+                route.conflicts.push(pair);
+            }
+        }
+    }
+    for route in &mut routes {
+        route.statuses.sort_unstable();
+    }
+    routes
+}
+
+/// A readable table: method, route, statuses, first source (and how many more), notes.
+pub fn render_table(routes: &[RouteSummary], out: &mut impl Write) -> io::Result<()> {
+    let rows: Vec<[String; 5]> = routes
+        .iter()
+        .map(|r| {
+            let statuses = if r.example {
+                r.statuses
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                "-".to_string()
+            };
+            let source = match r.sources.len() {
+                0 => String::new(),
+                1 => r.sources[0].clone(),
+                n => format!("{} (+{} more)", r.sources[0], n - 1),
+            };
+            let mut notes = Vec::new();
+            if !r.example {
+                notes.push("no example".to_string());
+            }
+            if r.case_insensitive {
+                notes.push("case-insensitive".to_string());
+            }
+            for (a, b) in &r.conflicts {
+                notes.push(format!("conflicting examples: {a} vs {b}"));
+            }
+            [
+                r.method.clone(),
+                r.route.clone(),
+                statuses,
+                source,
+                notes.join("; "),
+            ]
+        })
+        .collect();
+    let header = ["METHOD", "ROUTE", "STATUSES", "SOURCE", "NOTES"].map(String::from);
+    let mut widths = header.clone().map(|h| h.len());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    writeln!(
+        out,
+        "{} routes, {} without an example",
+        routes.len(),
+        routes.iter().filter(|r| !r.example).count()
+    )
+}
+
+/// The routes as a pretty JSON array.
+pub fn render_json(routes: &[RouteSummary], out: &mut impl Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, routes)?;
+    out.write_all(b"\n")
+}

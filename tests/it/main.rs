@@ -1,0 +1,10 @@
+//! The integration tests: one binary, one module per pipeline stage, helpers in `common`.
+
+mod cli;
+mod common;
+mod diff;
+mod extract_mdx;
+mod extract_rendered;
+mod lint;
+mod serve;
+mod verify;
