@@ -1,8 +1,35 @@
-//! `docmock lint`.
+//! `docmock lint`: lint the docs, print the findings, fail on errors (and on warnings with
+//! `--deny warnings`).
 
 use super::Outcome;
-use crate::cli::LintArgs;
+use crate::cli::{DenyLevel, LintArgs, LintFormat};
+use anyhow::Context;
+use docmock::lint::Severity;
+use docmock::report::lint::{self as render, Colour};
+use std::io::Write;
 
-pub fn run(_args: LintArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`docmock lint` is not available yet")
+pub fn run(args: LintArgs) -> anyhow::Result<Outcome> {
+    let (location, extraction) = super::load(&args.docs)?;
+    // the raw files again, to quote the offending lines
+    let files = location
+        .files()
+        .with_context(|| format!("cannot read docs from {location}"))?;
+    let findings = docmock::lint::run(&extraction, &files);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        LintFormat::Human => {
+            let colour = if super::use_colour() {
+                Colour::Always
+            } else {
+                Colour::Never
+            };
+            render::render_human(&findings, colour, &mut out)?
+        }
+        LintFormat::Json => render::render_json(&findings, &mut out)?,
+    }
+    out.flush()?;
+    let deny_warnings = args.deny == Some(DenyLevel::Warnings);
+    Ok(Outcome::findings_if(findings.iter().any(|f| {
+        f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
+    })))
 }

@@ -1,0 +1,933 @@
+//! One function per lint rule (see [`Rule`] for what each finds and why).
+
+use super::source::{self, Sources};
+use super::{Finding, Note, Rule};
+use crate::extract::{DocFiles, ExtractError};
+use crate::fixture::{
+    header, DocSet, Endpoint, Fixture, Page, Param, ParamLocation, RouteTemplate,
+};
+use serde_json::Value;
+
+/// What every rule reads: the doc set and its files.
+pub struct Context<'a> {
+    pub docs: &'a DocSet,
+    pub sources: Sources<'a>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(docs: &'a DocSet, files: &'a DocFiles) -> Self {
+        Context {
+            docs,
+            sources: Sources::new(files),
+        }
+    }
+
+    /// Every fixture to lint with its page: one of each set of identical examples.
+    fn fixtures(&self) -> impl Iterator<Item = (&'a Page, &'a Fixture)> {
+        self.docs.pages.iter().flat_map(|p| {
+            p.fixtures
+                .iter()
+                .filter(|f| f.duplicate_of.is_none())
+                .map(move |f| (p, f))
+        })
+    }
+
+    /// The line after the last line of a fixture's example: the next example's line on the
+    /// same page, or the end of the file.
+    fn example_end(&self, page: &Page, fixture: &Fixture) -> usize {
+        page.fixtures
+            .iter()
+            .map(|f| f.source.line)
+            .filter(|&l| l > fixture.source.line)
+            .min()
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Where `name` is written inside a fixture's example; the example's own line otherwise.
+    fn locate_in_example(&self, page: &Page, fixture: &Fixture, name: &str) -> (usize, usize) {
+        let file = &fixture.source.file;
+        let end = self.example_end(page, fixture);
+        self.sources
+            .find_word(file, fixture.source.line, end, name, false)
+            .unwrap_or((fixture.source.line, 1))
+    }
+
+    /// The row of parameter `name` in the table of `endpoint`: the first line after the
+    /// declaration that starts with the name (after table marks and code marks).
+    fn table_row(&self, page: &Page, endpoint_line: usize, name: &str) -> Option<usize> {
+        let count = self.sources.line_count(&page.file);
+        (endpoint_line + 1..=count).find(|&n| {
+            let line = self.sources.line(&page.file, n).unwrap_or("");
+            let cell = line.trim_start_matches(|c: char| c == '|' || c == '`' || c.is_whitespace());
+            cell.strip_prefix(name).is_some_and(|rest| {
+                !rest
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit() || c == '_')
+            })
+        })
+    }
+}
+
+fn endpoint_of<'p>(page: &'p Page, fixture: &Fixture) -> Option<&'p Endpoint> {
+    page.endpoints
+        .iter()
+        .find(|e| e.examples.iter().any(|id| *id == fixture.id))
+}
+
+fn request_line(fixture: &Fixture) -> String {
+    format!("{} {}", fixture.request.method, fixture.request.path)
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// `response_ids[]` and `filters[keys][]` name the parameters `response_ids` and `filters`.
+fn base_name(name: &str) -> &str {
+    name.split(['[', '.']).next().unwrap_or(name)
+}
+
+/// DM001: the extractor's errors, as findings.
+pub fn snapshot_parse_error(errors: &[ExtractError]) -> Vec<Finding> {
+    errors
+        .iter()
+        .map(|e| Finding::new(Rule::SnapshotParseError, &e.file, e.line, e.col, &e.message))
+        .collect()
+}
+
+/// DM002: examples whose path matches no endpoint declared in their section.
+pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, fixture) in ctx.fixtures() {
+        let section = source::plain(&fixture.endpoint);
+        let in_section: Vec<&Endpoint> = page
+            .endpoints
+            .iter()
+            .filter(|e| source::plain(&e.heading) == section)
+            .collect();
+        let matches = |e: &&Endpoint| {
+            e.method.eq_ignore_ascii_case(&fixture.request.method)
+                && RouteTemplate::parse(&e.route)
+                    .match_path(&fixture.request.path, e.case_insensitive)
+                    .is_some()
+        };
+        if in_section.iter().any(matches) {
+            continue;
+        }
+        let file = &fixture.source.file;
+        let end = ctx.example_end(page, fixture);
+        let (line, col) = ctx
+            .sources
+            .find_word(file, fixture.source.line, end, &fixture.request.path, false)
+            .map(|(l, c)| (l, c.saturating_sub(fixture.request.method.len() + 1).max(1)))
+            .unwrap_or((fixture.source.line, 1));
+        let what = request_line(fixture);
+        let mut finding = if in_section.is_empty() {
+            Finding::new(
+                Rule::ExampleOutsideDeclaration,
+                file,
+                line,
+                col,
+                format!(
+                    "example `{what}` sits in section \"{}\", which declares no endpoint",
+                    fixture.endpoint
+                ),
+            )
+            .note(Note::note(
+                "so its route has no declaration and no parameter table",
+            ))
+        } else {
+            let mut f = Finding::new(
+                Rule::ExampleOutsideDeclaration,
+                file,
+                line,
+                col,
+                format!(
+                    "example `{what}` matches no endpoint declared in section \"{}\"",
+                    fixture.endpoint
+                ),
+            );
+            for e in &in_section {
+                f = f.note(
+                    Note::note(format!("the section declares `{} {}`", e.method, e.path))
+                        .at(&page.file, e.line),
+                );
+            }
+            f
+        };
+        if let Some(elsewhere) = page.endpoints.iter().find(|e| matches(e)) {
+            finding = finding.note(
+                Note::note(format!(
+                    "it matches `{} {}`, declared under \"{}\"",
+                    elsewhere.method, elsewhere.path, elsewhere.heading
+                ))
+                .at(&page.file, elsewhere.line),
+            );
+        } else {
+            finding = finding.note(Note::help(format!(
+                "declare `{} {}` under the heading, with its parameter table",
+                fixture.request.method, fixture.request.route
+            )));
+        }
+        out.push(
+            finding
+                .len(what.chars().count())
+                .fixture(&fixture.id),
+        );
+    }
+    out
+}
+
+/// DM003: endpoints declared without any example.
+pub fn endpoint_without_example(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, endpoint) in ctx.docs.endpoints() {
+        if !endpoint.examples.is_empty() {
+            continue;
+        }
+        let declared = format!("{} {}", endpoint.method, endpoint.path);
+        let (line, col) = ctx
+            .sources
+            .find_word(&page.file, endpoint.line, endpoint.line + 1, &endpoint.method, false)
+            .unwrap_or((endpoint.line, 1));
+        out.push(
+            Finding::new(
+                Rule::EndpointWithoutExample,
+                &page.file,
+                line,
+                col,
+                format!("`{declared}` is declared but has no example"),
+            )
+            .len(declared.chars().count())
+            .note(Note::note(
+                "`serve` cannot answer this route and `verify` cannot check it",
+            )),
+        );
+    }
+    out
+}
+
+/// DM004: route parameters that the parameter table omits and the prose never mentions.
+pub fn route_param_undocumented(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for page in &ctx.docs.pages {
+        for (i, endpoint) in page.endpoints.iter().enumerate() {
+            let from = i
+                .checked_sub(1)
+                .map_or(1, |prev| page.endpoints[prev].line + 1);
+            let until = page
+                .endpoints
+                .get(i + 1)
+                .map_or(usize::MAX, |next| next.line);
+            // the declaration line itself is a path; prose() drops words holding a `/`
+            let prose = ctx.sources.prose(&page.file, from, until);
+            for name in RouteTemplate::parse(&endpoint.route).param_names() {
+                if endpoint.params.iter().any(|p| same_name(&p.name, name)) {
+                    continue;
+                }
+                if source::mentions(&prose, name) {
+                    continue;
+                }
+                let (line, col) = ctx
+                    .sources
+                    .find_word(&page.file, endpoint.line, endpoint.line + 1, name, true)
+                    .unwrap_or((endpoint.line, 1));
+                let message = if endpoint.params.is_empty() {
+                    format!(
+                        "route parameter `{name}` of `{} {}` is not documented: no parameter table, no mention in the text",
+                        endpoint.method, endpoint.path
+                    )
+                } else {
+                    format!(
+                        "route parameter `{name}` of `{} {}` is missing from the parameter table",
+                        endpoint.method, endpoint.path
+                    )
+                };
+                out.push(
+                    Finding::new(Rule::RouteParamUndocumented, &page.file, line, col, message)
+                        .len(name.chars().count())
+                        .note(Note::help(format!(
+                            "add a `{name}` row saying what the value identifies"
+                        ))),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// DM005: table parameters that no example of the endpoint uses.
+pub fn param_unused(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for page in &ctx.docs.pages {
+        for endpoint in &page.endpoints {
+            let examples: Vec<&Fixture> = endpoint
+                .examples
+                .iter()
+                .filter_map(|id| page.fixtures.iter().find(|f| f.id == *id))
+                .collect();
+            if examples.is_empty() {
+                continue; // DM003 says it better
+            }
+            let shows_query = examples.iter().any(|f| !f.request.query.is_empty());
+            let shows_body = examples
+                .iter()
+                .any(|f| matches!(f.request.body, Some(Value::Object(_))));
+            for param in &endpoint.params {
+                let used = match param.location {
+                    ParamLocation::Path => examples.iter().any(|f| {
+                        RouteTemplate::parse(&f.request.route)
+                            .param_names()
+                            .any(|n| same_name(n, &param.name))
+                    }),
+                    ParamLocation::Query => {
+                        !shows_query
+                            || examples.iter().any(|f| {
+                                f.request
+                                    .query
+                                    .iter()
+                                    .any(|q| same_name(base_name(&q.name), &param.name))
+                            })
+                    }
+                    ParamLocation::Body => {
+                        !shows_body
+                            || examples.iter().any(|f| {
+                                f.request.body.as_ref().and_then(Value::as_object).is_some_and(
+                                    |o| o.keys().any(|k| same_name(base_name(k), &param.name)),
+                                )
+                            })
+                    }
+                };
+                if used {
+                    continue;
+                }
+                let line = ctx
+                    .table_row(page, endpoint.line, &param.name)
+                    .unwrap_or(endpoint.line);
+                let col = ctx
+                    .sources
+                    .find_word(&page.file, line, line + 1, &param.name, false)
+                    .map_or(1, |(_, c)| c);
+                let where_ = match param.location {
+                    ParamLocation::Path => "path",
+                    ParamLocation::Query => "query string",
+                    ParamLocation::Body => "request body",
+                };
+                out.push(
+                    Finding::new(
+                        Rule::ParamUnused,
+                        &page.file,
+                        line,
+                        col,
+                        format!(
+                            "parameter `{}` of `{} {}` is used by none of its {} examples",
+                            param.name,
+                            endpoint.method,
+                            endpoint.path,
+                            examples.len()
+                        ),
+                    )
+                    .len(param.name.chars().count())
+                    .note(Note::note(format!(
+                        "the examples document a {where_}, but never this parameter"
+                    ))),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The JSON type a table type names, when it names one docmock can check.
+fn json_type(ty: &str) -> Option<&'static str> {
+    let ty = ty.trim().to_ascii_lowercase();
+    let ty = ty.trim_matches(|c| c == '\'' || c == '"' || c == '`');
+    Some(match ty {
+        "string" | "text" | "str" | "time" | "date" | "datetime" | "uuid" | "guid" | "url"
+        | "uri" | "email" => "string",
+        "integer" | "int" | "int32" | "int64" | "long" => "integer",
+        "number" | "float" | "double" | "decimal" => "number",
+        "boolean" | "bool" => "boolean",
+        "hash" | "object" | "map" | "dictionary" => "object",
+        t if t.starts_with("array")
+            || t.starts_with("list")
+            || t.starts_with("collection of")
+            || t.ends_with("[]") =>
+        {
+            "array"
+        }
+        _ => return None,
+    })
+}
+
+fn value_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Whether a JSON value fits a table type; `null` fits any (an optional value left out).
+fn fits(value: &Value, want: &str) -> bool {
+    let got = value_type(value);
+    got == "null" || got == want || (want == "number" && got == "integer")
+}
+
+/// Whether a text value (path segment, query value) fits a table type.
+fn text_fits(value: &str, want: &str) -> bool {
+    match want {
+        "integer" => value.parse::<i64>().is_ok(),
+        "number" => value.parse::<f64>().is_ok(),
+        "boolean" => matches!(value, "true" | "false" | "1" | "0"),
+        _ => true,
+    }
+}
+
+/// DM006: 2xx examples whose request breaks their own parameter table.
+pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, fixture) in ctx.fixtures() {
+        if !(200..300).contains(&fixture.response.status) || fixture.params.is_empty() {
+            continue;
+        }
+        let request = &fixture.request;
+        let body = request.body.as_ref().and_then(Value::as_object);
+        let query_value = |name: &str| {
+            request
+                .query
+                .iter()
+                .find(|q| same_name(base_name(&q.name), name))
+                .map(|q| q.value.as_str())
+        };
+        let present = |p: &Param| -> Option<bool> {
+            match p.location {
+                ParamLocation::Path => None, // the route has it, or the example is elsewhere (DM002)
+                ParamLocation::Query => Some(query_value(&p.name).is_some()),
+                ParamLocation::Body => body.map(|b| b.keys().any(|k| same_name(k, &p.name))),
+            }
+        };
+        let table_line = endpoint_of(page, fixture).map(|e| e.line);
+        let row_note = |p: &Param, text: String| {
+            let note = Note::note(text);
+            match table_line.and_then(|l| ctx.table_row(page, l, &p.name)) {
+                Some(line) => note.at(&page.file, line),
+                None => note,
+            }
+        };
+        for param in &fixture.params {
+            if param.required && present(param) == Some(false) {
+                let alternatives: Vec<&Param> = fixture
+                    .params
+                    .iter()
+                    .filter(|p| param.required_unless.iter().any(|u| same_name(u, &p.name)))
+                    .collect();
+                if alternatives.iter().any(|p| present(p) == Some(true)) {
+                    continue;
+                }
+                let unless = if param.required_unless.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (unless {} given)", param.required_unless.join(" or "))
+                };
+                let where_ = if param.location == ParamLocation::Body {
+                    "request body"
+                } else {
+                    "query string"
+                };
+                out.push(
+                    Finding::new(
+                        Rule::RequestBreaksTable,
+                        &fixture.source.file,
+                        fixture.source.line,
+                        1,
+                        format!(
+                            "{} example `{}` leaves out `{}`, which its table requires{unless}",
+                            fixture.response.status,
+                            request_line(fixture),
+                            param.name
+                        ),
+                    )
+                    .fixture(&fixture.id)
+                    .note(row_note(
+                        param,
+                        format!("`{}` is required here, in the {where_}", param.name),
+                    )),
+                );
+                continue;
+            }
+            let Some(want) = json_type(&param.ty) else {
+                continue;
+            };
+            let wrong: Option<(String, String)> = match param.location {
+                ParamLocation::Path => request
+                    .path_params
+                    .iter()
+                    .find(|(k, _)| same_name(k, &param.name))
+                    .filter(|(_, v)| !text_fits(v, want))
+                    .map(|(_, v)| (v.clone(), format!("`{v}`"))),
+                ParamLocation::Query => query_value(&param.name)
+                    .filter(|v| !text_fits(v, want))
+                    .map(|v| (v.to_string(), format!("`{v}`"))),
+                ParamLocation::Body => body
+                    .and_then(|b| b.iter().find(|(k, _)| same_name(k, &param.name)))
+                    .filter(|(_, v)| !fits(v, want))
+                    .map(|(k, v)| (k.clone(), format!("{} `{v}`", value_type(v)))),
+            };
+            if let Some((needle, shown)) = wrong {
+                let (line, col) = ctx.locate_in_example(page, fixture, &needle);
+                out.push(
+                    Finding::new(
+                        Rule::RequestBreaksTable,
+                        &fixture.source.file,
+                        line,
+                        col,
+                        format!(
+                            "{} example `{}` gives `{}` as {shown}, but its table says {}",
+                            fixture.response.status,
+                            request_line(fixture),
+                            param.name,
+                            param.ty
+                        ),
+                    )
+                    .len(needle.chars().count())
+                    .fixture(&fixture.id)
+                    .note(row_note(
+                        param,
+                        format!("`{}` is documented as {} here", param.name, param.ty),
+                    )),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Keys under which error bodies list the parameters they complain about.
+const ERROR_KEYS: &[&str] = &[
+    "errors",
+    "validation_errors",
+    "validationErrors",
+    "field_errors",
+    "fieldErrors",
+    "invalid_params",
+];
+
+/// Keys of an errors object that name no parameter.
+const NOT_PARAMS: &[&str] = &[
+    "base", "message", "messages", "code", "detail", "details", "title", "status", "type",
+    "description", "error", "errors",
+];
+
+/// The parameter names an error body complains about, as written.
+pub fn error_param_names(body: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    let Some(object) = body.as_object() else {
+        return names;
+    };
+    for (key, value) in object {
+        if !ERROR_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        match value {
+            Value::Object(fields) => names.extend(
+                fields
+                    .keys()
+                    .filter(|k| !NOT_PARAMS.contains(&k.as_str()))
+                    .cloned(),
+            ),
+            Value::Array(items) => {
+                for item in items.iter().filter_map(Value::as_object) {
+                    let named = ["field", "param", "parameter", "attribute", "name"]
+                        .iter()
+                        .find_map(|k| item.get(*k).and_then(Value::as_str))
+                        .or_else(|| {
+                            item.get("source")
+                                .and_then(|s| s.get("parameter"))
+                                .and_then(Value::as_str)
+                        });
+                    if let Some(name) = named {
+                        names.push(name.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names.dedup();
+    names
+}
+
+/// Levenshtein distance, for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The table parameter most like `name`, if one is close.
+fn closest<'p>(params: &'p [Param], name: &str) -> Option<&'p Param> {
+    params
+        .iter()
+        .map(|p| (distance(&p.name.to_lowercase(), &name.to_lowercase()), p))
+        .filter(|(d, p)| *d <= name.len().max(p.name.len()) / 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, p)| p)
+}
+
+/// DM007: error examples whose body names a parameter the table does not know.
+pub fn error_names_unknown_param(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, fixture) in ctx.fixtures() {
+        let status = fixture.response.status;
+        if !(400..500).contains(&status) || fixture.params.is_empty() {
+            continue;
+        }
+        let Some(body) = &fixture.response.body else {
+            continue;
+        };
+        for name in error_param_names(body) {
+            let known = fixture
+                .params
+                .iter()
+                .any(|p| same_name(&p.name, base_name(&name)));
+            if known {
+                continue;
+            }
+            let (line, col) = ctx.locate_in_example(page, fixture, &name);
+            let mut finding = Finding::new(
+                Rule::ErrorNamesUnknownParam,
+                &fixture.source.file,
+                line,
+                col,
+                format!(
+                    "the {status} example \"{}\" answers with an error about `{name}`, a parameter its table does not know",
+                    fixture.title
+                ),
+            )
+            .len(name.chars().count())
+            .fixture(&fixture.id);
+            let table_line = endpoint_of(page, fixture).map(|e| e.line);
+            let suggestion = closest(&fixture.params, &name);
+            // the case heading often names the parameter the example is really about
+            let heading_names: Vec<&Param> = fixture
+                .params
+                .iter()
+                .filter(|p| source::mentions(&fixture.title, &p.name))
+                .collect();
+            for p in suggestion.iter().copied().chain(heading_names.iter().copied()) {
+                let required = if p.required { "requires" } else { "documents" };
+                let note = Note::note(format!("the parameter table {required} `{}`", p.name));
+                let note = match table_line.and_then(|l| ctx.table_row(page, l, &p.name)) {
+                    Some(row) => note.at(&page.file, row),
+                    None => note,
+                };
+                if !finding.notes.contains(&note) {
+                    finding = finding.note(note);
+                }
+            }
+            for p in &heading_names {
+                finding = finding.note(Note::note(format!(
+                    "the case heading \"{}\" is about `{}`",
+                    fixture.title, p.name
+                )));
+            }
+            if let Some(p) = suggestion.or(heading_names.first().copied()) {
+                finding = finding.note(Note::help(format!(
+                    "if the API answers about `{}`, write `{}` in the example; otherwise rename the parameter in the table",
+                    p.name, p.name
+                )));
+            }
+            if fixture.reconstructed.is_some() {
+                finding = finding.note(Note::note(
+                    "the body was rebuilt from text the rendering cut short; the name is as written",
+                ));
+            }
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// What differs between two examples of the same case, in words.
+fn differences(a: &Fixture, b: &Fixture) -> Vec<String> {
+    let mut out = Vec::new();
+    if a.request.method != b.request.method || !a.request.route.eq_ignore_ascii_case(&b.request.route)
+    {
+        out.push(format!("request `{}` vs `{}`", request_line(a), request_line(b)));
+    }
+    if a.request.path_params != b.request.path_params || a.request.query != b.request.query {
+        out.push(format!("request path `{}` vs `{}`", a.request.path, b.request.path));
+    }
+    if a.request.body != b.request.body {
+        out.push("request bodies differ".to_string());
+    }
+    if a.response.status != b.response.status {
+        out.push(format!(
+            "status {} vs {}",
+            a.response.status, b.response.status
+        ));
+    }
+    if a.response.body != b.response.body {
+        match (&a.response.body, &b.response.body) {
+            (Some(x), Some(y)) => {
+                let at = first_difference(x, y, String::new());
+                out.push(format!("response bodies differ at `{}`", if at.is_empty() { "." } else { &at }));
+            }
+            (Some(_), None) => out.push("only the first has a response body".to_string()),
+            (None, Some(_)) => out.push("only the second has a response body".to_string()),
+            (None, None) => {}
+        }
+    }
+    if a.response.headers != b.response.headers {
+        out.push("response headers differ".to_string());
+    }
+    out
+}
+
+/// The path (`.errors.return_to`) of the first place two JSON values differ.
+fn first_difference(a: &Value, b: &Value, at: String) -> String {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) if v == w => {}
+                    Some(w) => return first_difference(v, w, format!("{at}.{k}")),
+                    None => return format!("{at}.{k}"),
+                }
+            }
+            y.keys()
+                .find(|k| !x.contains_key(*k))
+                .map_or(at.clone(), |k| format!("{at}.{k}"))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                if v != w {
+                    return first_difference(v, w, format!("{at}[{i}]"));
+                }
+            }
+            format!("{at}[{}]", x.len().min(y.len()))
+        }
+        _ => at,
+    }
+}
+
+/// DM008: the same case documented twice, differently.
+pub fn conflicting_examples(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let all: Vec<&Fixture> = ctx.docs.fixtures().collect();
+    for (i, fixture) in all.iter().enumerate() {
+        for other_id in &fixture.conflicts_with {
+            let Some(j) = all.iter().position(|f| f.id == *other_id) else {
+                continue;
+            };
+            // report each pair once, on the later of the two
+            if j > i {
+                continue;
+            }
+            let other = all[j];
+            let mut finding = Finding::new(
+                Rule::ConflictingExamples,
+                &fixture.source.file,
+                fixture.source.line,
+                1,
+                format!(
+                    "\"{}\" of \"{}\" is documented differently in {}",
+                    fixture.title, fixture.endpoint, other.source.file
+                ),
+            )
+            .fixture(&fixture.id)
+            .note(
+                Note::note(format!("the other example of this case (`{}`)", other.id))
+                    .at(&other.source.file, other.source.line),
+            );
+            for difference in differences(other, fixture) {
+                finding = finding.note(Note::note(difference));
+            }
+            finding = finding.note(Note::help(
+                "make both say the same; `serve` and `verify` use the first",
+            ));
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// DM009: bodies rebuilt from truncated text.
+pub fn reconstructed_body(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (_, fixture) in ctx.fixtures() {
+        let Some(reconstruction) = &fixture.reconstructed else {
+            continue;
+        };
+        let message = match &reconstruction.unrepaired {
+            None => format!(
+                "the body of the {} example \"{}\" was cut short by the rendering and rebuilt",
+                fixture.response.status, fixture.title
+            ),
+            Some(reason) => format!(
+                "the body of the {} example \"{}\" was cut short and could not be rebuilt: {reason}",
+                fixture.response.status, fixture.title
+            ),
+        };
+        let mut finding = Finding::new(
+            Rule::ReconstructedBody,
+            &fixture.source.file,
+            fixture.source.line,
+            1,
+            message,
+        )
+        .fixture(&fixture.id);
+        for repair in &reconstruction.repairs {
+            finding = finding.note(Note::note(format!("repaired: {repair}")));
+        }
+        if reconstruction.unrepaired.is_none() {
+            if let Some(body) = &fixture.response.body {
+                finding = finding.note(Note::note(format!("rebuilt as `{body}`")));
+            }
+        }
+        out.push(finding.note(Note::help(
+            "check the body against the source page; `verify` compares it leniently",
+        )));
+    }
+    out
+}
+
+/// DM010: JSON bodies under a non-JSON `Content-Type`.
+pub fn json_under_non_json_type(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, fixture) in ctx.fixtures() {
+        let sides = [
+            ("request", &fixture.request.headers, &fixture.request.body),
+            ("response", &fixture.response.headers, &fixture.response.body),
+        ];
+        for (side, headers, body) in sides {
+            let Some(content_type) = header(headers, "content-type") else {
+                continue;
+            };
+            let is_json_body = matches!(body, Some(Value::Object(_) | Value::Array(_)));
+            let lower = content_type.to_ascii_lowercase();
+            if !is_json_body || lower.contains("json") {
+                continue;
+            }
+            let (line, col) = ctx.locate_in_example(page, fixture, content_type);
+            out.push(
+                Finding::new(
+                    Rule::JsonUnderNonJsonType,
+                    &fixture.source.file,
+                    line,
+                    col,
+                    format!(
+                        "the {side} of \"{}\" has a JSON body but `Content-Type: {content_type}`",
+                        fixture.title
+                    ),
+                )
+                .len(content_type.chars().count())
+                .fixture(&fixture.id)
+                .note(Note::help(
+                    "use `application/json`, or give the body as a string",
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// Heading words that promise success.
+const SUCCESS_WORDS: &[&str] = &["success", "successful", "succeeds", "ok", "created"];
+/// Heading words that announce an error.
+const ERROR_WORDS: &[&str] = &[
+    "error",
+    "errors",
+    "failure",
+    "fails",
+    "failed",
+    "not found",
+    "bad request",
+    "unauthorized",
+    "forbidden",
+    "invalid",
+];
+
+/// What a case heading claims, if it claims anything about the outcome.
+fn heading_claim(title: &str) -> Option<Claim> {
+    let text = source::plain(title);
+    let first = text.split_whitespace().next()?;
+    if let Ok(code) = first.parse::<u16>() {
+        if (100..600).contains(&code) {
+            return Some(Claim::Status(code));
+        }
+    }
+    if SUCCESS_WORDS.contains(&first) {
+        return Some(Claim::Success);
+    }
+    if ERROR_WORDS
+        .iter()
+        .any(|w| text == *w || text.starts_with(&format!("{w} ")))
+    {
+        return Some(Claim::Failure);
+    }
+    None
+}
+
+enum Claim {
+    Status(u16),
+    Success,
+    Failure,
+}
+
+/// DM011: case headings that contradict their status.
+pub fn heading_contradicts_status(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, fixture) in ctx.fixtures() {
+        let status = fixture.response.status;
+        let contradiction = match heading_claim(&fixture.title) {
+            Some(Claim::Status(code)) if code != status => format!("says {code}"),
+            Some(Claim::Success) if status >= 400 => "announces a success".to_string(),
+            Some(Claim::Failure) if (200..300).contains(&status) => {
+                "announces an error".to_string()
+            }
+            _ => continue,
+        };
+        let file = &fixture.source.file;
+        let line = ctx
+            .sources
+            .heading_line(file, fixture.source.line, 12, &fixture.title)
+            .unwrap_or(fixture.source.line);
+        let col = ctx
+            .sources
+            .line(file, line)
+            .map_or(1, |l| l.chars().take_while(|c| *c == '#' || c.is_whitespace()).count() + 1);
+        let _ = page;
+        out.push(
+            Finding::new(
+                Rule::HeadingContradictsStatus,
+                file,
+                line,
+                col,
+                format!(
+                    "the case heading \"{}\" {contradiction}, but its example answers {status}",
+                    fixture.title
+                ),
+            )
+            .len(fixture.title.chars().count())
+            .fixture(&fixture.id)
+            .note(Note::note(format!("the example is documented with status {status}")).at(file, fixture.source.line)),
+        );
+    }
+    out
+}

@@ -1,0 +1,189 @@
+//! `docmock lint` output: compiler-style diagnostics for people, JSON for tools.
+
+use crate::lint::{counts, Finding, NoteKind, Severity};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Terminal styling, decided once by the caller.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Colour {
+    #[default]
+    Never,
+    Always,
+}
+
+struct Paint(Colour);
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        match self.0 {
+            Colour::Never => text.to_string(),
+            Colour::Always => format!("\x1b[{code}m{text}\x1b[0m"),
+        }
+    }
+    fn severity(&self, severity: Severity, text: &str) -> String {
+        match severity {
+            Severity::Error => self.wrap("1;31", text),
+            Severity::Warning => self.wrap("1;33", text),
+        }
+    }
+    fn gutter(&self, text: &str) -> String {
+        self.wrap("1;34", text)
+    }
+    fn bold(&self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+}
+
+/// Findings as compiler diagnostics: `warning[DM009]: ...`, `--> file:line:col`, the line
+/// quoted with a caret under the place, then notes; a count at the end.
+pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) -> io::Result<()> {
+    let paint = Paint(colour);
+    for finding in findings {
+        let title = format!("{}[{}]", finding.severity.as_str(), finding.code);
+        writeln!(
+            out,
+            "{}{}",
+            paint.severity(finding.severity, &title),
+            paint.bold(&format!(": {}", finding.message))
+        )?;
+        let width = finding.line.to_string().len();
+        let pad = " ".repeat(width);
+        writeln!(
+            out,
+            "{pad}{} {}:{}:{}",
+            paint.gutter("-->"),
+            finding.file,
+            finding.line,
+            finding.col
+        )?;
+        if let Some(text) = &finding.source_line {
+            let text = text.trim_end();
+            writeln!(out, "{pad} {}", paint.gutter("|"))?;
+            writeln!(
+                out,
+                "{} {} {text}",
+                paint.gutter(&finding.line.to_string()),
+                paint.gutter("|")
+            )?;
+            // keep tabs so the caret lines up under tab-indented text
+            let lead: String = text
+                .chars()
+                .take(finding.col - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let available = text.chars().count().saturating_sub(finding.col - 1);
+            let carets = "^".repeat(finding.len.min(available).max(1));
+            writeln!(
+                out,
+                "{pad} {} {lead}{}",
+                paint.gutter("|"),
+                paint.severity(finding.severity, &carets)
+            )?;
+        }
+        for note in &finding.notes {
+            let kind = match note.kind {
+                NoteKind::Note => "note",
+                NoteKind::Help => "help",
+            };
+            let place = match (&note.file, note.line) {
+                (Some(file), Some(line)) => format!(" ({file}:{line})"),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "{pad} {} {}: {}{place}",
+                paint.gutter("="),
+                paint.bold(kind),
+                note.message
+            )?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary(findings))
+}
+
+/// `2 errors, 1 warning`, or `no findings`.
+pub fn summary(findings: &[Finding]) -> String {
+    let c = counts(findings);
+    if c.errors + c.warnings == 0 {
+        return "lint: no findings".to_string();
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "lint: {}, {}",
+        plural(c.errors, "error"),
+        plural(c.warnings, "warning")
+    )
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    errors: usize,
+    warnings: usize,
+    findings: &'a [Finding],
+}
+
+/// `{"errors": n, "warnings": n, "findings": [...]}`, pretty.
+pub fn render_json(findings: &[Finding], out: &mut impl Write) -> io::Result<()> {
+    let c = counts(findings);
+    let report = JsonReport {
+        errors: c.errors,
+        warnings: c.warnings,
+        findings,
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{Note, Rule};
+
+    fn finding() -> Finding {
+        let mut f = Finding::new(
+            Rule::ErrorNamesUnknownParam,
+            "a.txt",
+            12,
+            2,
+            "error about `return_url`",
+        );
+        f.len = 10;
+        f.source_line = Some("\"return_url\": [".to_string());
+        f.notes.push(Note::note("the table requires `return_to`").at("a.txt", 3));
+        f.notes.push(Note::help("write `return_to`"));
+        f
+    }
+
+    #[test]
+    fn human_output_quotes_the_line_with_a_caret_under_the_name() {
+        let mut out = Vec::new();
+        render_human(&[finding()], Colour::Never, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "error[DM007]: error about `return_url`\n  \
+             --> a.txt:12:2\n   \
+             |\n\
+             12 | \"return_url\": [\n   \
+             |  ^^^^^^^^^^\n   \
+             = note: the table requires `return_to` (a.txt:3)\n   \
+             = help: write `return_to`\n\
+             \n\
+             lint: 1 error, 0 warnings\n"
+        );
+    }
+
+    #[test]
+    fn json_output_counts_and_lists_findings() {
+        let mut out = Vec::new();
+        render_json(&[finding()], &mut out).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["errors"], 1);
+        assert_eq!(value["findings"][0]["code"], "DM007");
+        assert_eq!(value["findings"][0]["rule"], "error-names-unknown-param");
+        assert_eq!(value["findings"][0]["severity"], "error");
+        assert_eq!(value["findings"][0]["notes"][0]["line"], 3);
+    }
+}
