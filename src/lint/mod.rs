@@ -310,3 +310,6 @@ pub fn counts(findings: &[Finding]) -> Counts {
             .count(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -120,7 +120,15 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
         let (line, col) = ctx
             .sources
             .find_word(file, fixture.source.line, end, &fixture.request.path, false)
-            .map(|(l, c)| (l, c.saturating_sub(fixture.request.method.len() + 1).max(1)))
+            .map(|(l, c)| {
+                // a rendered `POST /path` line: point at the method
+                let text = ctx.sources.line(file, l).unwrap_or("");
+                let before: String = text.chars().take(c - 1).collect();
+                match before.strip_suffix(&format!("{} ", fixture.request.method)) {
+                    Some(rest) => (l, rest.chars().count() + 1),
+                    None => (l, c),
+                }
+            })
             .unwrap_or((fixture.source.line, 1));
         let what = request_line(fixture);
         let mut finding = if in_section.is_empty() {
