@@ -85,22 +85,72 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChangeKind {
-    RouteAdded { cases: Vec<String> },
-    RouteRemoved { cases: Vec<String> },
-    CaseAdded { status: u16 },
-    CaseRemoved { status: u16 },
-    CaseMoved { old_method: String, old_route: String },
-    StatusChanged { old: u16, new: u16 },
-    FieldRemoved { field: String, old_type: String },
-    FieldTypeChanged { field: String, old_type: String, new_type: String },
-    FieldAdded { field: String, new_type: String },
-    ParamRequired { name: String, location: ParamLocation, was: String },
-    ParamNoLongerRequired { name: String, location: ParamLocation },
-    ParamAdded { name: String, location: ParamLocation },
-    ParamRemoved { name: String, location: ParamLocation },
-    HeaderAdded { side: Side, name: String, value: String },
-    HeaderRemoved { side: Side, name: String, value: String },
-    HeaderChanged { side: Side, name: String, old: String, new: String },
+    RouteAdded {
+        cases: Vec<String>,
+    },
+    RouteRemoved {
+        cases: Vec<String>,
+    },
+    CaseAdded {
+        status: u16,
+    },
+    CaseRemoved {
+        status: u16,
+    },
+    CaseMoved {
+        old_method: String,
+        old_route: String,
+    },
+    StatusChanged {
+        old: u16,
+        new: u16,
+    },
+    FieldRemoved {
+        field: String,
+        old_type: String,
+    },
+    FieldTypeChanged {
+        field: String,
+        old_type: String,
+        new_type: String,
+    },
+    FieldAdded {
+        field: String,
+        new_type: String,
+    },
+    ParamRequired {
+        name: String,
+        location: ParamLocation,
+        was: String,
+    },
+    ParamNoLongerRequired {
+        name: String,
+        location: ParamLocation,
+    },
+    ParamAdded {
+        name: String,
+        location: ParamLocation,
+    },
+    ParamRemoved {
+        name: String,
+        location: ParamLocation,
+    },
+    HeaderAdded {
+        side: Side,
+        name: String,
+        value: String,
+    },
+    HeaderRemoved {
+        side: Side,
+        name: String,
+        value: String,
+    },
+    HeaderChanged {
+        side: Side,
+        name: String,
+        old: String,
+        new: String,
+    },
 }
 
 impl ChangeKind {
@@ -167,8 +217,15 @@ impl Change {
             FieldAdded { field, new_type } => {
                 format!("response field `{field}` added ({new_type})")
             }
-            ParamRequired { name, location: l, was } => {
-                format!("parameter `{name}` ({}) is now required (was {was})", location(l))
+            ParamRequired {
+                name,
+                location: l,
+                was,
+            } => {
+                format!(
+                    "parameter `{name}` ({}) is now required (was {was})",
+                    location(l)
+                )
             }
             ParamNoLongerRequired { name, location: l } => {
                 format!("parameter `{name}` ({}) is no longer required", location(l))
@@ -190,7 +247,10 @@ impl Change {
                 name,
                 old,
                 new,
-            } => format!("{} header `{name}` changed: `{old}` -> `{new}`", side_word(*side)),
+            } => format!(
+                "{} header `{name}` changed: `{old}` -> `{new}`",
+                side_word(*side)
+            ),
         }
     }
 }
@@ -245,7 +305,11 @@ fn key(method: &str, route: &str, case_insensitive: bool) -> RouteKey {
 }
 
 fn fixture_key(f: &Fixture) -> RouteKey {
-    key(&f.request.method, &f.request.route, f.request.case_insensitive)
+    key(
+        &f.request.method,
+        &f.request.route,
+        f.request.case_insensitive,
+    )
 }
 
 /// The routes of a doc set, in the order first documented.
@@ -253,7 +317,11 @@ fn routes(docs: &DocSet) -> IndexMap<RouteKey, RouteInfo<'_>> {
     let mut out: IndexMap<RouteKey, RouteInfo> = IndexMap::new();
     for (page, endpoint) in docs.endpoints() {
         let info = out
-            .entry(key(&endpoint.method, &endpoint.route, endpoint.case_insensitive))
+            .entry(key(
+                &endpoint.method,
+                &endpoint.route,
+                endpoint.case_insensitive,
+            ))
             .or_insert_with(|| RouteInfo {
                 method: endpoint.method.clone(),
                 route: endpoint.route.clone(),
@@ -261,18 +329,24 @@ fn routes(docs: &DocSet) -> IndexMap<RouteKey, RouteInfo<'_>> {
                 ..Default::default()
             });
         for param in &endpoint.params {
-            if !info.params.iter().any(|p| p.name.eq_ignore_ascii_case(&param.name)) {
+            if !info
+                .params
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case(&param.name))
+            {
                 info.params.push(param);
             }
         }
     }
     for fixture in docs.servable() {
-        let info = out.entry(fixture_key(fixture)).or_insert_with(|| RouteInfo {
-            method: fixture.request.method.clone(),
-            route: fixture.request.route.clone(),
-            source: Some(source(fixture)),
-            ..Default::default()
-        });
+        let info = out
+            .entry(fixture_key(fixture))
+            .or_insert_with(|| RouteInfo {
+                method: fixture.request.method.clone(),
+                route: fixture.request.route.clone(),
+                source: Some(source(fixture)),
+                ..Default::default()
+            });
         info.cases.push(fixture);
     }
     // routes documented only by examples take their parameters from the examples
@@ -296,12 +370,12 @@ pub fn compare(old: &DocSet, new: &DocSet) -> DiffReport {
     let new_routes = routes(new);
     let mut changes = Vec::new();
     let push = |changes: &mut Vec<Change>,
-                    method: &str,
-                    route: &str,
-                    case: Option<(&Fixture, Option<&Fixture>)>,
-                    kind: ChangeKind,
-                    old_source: Option<String>,
-                    new_source: Option<String>| {
+                method: &str,
+                route: &str,
+                case: Option<(&Fixture, Option<&Fixture>)>,
+                kind: ChangeKind,
+                old_source: Option<String>,
+                new_source: Option<String>| {
         let (id, title) = match case {
             Some((a, _)) => (Some(a.id.clone()), Some(a.title.clone())),
             None => (None, None),
@@ -404,7 +478,10 @@ pub fn compare(old: &DocSet, new: &DocSet) -> DiffReport {
             (None, None) => {}
         }
     }
-    let breaking = changes.iter().filter(|c| c.class == Class::Breaking).count();
+    let breaking = changes
+        .iter()
+        .filter(|c| c.class == Class::Breaking)
+        .count();
     DiffReport {
         old: String::new(),
         new: String::new(),

@@ -1,9 +1,7 @@
 //! Each kind of change between two doc sets built in code.
 
 use super::*;
-use crate::fixture::{
-    assign_ids, Endpoint, Page, Placeholder, RequestSpec, ResponseSpec, Source,
-};
+use crate::fixture::{assign_ids, Endpoint, Page, Placeholder, RequestSpec, ResponseSpec, Source};
 use serde_json::json;
 
 fn case(title: &str, status: u16, body: Value) -> Fixture {
@@ -81,11 +79,19 @@ fn identical_docs_have_no_changes() {
 #[test]
 fn response_fields_removed_retyped_and_added_are_classified() {
     let old = docs(
-        vec![case("Success", 200, json!({"id": 1, "name": "a", "tags": [{"k": "x"}], "at": null}))],
+        vec![case(
+            "Success",
+            200,
+            json!({"id": 1, "name": "a", "tags": [{"k": "x"}], "at": null}),
+        )],
         vec![],
     );
     let new = docs(
-        vec![case("Success", 200, json!({"id": "1", "tags": [{"k": "x", "v": 2}], "at": "2020", "extra": true}))],
+        vec![case(
+            "Success",
+            200,
+            json!({"id": "1", "tags": [{"k": "x", "v": 2}], "at": "2020", "extra": true}),
+        )],
         vec![],
     );
     let report = compare(&old, &new);
@@ -99,7 +105,10 @@ fn response_fields_removed_retyped_and_added_are_classified() {
         ]
     );
     assert_eq!((report.breaking, report.compatible), (2, 2));
-    assert_eq!(report.changes[0].case.as_deref(), Some("things/get-a-thing/success"));
+    assert_eq!(
+        report.changes[0].case.as_deref(),
+        Some("things/get-a-thing/success")
+    );
 }
 
 #[test]
@@ -121,7 +130,9 @@ fn status_and_cases_and_headers_changes_are_reported() {
     let old = docs(vec![ok.clone(), case("Gone", 410, json!({}))], vec![]);
     let mut ok2 = case("Success", 201, json!({}));
     ok2.response.headers.insert("etag".into(), "\"2\"".into());
-    ok2.request.headers.insert("Authorization".into(), "Bearer x".into());
+    ok2.request
+        .headers
+        .insert("Authorization".into(), "Bearer x".into());
     let new = docs(vec![ok2, case("Not found", 404, json!({}))], vec![]);
     assert_eq!(
         described(&compare(&old, &new)),
@@ -141,11 +152,22 @@ fn parameters_that_become_required_are_breaking() {
     unless.required_unless = vec!["id".into()];
     let old = docs(
         vec![case("Success", 200, json!({}))],
-        vec![param("a", false), unless.clone(), param("c", true), param("d", false)],
+        vec![
+            param("a", false),
+            unless.clone(),
+            param("c", true),
+            param("d", false),
+        ],
     );
     let new = docs(
         vec![case("Success", 200, json!({}))],
-        vec![param("a", true), param("key", true), param("c", false), param("e", true), param("f", false)],
+        vec![
+            param("a", true),
+            param("key", true),
+            param("c", false),
+            param("e", true),
+            param("f", false),
+        ],
     );
     assert_eq!(
         described(&compare(&old, &new)),
@@ -171,7 +193,10 @@ fn routes_added_and_removed_carry_their_cases() {
     let report = compare(&old, &new);
     assert_eq!(
         described(&report),
-        vec!["breaking route removed (1 case)", "compatible route added (1 case)"]
+        vec![
+            "breaking route removed (1 case)",
+            "compatible route added (1 case)"
+        ]
     );
     assert_eq!(report.changes[1].route, "/v2/things/{id}");
     let json = serde_json::to_value(&report).unwrap();

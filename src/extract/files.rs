@@ -125,24 +125,37 @@ impl DocFiles {
             Ok(out.stdout)
         };
         let prefix = path.trim_matches('/');
-        let listing = git(&[
-            "ls-tree",
-            "-r",
-            "-z",
-            "--name-only",
-            "--full-tree",
-            rev,
-            "--",
-            prefix,
-        ])?;
+        // an empty pathspec is an error to git; `.` with --full-tree is the whole tree
+        let pathspec = if prefix.is_empty() || prefix == "." {
+            "."
+        } else {
+            prefix
+        };
+        let listing = git(&["ls-tree", "-r", "-z", "--full-tree", rev, "--", pathspec])?;
         let mut files = DocFiles::default();
-        for name in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-            let name = String::from_utf8_lossy(name).into_owned();
+        for entry in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+            // `<mode> <type> <object>\t<path>`; submodules (commits) hold no doc files
+            let entry = String::from_utf8_lossy(entry).into_owned();
+            let Some((meta, name)) = entry.split_once('\t') else {
+                continue;
+            };
+            if meta.split(' ').nth(1) != Some("blob") {
+                continue;
+            }
             let bytes = git(&["show", &format!("{rev}:{name}")])?;
-            let rel = name
-                .strip_prefix(prefix)
-                .unwrap_or(&name)
-                .trim_start_matches('/');
+            let rel = if pathspec == "." {
+                name
+            } else {
+                name.strip_prefix(prefix)
+                    .unwrap_or(name)
+                    .trim_start_matches('/')
+            };
+            // a PATH naming one file: keep its name
+            let rel = if rel.is_empty() {
+                name.rsplit('/').next().unwrap_or(name)
+            } else {
+                rel
+            };
             files.insert(rel, bytes);
         }
         if files.files.is_empty() {
@@ -209,5 +222,65 @@ mod tests {
         let files = DocFiles::embedded();
         assert_eq!(files.len(), 5);
         assert!(files.iter().all(|(p, _)| p.ends_with(".txt")));
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    }
+
+    #[test]
+    fn a_git_revision_is_read_without_checking_it_out() {
+        let repo = tempfile::tempdir().unwrap();
+        let dir = repo.path();
+        git(dir, &["init", "-q"]);
+        std::fs::create_dir_all(dir.join("docs/sub")).unwrap();
+        std::fs::create_dir_all(dir.join("docs-old")).unwrap();
+        std::fs::write(dir.join("docs/a.md"), "one").unwrap();
+        std::fs::write(dir.join("docs/sub/b.md"), "two").unwrap();
+        std::fs::write(dir.join("docs-old/c.md"), "three").unwrap();
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-qm", "first"]);
+        std::fs::write(dir.join("docs/a.md"), "changed").unwrap();
+        git(dir, &["commit", "-qam", "second"]);
+        let files = DocFiles::from_git(dir, "HEAD~1", "docs").unwrap();
+        let listed: Vec<_> = files
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                ("a.md".to_string(), b"one".to_vec()),
+                ("sub/b.md".to_string(), b"two".to_vec())
+            ]
+        );
+        assert_eq!(
+            DocFiles::from_git(dir, "HEAD", "docs/")
+                .unwrap()
+                .get("a.md"),
+            Some(&b"changed"[..])
+        );
+        assert_eq!(DocFiles::from_git(dir, "HEAD", "").unwrap().len(), 3);
+        assert_eq!(
+            DocFiles::from_git(dir, "HEAD", "docs/a.md")
+                .unwrap()
+                .get("a.md"),
+            Some(&b"changed"[..])
+        );
+        let err = DocFiles::from_git(dir, "HEAD", "nothing")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "git:HEAD:nothing: no files at that revision and path");
+        let err = DocFiles::from_git(dir, "nope", "docs")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("git:nope:docs: "), "{err}");
     }
 }

@@ -203,7 +203,7 @@ pub enum NoteKind {
 }
 
 impl Note {
-    pub fn note(message: impl Into<String>) -> Note {
+    pub fn info(message: impl Into<String>) -> Note {
         Note {
             kind: NoteKind::Note,
             message: message.into(),
@@ -215,7 +215,7 @@ impl Note {
     pub fn help(message: impl Into<String>) -> Note {
         Note {
             kind: NoteKind::Help,
-            ..Note::note(message)
+            ..Note::info(message)
         }
     }
 
@@ -229,7 +229,13 @@ impl Note {
 
 impl Finding {
     /// A finding of `rule` at `file:line:col`.
-    pub fn new(rule: Rule, file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: Rule,
+        file: &str,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             code: rule.code(),
             rule,
@@ -284,9 +290,8 @@ pub fn run(extraction: &Extraction, files: &DocFiles) -> Vec<Finding> {
             .line(&finding.file, finding.line)
             .map(str::to_string);
     }
-    findings.sort_by(|a, b| {
-        (&a.file, a.line, a.col, a.code).cmp(&(&b.file, b.line, b.col, b.code))
-    });
+    findings
+        .sort_by(|a, b| (&a.file, a.line, a.col, a.code).cmp(&(&b.file, b.line, b.col, b.code)));
     findings.dedup();
     findings
 }

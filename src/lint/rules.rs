@@ -72,7 +72,7 @@ impl<'a> Context<'a> {
 fn endpoint_of<'p>(page: &'p Page, fixture: &Fixture) -> Option<&'p Endpoint> {
     page.endpoints
         .iter()
-        .find(|e| e.examples.iter().any(|id| *id == fixture.id))
+        .find(|e| e.examples.contains(&fixture.id))
 }
 
 fn request_line(fixture: &Fixture) -> String {
@@ -142,7 +142,7 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
                     fixture.endpoint
                 ),
             )
-            .note(Note::note(
+            .note(Note::info(
                 "so its route has no declaration and no parameter table",
             ))
         } else {
@@ -158,7 +158,7 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
             );
             for e in &in_section {
                 f = f.note(
-                    Note::note(format!("the section declares `{} {}`", e.method, e.path))
+                    Note::info(format!("the section declares `{} {}`", e.method, e.path))
                         .at(&page.file, e.line),
                 );
             }
@@ -166,7 +166,7 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
         };
         if let Some(elsewhere) = page.endpoints.iter().find(|e| matches(e)) {
             finding = finding.note(
-                Note::note(format!(
+                Note::info(format!(
                     "it matches `{} {}`, declared under \"{}\"",
                     elsewhere.method, elsewhere.path, elsewhere.heading
                 ))
@@ -178,11 +178,7 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
                 fixture.request.method, fixture.request.route
             )));
         }
-        out.push(
-            finding
-                .len(what.chars().count())
-                .fixture(&fixture.id),
-        );
+        out.push(finding.len(what.chars().count()).fixture(&fixture.id));
     }
     out
 }
@@ -197,7 +193,13 @@ pub fn endpoint_without_example(ctx: &Context) -> Vec<Finding> {
         let declared = format!("{} {}", endpoint.method, endpoint.path);
         let (line, col) = ctx
             .sources
-            .find_word(&page.file, endpoint.line, endpoint.line + 1, &endpoint.method, false)
+            .find_word(
+                &page.file,
+                endpoint.line,
+                endpoint.line + 1,
+                &endpoint.method,
+                false,
+            )
             .unwrap_or((endpoint.line, 1));
         out.push(
             Finding::new(
@@ -208,7 +210,7 @@ pub fn endpoint_without_example(ctx: &Context) -> Vec<Finding> {
                 format!("`{declared}` is declared but has no example"),
             )
             .len(declared.chars().count())
-            .note(Note::note(
+            .note(Note::info(
                 "`serve` cannot answer this route and `verify` cannot check it",
             )),
         );
@@ -301,9 +303,13 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
                     ParamLocation::Body => {
                         !shows_body
                             || examples.iter().any(|f| {
-                                f.request.body.as_ref().and_then(Value::as_object).is_some_and(
-                                    |o| o.keys().any(|k| same_name(base_name(k), &param.name)),
-                                )
+                                f.request
+                                    .body
+                                    .as_ref()
+                                    .and_then(Value::as_object)
+                                    .is_some_and(|o| {
+                                        o.keys().any(|k| same_name(base_name(k), &param.name))
+                                    })
                             })
                     }
                 };
@@ -337,7 +343,7 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
                         ),
                     )
                     .len(param.name.chars().count())
-                    .note(Note::note(format!(
+                    .note(Note::info(format!(
                         "the examples document a {where_}, but never this parameter"
                     ))),
                 );
@@ -422,7 +428,7 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
         };
         let table_line = endpoint_of(page, fixture).map(|e| e.line);
         let row_note = |p: &Param, text: String| {
-            let note = Note::note(text);
+            let note = Note::info(text);
             match table_line.and_then(|l| ctx.table_row(page, l, &p.name)) {
                 Some(line) => note.at(&page.file, line),
                 None => note,
@@ -528,8 +534,18 @@ const ERROR_KEYS: &[&str] = &[
 
 /// Keys of an errors object that name no parameter.
 const NOT_PARAMS: &[&str] = &[
-    "base", "message", "messages", "code", "detail", "details", "title", "status", "type",
-    "description", "error", "errors",
+    "base",
+    "message",
+    "messages",
+    "code",
+    "detail",
+    "details",
+    "title",
+    "status",
+    "type",
+    "description",
+    "error",
+    "errors",
 ];
 
 /// The parameter names an error body complains about, as written.
@@ -637,9 +653,13 @@ pub fn error_names_unknown_param(ctx: &Context) -> Vec<Finding> {
                 .iter()
                 .filter(|p| source::mentions(&fixture.title, &p.name))
                 .collect();
-            for p in suggestion.iter().copied().chain(heading_names.iter().copied()) {
+            for p in suggestion
+                .iter()
+                .copied()
+                .chain(heading_names.iter().copied())
+            {
                 let required = if p.required { "requires" } else { "documents" };
-                let note = Note::note(format!("the parameter table {required} `{}`", p.name));
+                let note = Note::info(format!("the parameter table {required} `{}`", p.name));
                 let note = match table_line.and_then(|l| ctx.table_row(page, l, &p.name)) {
                     Some(row) => note.at(&page.file, row),
                     None => note,
@@ -649,7 +669,7 @@ pub fn error_names_unknown_param(ctx: &Context) -> Vec<Finding> {
                 }
             }
             for p in &heading_names {
-                finding = finding.note(Note::note(format!(
+                finding = finding.note(Note::info(format!(
                     "the case heading \"{}\" is about `{}`",
                     fixture.title, p.name
                 )));
@@ -661,7 +681,7 @@ pub fn error_names_unknown_param(ctx: &Context) -> Vec<Finding> {
                 )));
             }
             if fixture.reconstructed.is_some() {
-                finding = finding.note(Note::note(
+                finding = finding.note(Note::info(
                     "the body was rebuilt from text the rendering cut short; the name is as written",
                 ));
             }
@@ -674,12 +694,20 @@ pub fn error_names_unknown_param(ctx: &Context) -> Vec<Finding> {
 /// What differs between two examples of the same case, in words.
 fn differences(a: &Fixture, b: &Fixture) -> Vec<String> {
     let mut out = Vec::new();
-    if a.request.method != b.request.method || !a.request.route.eq_ignore_ascii_case(&b.request.route)
+    if a.request.method != b.request.method
+        || !a.request.route.eq_ignore_ascii_case(&b.request.route)
     {
-        out.push(format!("request `{}` vs `{}`", request_line(a), request_line(b)));
+        out.push(format!(
+            "request `{}` vs `{}`",
+            request_line(a),
+            request_line(b)
+        ));
     }
     if a.request.path_params != b.request.path_params || a.request.query != b.request.query {
-        out.push(format!("request path `{}` vs `{}`", a.request.path, b.request.path));
+        out.push(format!(
+            "request path `{}` vs `{}`",
+            a.request.path, b.request.path
+        ));
     }
     if a.request.body != b.request.body {
         out.push("request bodies differ".to_string());
@@ -694,7 +722,10 @@ fn differences(a: &Fixture, b: &Fixture) -> Vec<String> {
         match (&a.response.body, &b.response.body) {
             (Some(x), Some(y)) => {
                 let at = first_difference(x, y, String::new());
-                out.push(format!("response bodies differ at `{}`", if at.is_empty() { "." } else { &at }));
+                out.push(format!(
+                    "response bodies differ at `{}`",
+                    if at.is_empty() { "." } else { &at }
+                ));
             }
             (Some(_), None) => out.push("only the first has a response body".to_string()),
             (None, Some(_)) => out.push("only the second has a response body".to_string()),
@@ -760,11 +791,11 @@ pub fn conflicting_examples(ctx: &Context) -> Vec<Finding> {
             )
             .fixture(&fixture.id)
             .note(
-                Note::note(format!("the other example of this case (`{}`)", other.id))
+                Note::info(format!("the other example of this case (`{}`)", other.id))
                     .at(&other.source.file, other.source.line),
             );
             for difference in differences(other, fixture) {
-                finding = finding.note(Note::note(difference));
+                finding = finding.note(Note::info(difference));
             }
             finding = finding.note(Note::help(
                 "make both say the same; `serve` and `verify` use the first",
@@ -801,11 +832,11 @@ pub fn reconstructed_body(ctx: &Context) -> Vec<Finding> {
         )
         .fixture(&fixture.id);
         for repair in &reconstruction.repairs {
-            finding = finding.note(Note::note(format!("repaired: {repair}")));
+            finding = finding.note(Note::info(format!("repaired: {repair}")));
         }
         if reconstruction.unrepaired.is_none() {
             if let Some(body) = &fixture.response.body {
-                finding = finding.note(Note::note(format!("rebuilt as `{body}`")));
+                finding = finding.note(Note::info(format!("rebuilt as `{body}`")));
             }
         }
         out.push(finding.note(Note::help(
@@ -821,7 +852,11 @@ pub fn json_under_non_json_type(ctx: &Context) -> Vec<Finding> {
     for (page, fixture) in ctx.fixtures() {
         let sides = [
             ("request", &fixture.request.headers, &fixture.request.body),
-            ("response", &fixture.response.headers, &fixture.response.body),
+            (
+                "response",
+                &fixture.response.headers,
+                &fixture.response.body,
+            ),
         ];
         for (side, headers, body) in sides {
             let Some(content_type) = header(headers, "content-type") else {
@@ -916,10 +951,12 @@ pub fn heading_contradicts_status(ctx: &Context) -> Vec<Finding> {
             .sources
             .heading_line(file, fixture.source.line, 12, &fixture.title)
             .unwrap_or(fixture.source.line);
-        let col = ctx
-            .sources
-            .line(file, line)
-            .map_or(1, |l| l.chars().take_while(|c| *c == '#' || c.is_whitespace()).count() + 1);
+        let col = ctx.sources.line(file, line).map_or(1, |l| {
+            l.chars()
+                .take_while(|c| *c == '#' || c.is_whitespace())
+                .count()
+                + 1
+        });
         let _ = page;
         out.push(
             Finding::new(
@@ -934,7 +971,10 @@ pub fn heading_contradicts_status(ctx: &Context) -> Vec<Finding> {
             )
             .len(fixture.title.chars().count())
             .fixture(&fixture.id)
-            .note(Note::note(format!("the example is documented with status {status}")).at(file, fixture.source.line)),
+            .note(
+                Note::info(format!("the example is documented with status {status}"))
+                    .at(file, fixture.source.line),
+            ),
         );
     }
     out

@@ -157,6 +157,9 @@ mod tests {
             plain("### When no protocol exists with the `protocol_key` provided"),
             "when no protocol exists with the protocolkey provided"
         );
-        assert_eq!(plain("Stop a protocol subscription."), plain("## Stop a protocol subscription"));
+        assert_eq!(
+            plain("Stop a protocol subscription."),
+            plain("## Stop a protocol subscription")
+        );
     }
 }

@@ -3,8 +3,8 @@
 use super::*;
 use crate::extract::ExtractError;
 use crate::fixture::{
-    assign_ids, DocSet, Endpoint, Fixture, Page, Param, ParamLocation, QueryParam,
-    Reconstruction, RequestSpec, ResponseSpec, Source,
+    assign_ids, DocSet, Endpoint, Fixture, Page, Param, ParamLocation, QueryParam, Reconstruction,
+    RequestSpec, ResponseSpec, Source,
 };
 use serde_json::json;
 
@@ -184,7 +184,9 @@ fn an_example_outside_any_declaration_is_reported_at_its_request() {
     assert_eq!(codes(&findings), vec!["DM002"], "{findings:#?}");
     assert!(findings[0].message.contains("declares no endpoint"));
     assert_eq!((findings[0].line, findings[0].col), (14, 44));
-    assert!(findings[0].notes[1].message.contains("declared under \"Start a fill out session\""));
+    assert!(findings[0].notes[1]
+        .message
+        .contains("declared under \"Start a fill out session\""));
 }
 
 #[test]
@@ -195,7 +197,9 @@ fn an_example_whose_path_matches_no_declaration_of_its_section_is_reported() {
     let findings = lint(vec![p], vec![]);
     // the declaration is left without an example too
     assert_eq!(codes(&findings), vec!["DM003", "DM002"], "{findings:#?}");
-    assert!(findings[1].message.contains("matches no endpoint declared in section"));
+    assert!(findings[1]
+        .message
+        .contains("matches no endpoint declared in section"));
 }
 
 #[test]
@@ -212,7 +216,10 @@ fn a_route_parameter_neither_in_the_table_nor_in_the_text_is_reported() {
     p.fixtures.truncate(1);
     let mut docs = DocSet { pages: vec![p] };
     assign_ids(&mut docs);
-    let extraction = Extraction { docs, errors: vec![] };
+    let extraction = Extraction {
+        docs,
+        errors: vec![],
+    };
     let without_row = PAGE.replace("`dossier_id` | `string` | **Required**. The patient.", "");
     let mut files = DocFiles::default();
     files.insert("page.mdx", without_row.clone().into_bytes());
@@ -232,7 +239,11 @@ fn a_route_parameter_neither_in_the_table_nor_in_the_text_is_reported() {
 #[test]
 fn table_parameters_are_unused_only_when_examples_show_that_part_of_the_request() {
     // no example documents a request body: nothing to say about body parameters
-    assert!(lint(vec![page(vec![example(13, "Success", 200, json!({}))])], vec![]).is_empty());
+    assert!(lint(
+        vec![page(vec![example(13, "Success", 200, json!({}))])],
+        vec![]
+    )
+    .is_empty());
     let mut with_body = example(13, "Success", 200, json!({}));
     with_body.request.body = Some(json!({"return_to": "https://x"}));
     let findings = lint(vec![page(vec![with_body])], vec![]);
@@ -251,7 +262,9 @@ fn a_success_example_missing_a_required_parameter_or_of_the_wrong_type_breaks_it
     assert_eq!(codes(&findings), vec!["DM006", "DM006"], "{findings:#?}");
     assert!(findings[0].message.contains("leaves out `return_to`"));
     assert_eq!(findings[0].notes[0].line, Some(8));
-    assert!(findings[1].message.contains("gives `limit` as string `\"three\"`"));
+    assert!(findings[1]
+        .message
+        .contains("gives `limit` as string `\"three\"`"));
 }
 
 #[test]
@@ -277,7 +290,9 @@ fn required_unless_is_satisfied_by_the_alternative_and_query_values_are_typed() 
     let findings = lint(vec![p], vec![]);
     // `key` is never used although the examples show a query string
     assert_eq!(codes(&findings), vec!["DM005", "DM006"], "{findings:#?}");
-    assert!(findings[1].message.contains("gives `id` as `abc`, but its table says integer"));
+    assert!(findings[1]
+        .message
+        .contains("gives `id` as `abc`, but its table says integer"));
 }
 
 #[test]

@@ -151,7 +151,8 @@ mod tests {
         );
         f.len = 10;
         f.source_line = Some("\"return_url\": [".to_string());
-        f.notes.push(Note::note("the table requires `return_to`").at("a.txt", 3));
+        f.notes
+            .push(Note::info("the table requires `return_to`").at("a.txt", 3));
         f.notes.push(Note::help("write `return_to`"));
         f
     }
