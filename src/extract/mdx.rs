@@ -1,8 +1,23 @@
 //! Markdown/MDX pages: headings, endpoint declarations in code blocks, parameter tables, and
 //! `<Snapshot json={...} />` blocks (inline literals or references to JSON files).
+//!
+//! The page structure comes from pulldown-cmark ([`super::markdown`]); snapshot tags are found
+//! by scanning the text outside code and comments, because MDX writes them as JSX that
+//! Markdown parsers read as paragraphs or HTML. Each tag becomes one [`Fixture`], placed in the
+//! section of the endpoint heading above it.
 
-use super::{DocFiles, Options, PageExtraction};
-use crate::fixture::{Page, SourceFormat};
+use super::common;
+use super::files::resolve_within_root;
+use super::jslit::{self, Literal};
+use super::markdown::{self, Outline};
+use super::{DocFiles, ExtractError, Options, PageExtraction};
+use crate::fixture::{
+    BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, ParamLocation, Placeholder,
+    RequestSpec, ResponseSpec, Source, SourceFormat, Span,
+};
+use indexmap::IndexMap;
+use serde_json::Value;
+use std::ops::Range;
 
 /// Whether a page reads as Markdown/MDX source.
 pub fn looks_like(text: &str) -> bool {
@@ -15,13 +30,890 @@ pub fn looks_like(text: &str) -> bool {
 }
 
 /// Extract one Markdown/MDX page.
-pub fn extract(file: &str, _text: &str, _files: &DocFiles, _options: &Options) -> PageExtraction {
+pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> PageExtraction {
+    let mut errors = Vec::new();
+    let mut outline = markdown::outline(text);
+    let tags = find_tags(file, text, &outline, &mut errors);
+    let tag_ranges: Vec<Range<usize>> = tags.iter().map(|t| t.range.clone()).collect();
+    outline.remove_inside(&tag_ranges);
+
+    let title = outline
+        .front_matter_title
+        .clone()
+        .or_else(|| {
+            outline
+                .headings
+                .iter()
+                .find(|h| h.level == 1)
+                .map(|h| h.text.clone())
+        })
+        .unwrap_or_else(|| file_stem(file));
+    let sections = Sections::new(text, &outline, &title);
+    let imports = imports(text, &outline);
+
+    let mut fixtures = Vec::new();
+    for tag in &tags {
+        let context = SnapshotContext {
+            file,
+            text,
+            files,
+            options,
+            imports: &imports,
+        };
+        match snapshot_fixture(&context, tag, &sections, &title) {
+            Ok(fixture) => fixtures.push(fixture),
+            Err(error) => errors.push(error),
+        }
+    }
+    let endpoints = sections
+        .declarations
+        .into_iter()
+        .map(|d| d.endpoint)
+        .collect();
     PageExtraction {
         page: Page {
             file: file.to_string(),
             format: SourceFormat::Markdown,
-            ..Default::default()
+            title,
+            endpoints,
+            fixtures,
         },
-        errors: Vec::new(),
+        errors,
     }
+}
+
+fn file_stem(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.split('.').next().unwrap_or(name).to_string()
+}
+
+/// An endpoint declared on the page, and where.
+#[derive(Debug, Clone)]
+struct Declaration {
+    endpoint: Endpoint,
+    offset: usize,
+    /// Index of the code block that declares it.
+    block: usize,
+}
+
+/// Headings and declarations in document order: what section a snapshot is in.
+struct Sections {
+    headings: Vec<markdown::Heading>,
+    declarations: Vec<Declaration>,
+    /// Index of the heading that is the page title, if one is.
+    title_heading: Option<usize>,
+}
+
+/// Headings that name the part of an endpoint section holding the declaration rather than the
+/// endpoint itself; the declaration then takes the heading above.
+const GENERIC_HEADINGS: &[&str] = &[
+    "http request",
+    "request",
+    "endpoint",
+    "url",
+    "route",
+    "definition",
+    "usage",
+    "http method",
+];
+
+impl Sections {
+    fn new(text: &str, outline: &Outline, title: &str) -> Sections {
+        let headings = outline.headings.clone();
+        let title_heading = headings
+            .iter()
+            .position(|h| h.level == 1 && h.text == title);
+        let mut sections = Sections {
+            headings,
+            declarations: Vec::new(),
+            title_heading,
+        };
+        for (block, code) in outline.code_blocks.iter().enumerate() {
+            for (offset, line) in &code.lines {
+                let Some((method, path)) = common::parse_declaration(line) else {
+                    continue;
+                };
+                let heading = sections.declaration_heading(code.start);
+                let (line_no, _) = super::line_col(text, *offset);
+                sections.declarations.push(Declaration {
+                    endpoint: common::endpoint(&method, &path, &heading, line_no, false),
+                    offset: *offset,
+                    block,
+                });
+            }
+        }
+        for table in &outline.tables {
+            sections.add_params(table);
+        }
+        sections
+    }
+
+    /// The headings enclosing `offset`, outermost first (as indices).
+    fn chain(&self, offset: usize) -> Vec<usize> {
+        let mut chain: Vec<usize> = Vec::new();
+        for (i, h) in self.headings.iter().enumerate() {
+            if h.start >= offset {
+                break;
+            }
+            while chain
+                .last()
+                .is_some_and(|&top| self.headings[top].level >= h.level)
+            {
+                chain.pop();
+            }
+            chain.push(i);
+        }
+        chain
+    }
+
+    /// The byte range of the section a heading opens: up to the next heading of the same or a
+    /// higher level.
+    fn section(&self, heading: usize) -> Range<usize> {
+        let h = &self.headings[heading];
+        let end = self.headings[heading + 1..]
+            .iter()
+            .find(|n| n.level <= h.level)
+            .map_or(usize::MAX, |n| n.start);
+        h.start..end
+    }
+
+    fn declaration_heading(&self, offset: usize) -> String {
+        let chain = self.chain(offset);
+        let Some(&last) = chain.last() else {
+            return String::new();
+        };
+        let text = &self.headings[last].text;
+        let generic = GENERIC_HEADINGS.contains(&common::clean(text).to_lowercase().as_str());
+        match (generic, chain.len()) {
+            (true, n) if n >= 2 => self.headings[chain[n - 2]].text.clone(),
+            _ => text.clone(),
+        }
+    }
+
+    /// Where a snapshot at `offset` belongs: its endpoint heading, its case heading, and the
+    /// declarations of its section, nearest first.
+    fn place(&self, offset: usize) -> Placement<'_> {
+        let chain = self.chain(offset);
+        let declaring = chain.iter().rev().copied().find(|&h| {
+            let range = self.section(h);
+            self.declarations.iter().any(|d| range.contains(&d.offset))
+        });
+        let (endpoint, case, candidates) = match declaring {
+            Some(e) => {
+                let range = self.section(e);
+                let mut before: Vec<&Declaration> = self
+                    .declarations
+                    .iter()
+                    .filter(|d| range.contains(&d.offset) && d.offset < offset)
+                    .collect();
+                before.reverse();
+                let after = self
+                    .declarations
+                    .iter()
+                    .filter(|d| range.contains(&d.offset) && d.offset > offset);
+                let candidates: Vec<&Endpoint> = before
+                    .into_iter()
+                    .chain(after)
+                    .map(|d| &d.endpoint)
+                    .collect();
+                let case = chain
+                    .last()
+                    .filter(|&&last| last != e)
+                    .map(|&last| self.headings[last].text.clone());
+                (self.headings[e].text.clone(), case, candidates)
+            }
+            None => {
+                // no declaration in any enclosing section: the page-level declarations (above
+                // every heading) still apply
+                let first_heading = self.headings.first().map_or(usize::MAX, |h| h.start);
+                let mut candidates: Vec<&Endpoint> = self
+                    .declarations
+                    .iter()
+                    .filter(|d| d.offset < first_heading)
+                    .map(|d| &d.endpoint)
+                    .collect();
+                candidates.reverse();
+                let named: Vec<usize> = chain
+                    .into_iter()
+                    .filter(|&h| Some(h) != self.title_heading)
+                    .collect();
+                let endpoint = named
+                    .first()
+                    .map(|&h| self.headings[h].text.clone())
+                    .unwrap_or_default();
+                let case = (named.len() >= 2)
+                    .then(|| self.headings[*named.last().expect("len >= 2")].text.clone());
+                (endpoint, case, candidates)
+            }
+        };
+        Placement {
+            endpoint,
+            case: case.unwrap_or_default(),
+            candidates,
+        }
+    }
+
+    /// Attach a parameter table to the declarations of the nearest code block above it in
+    /// the same section.
+    fn add_params(&mut self, table: &markdown::Table) {
+        let Some(columns) = Columns::of(&table.header) else {
+            return;
+        };
+        let Some(block) = self
+            .declarations
+            .iter()
+            .filter(|d| d.offset < table.start)
+            .next_back()
+            .map(|d| d.block)
+        else {
+            return;
+        };
+        let first = self
+            .declarations
+            .iter()
+            .find(|d| d.block == block)
+            .expect("block has a declaration");
+        // the table must still be inside the declaration's section
+        if let Some(&h) = self.chain(first.offset).last() {
+            if !self.section(h).contains(&table.start) {
+                return;
+            }
+        }
+        let heading_location = self
+            .chain(table.start)
+            .last()
+            .and_then(|&h| location_named(&self.headings[h].text));
+        for decl in self.declarations.iter_mut().filter(|d| d.block == block) {
+            for row in &table.rows {
+                let cell = |i: Option<usize>| {
+                    i.and_then(|i| row.get(i))
+                        .map(String::as_str)
+                        .unwrap_or_default()
+                };
+                let name = cell(Some(columns.name));
+                if common::clean(name).is_empty() {
+                    continue;
+                }
+                let e = &decl.endpoint;
+                let mut param = common::param(
+                    name,
+                    cell(columns.ty),
+                    cell(columns.description),
+                    &e.method,
+                    &e.route,
+                );
+                if let Some(required) = columns.required {
+                    let flag = common::clean(cell(Some(required))).to_lowercase();
+                    if matches!(
+                        flag.as_str(),
+                        "yes" | "true" | "required" | "y" | "✓" | "✔" | "x"
+                    ) {
+                        param.required = true;
+                    }
+                }
+                let written = columns.location.and_then(|i| location_named(cell(Some(i))));
+                if param.location != ParamLocation::Path {
+                    if let Some(location) = written.or(heading_location) {
+                        param.location = location;
+                    }
+                }
+                decl.endpoint.params.push(param);
+            }
+        }
+    }
+}
+
+/// Where a parameter goes, when a heading ("Query parameters") or an `In` column says so.
+fn location_named(text: &str) -> Option<ParamLocation> {
+    let lower = common::clean(text).to_lowercase();
+    if lower == "path" || lower.contains("path param") || lower.contains("url param") {
+        Some(ParamLocation::Path)
+    } else if lower == "query" || lower.contains("query") {
+        Some(ParamLocation::Query)
+    } else if lower == "body" || lower.contains("body") || lower.contains("form") {
+        Some(ParamLocation::Body)
+    } else {
+        None
+    }
+}
+
+/// Which columns of a table hold a parameter's name, type, description, requirement and place.
+struct Columns {
+    name: usize,
+    ty: Option<usize>,
+    description: Option<usize>,
+    required: Option<usize>,
+    location: Option<usize>,
+}
+
+impl Columns {
+    /// `None` unless the header names a parameter column and a type or description column.
+    fn of(header: &[String]) -> Option<Columns> {
+        let find = |names: &[&str]| {
+            header
+                .iter()
+                .position(|h| names.contains(&common::clean(h).to_lowercase().as_str()))
+        };
+        let columns = Columns {
+            name: find(&[
+                "name",
+                "parameter",
+                "param",
+                "field",
+                "key",
+                "attribute",
+                "argument",
+                "property",
+            ])?,
+            ty: find(&["type", "data type", "format"]),
+            description: find(&["description", "desc", "details", "notes", "meaning"]),
+            required: find(&["required", "required?", "mandatory"]),
+            location: find(&["in", "location", "where", "param type"]),
+        };
+        (columns.ty.is_some() || columns.description.is_some()).then_some(columns)
+    }
+}
+
+struct Placement<'a> {
+    endpoint: String,
+    case: String,
+    candidates: Vec<&'a Endpoint>,
+}
+
+/// A `<snapshot ... />` tag.
+#[derive(Debug, Clone)]
+struct SnapshotTag {
+    /// The whole tag.
+    range: Range<usize>,
+    json: JsonAttr,
+}
+
+/// What the `json` attribute holds.
+#[derive(Debug, Clone)]
+enum JsonAttr {
+    /// `json={{...}}` or `json='{...}'`: the literal's byte range.
+    Literal(Range<usize>),
+    /// `json={require("path")}`: the path as written and where it is.
+    Require(String, usize),
+    /// `json={name}`: an imported name and where it is.
+    Name(String, usize),
+}
+
+/// Every snapshot tag outside code and comments. Problems with one tag are reported and the
+/// scan goes on after its name.
+fn find_tags(
+    file: &str,
+    text: &str,
+    outline: &Outline,
+    errors: &mut Vec<ExtractError>,
+) -> Vec<SnapshotTag> {
+    let lower = text.to_ascii_lowercase();
+    let mut tags = Vec::new();
+    let mut from = 0;
+    while let Some(start) = lower[from..].find("<snapshot").map(|i| from + i) {
+        let after_name = start + "<snapshot".len();
+        from = after_name;
+        let boundary = text[after_name..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || c == '/' || c == '>');
+        if !boundary || outline.is_verbatim(start) {
+            continue;
+        }
+        match read_tag(text, start, after_name) {
+            Ok(tag) => {
+                from = tag.range.end;
+                tags.push(tag);
+            }
+            Err((offset, message)) => {
+                errors.push(ExtractError::at_offset(file, text, offset, message))
+            }
+        }
+    }
+    tags
+}
+
+type TagError = (usize, String);
+
+/// Read the attributes of the tag starting at `start` (its name ends at `pos`).
+fn read_tag(text: &str, start: usize, mut pos: usize) -> Result<SnapshotTag, TagError> {
+    let bytes = text.as_bytes();
+    let mut json = None;
+    loop {
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if text[pos..].starts_with("/>") {
+            pos += 2;
+            break;
+        }
+        if text[pos..].starts_with('>') {
+            pos += 1;
+            // a tag with children: the closing tag ends it when it comes before the next one
+            let lower = text[pos..].to_ascii_lowercase();
+            if let Some(close) = lower.find("</snapshot") {
+                if !lower[..close].contains("<snapshot") {
+                    pos += close + text[pos + close..].find('>').map_or(10, |i| i + 1);
+                }
+            }
+            break;
+        }
+        if pos >= bytes.len() {
+            return Err((
+                start,
+                "expected `/>` to close this snapshot tag".to_string(),
+            ));
+        }
+        let name_start = pos;
+        while pos < bytes.len()
+            && (bytes[pos].is_ascii_alphanumeric()
+                || matches!(bytes[pos], b'_' | b'-' | b':' | b'.'))
+        {
+            pos += 1;
+        }
+        if pos == name_start {
+            if text[pos..].starts_with('{') {
+                // `{...props}`
+                pos = jslit::find_end(text, pos).map_err(|e| (e.offset, e.message))?;
+                continue;
+            }
+            return Err((
+                pos,
+                "expected an attribute or `/>` in this snapshot tag".to_string(),
+            ));
+        }
+        let name = &text[name_start..pos];
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if bytes.get(pos) != Some(&b'=') {
+            continue;
+        }
+        pos += 1;
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let value_start = pos;
+        match bytes.get(pos) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let end = text[pos + 1..]
+                    .find(q as char)
+                    .map(|i| pos + 1 + i)
+                    .ok_or((
+                        pos,
+                        format!("expected `{}` to close this attribute value", q as char),
+                    ))?;
+                pos = end + 1;
+                if name == "json" {
+                    let inner = value_start + 1..end;
+                    let lead = text[inner.clone()].len() - text[inner.clone()].trim_start().len();
+                    let trail = text[inner.clone()].len() - text[inner.clone()].trim_end().len();
+                    json = Some(JsonAttr::Literal(inner.start + lead..inner.end - trail));
+                }
+            }
+            Some(b'{') => {
+                let end = jslit::find_end(text, pos).map_err(|e| (e.offset, e.message))?;
+                pos = end;
+                if name == "json" {
+                    json = Some(json_expression(text, value_start + 1..end - 1)?);
+                }
+            }
+            _ => {
+                return Err((
+                    pos,
+                    format!("expected a value in quotes or braces after `{name}=`"),
+                ))
+            }
+        }
+    }
+    let json = json.ok_or((
+        start,
+        "expected a `json={...}` attribute on this snapshot tag".to_string(),
+    ))?;
+    Ok(SnapshotTag {
+        range: start..pos,
+        json,
+    })
+}
+
+/// The expression inside `json={...}`.
+fn json_expression(text: &str, inner: Range<usize>) -> Result<JsonAttr, TagError> {
+    let written = &text[inner.clone()];
+    let lead = written.len() - written.trim_start().len();
+    let start = inner.start + lead;
+    let expr = written.trim();
+    if expr.starts_with('{') || expr.starts_with('[') {
+        let end = jslit::find_end(text, start).map_err(|e| (e.offset, e.message))?;
+        let rest = text[end..inner.end].trim();
+        if !rest.is_empty() {
+            return Err((
+                end,
+                "expected `}` right after the snapshot literal".to_string(),
+            ));
+        }
+        return Ok(JsonAttr::Literal(start..end));
+    }
+    if let Some(args) = expr.strip_prefix("require") {
+        let args = args.trim_start();
+        let path = args
+            .strip_prefix('(')
+            .and_then(|a| a.trim_end().strip_suffix(')'))
+            .map(str::trim)
+            .and_then(|a| {
+                let q = a.chars().next()?;
+                matches!(q, '"' | '\'' | '`').then_some(())?;
+                a.strip_prefix(q)?.strip_suffix(q)
+            });
+        return match path {
+            Some(path) => Ok(JsonAttr::Require(path.to_string(), start)),
+            None => Err((
+                start,
+                "expected `require(\"path/to/snapshot\")` with one quoted path".to_string(),
+            )),
+        };
+    }
+    let is_name = !expr.is_empty()
+        && expr
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        && !expr.starts_with(|c: char| c.is_ascii_digit());
+    if is_name {
+        return Ok(JsonAttr::Name(expr.to_string(), start));
+    }
+    Err((
+        start,
+        format!("expected an object literal, `require(\"...\")` or an imported name in `json={{...}}`, found `{}`", shorten(expr)),
+    ))
+}
+
+fn shorten(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 40 {
+        format!("{}...", one_line.chars().take(40).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// `import name from "path"` and `const name = require("path")` lines outside code.
+fn imports(text: &str, outline: &Outline) -> IndexMap<String, String> {
+    let mut out = IndexMap::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        if outline.is_verbatim(at) {
+            continue;
+        }
+        let line = line.trim();
+        let parsed = if let Some(rest) = line.strip_prefix("import ") {
+            rest.split_once(" from ")
+                .map(|(name, path)| (name.trim(), path))
+        } else {
+            ["const ", "let ", "var "]
+                .iter()
+                .find_map(|kw| line.strip_prefix(kw))
+                .and_then(|rest| rest.split_once('='))
+                .and_then(|(name, rhs)| {
+                    let rhs = rhs.trim().strip_prefix("require")?.trim_start();
+                    Some((name.trim(), rhs.strip_prefix('(')?.split(')').next()?))
+                })
+        };
+        let Some((name, path)) = parsed else {
+            continue;
+        };
+        let path = path.trim().trim_end_matches(';').trim();
+        let unquoted = ['"', '\'']
+            .iter()
+            .find_map(|&q| path.strip_prefix(q).and_then(|p| p.strip_suffix(q)));
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        if let (Some(path), true) = (unquoted, valid_name) {
+            out.insert(name.to_string(), path.to_string());
+        }
+    }
+    out
+}
+
+struct SnapshotContext<'a> {
+    file: &'a str,
+    text: &'a str,
+    files: &'a DocFiles,
+    options: &'a Options,
+    imports: &'a IndexMap<String, String>,
+}
+
+impl SnapshotContext<'_> {
+    fn error(&self, offset: usize, message: impl Into<String>) -> ExtractError {
+        ExtractError::at_offset(self.file, self.text, offset, message)
+    }
+
+    /// Resolve a reference to a JSON file under the docs root.
+    fn resolve(&self, reference: &str, at: usize) -> Result<String, ExtractError> {
+        let mut aliases: Vec<&(String, String)> = self.options.aliases.iter().collect();
+        aliases.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+        let alias = aliases.iter().find_map(|(prefix, folder)| {
+            let rest = reference.strip_prefix(prefix.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{folder}/{rest}"))
+        });
+        let page_folder = self.file.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let resolved = match alias {
+            Some(joined) => resolve_within_root("", joined.trim_start_matches('/')),
+            None => resolve_within_root(page_folder, reference),
+        };
+        let Some(resolved) = resolved else {
+            return Err(self.error(
+                at,
+                format!("snapshot reference `{reference}` resolves outside the docs root: expected a file under it"),
+            ));
+        };
+        let candidates = [
+            resolved.clone(),
+            format!("{resolved}.json"),
+            format!("{resolved}/index.json"),
+        ];
+        candidates
+            .into_iter()
+            .find(|c| self.files.get(c).is_some())
+            .ok_or_else(|| {
+                self.error(
+                    at,
+                    format!("cannot find the snapshot file `{reference}`: expected `{resolved}` or `{resolved}.json` under the docs root"),
+                )
+            })
+    }
+}
+
+/// The fixture of one snapshot tag.
+fn snapshot_fixture(
+    ctx: &SnapshotContext<'_>,
+    tag: &SnapshotTag,
+    sections: &Sections,
+    title: &str,
+) -> Result<Fixture, ExtractError> {
+    let (line, _) = super::line_col(ctx.text, tag.range.start);
+    let mut source = Source {
+        file: ctx.file.to_string(),
+        line,
+        format: SourceFormat::Markdown,
+        literal: None,
+        snapshot_file: None,
+    };
+    let (literal, at) = match &tag.json {
+        JsonAttr::Literal(range) => {
+            let lit = jslit::parse(&ctx.text[range.clone()])
+                .map_err(|e| ctx.error(range.start + e.offset, e.message))?;
+            let absolute = |r: Range<usize>| Span {
+                start: range.start + r.start,
+                end: range.start + r.end,
+            };
+            source.literal = lit.span("/response").map(|response| LiteralSpans {
+                response: absolute(response),
+                body: lit.span("/response/body").map(absolute),
+            });
+            (lit, range.start)
+        }
+        JsonAttr::Require(reference, at) => {
+            (read_reference(ctx, reference, *at, &mut source)?, *at)
+        }
+        JsonAttr::Name(name, at) => {
+            let Some(reference) = ctx.imports.get(name) else {
+                return Err(ctx.error(
+                    *at,
+                    format!("unknown name `{name}`: expected an `import {name} from \"...json\"` line on this page"),
+                ));
+            };
+            (read_reference(ctx, reference, *at, &mut source)?, *at)
+        }
+    };
+    let example = read_example(&literal.value).map_err(|m| ctx.error(at, m))?;
+    let placement = sections.place(tag.range.start);
+    let owner = common::owning_endpoint(
+        placement.candidates.iter().copied(),
+        &example.method,
+        &example.path,
+    );
+    let mut request: RequestSpec = common::request(&example.method, &example.path, owner);
+    request.headers = example.request_headers;
+    request.body = example.request_body;
+
+    let mut computed = Vec::new();
+    for c in &literal.computed {
+        let (body, pointer) = if let Some(p) = c.pointer.strip_prefix("/request/body") {
+            (BodyRef::Request, p)
+        } else if let Some(p) = c.pointer.strip_prefix("/response/body") {
+            (BodyRef::Response, p)
+        } else {
+            return Err(ctx.error(
+                at,
+                format!(
+                    "cannot compute `{}` at `{}`: expected computed values only inside a request or response body",
+                    c.expression, c.pointer
+                ),
+            ));
+        };
+        if !(pointer.is_empty() || pointer.starts_with('/')) {
+            continue;
+        }
+        computed.push(Computed {
+            body,
+            pointer: pointer.to_string(),
+            generator: c.generator,
+            expression: c.expression.clone(),
+        });
+    }
+    let mut placeholders = Vec::new();
+    for (body, value) in [
+        (BodyRef::Request, &request.body),
+        (BodyRef::Response, &example.response.body),
+    ] {
+        if let Some(value) = value {
+            for (pointer, kind) in jslit::placeholders(value) {
+                placeholders.push(Placeholder {
+                    body,
+                    pointer,
+                    kind,
+                });
+            }
+        }
+    }
+    Ok(Fixture {
+        source,
+        page: title.to_string(),
+        endpoint: placement.endpoint,
+        title: placement.case,
+        request,
+        response: example.response,
+        params: owner.map(|e| e.params.clone()).unwrap_or_default(),
+        computed,
+        placeholders,
+        ..Default::default()
+    })
+}
+
+/// Read the JSON file a reference points to.
+fn read_reference(
+    ctx: &SnapshotContext<'_>,
+    reference: &str,
+    at: usize,
+    source: &mut Source,
+) -> Result<Literal, ExtractError> {
+    let path = ctx.resolve(reference, at)?;
+    let bytes = ctx.files.get(&path).unwrap_or_default();
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ExtractError::new(&path, 1, 1, "expected a utf-8 json snapshot file"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        ExtractError::new(
+            &path,
+            e.line().max(1),
+            e.column().max(1),
+            format!("expected a json snapshot file: {e}"),
+        )
+    })?;
+    source.snapshot_file = Some(path);
+    Ok(Literal {
+        value,
+        computed: Vec::new(),
+        spans: Vec::new(),
+    })
+}
+
+/// The request and response a snapshot documents.
+struct Example {
+    method: String,
+    path: String,
+    request_headers: IndexMap<String, String>,
+    request_body: Option<Value>,
+    response: ResponseSpec,
+}
+
+fn read_example(value: &Value) -> Result<Example, String> {
+    let Some(root) = value.as_object() else {
+        return Err("expected a snapshot object with `request` and `response`".to_string());
+    };
+    let Some(request) = root.get("request").and_then(Value::as_object) else {
+        return Err(
+            "expected a `request` object with `request_method` and `path` in the snapshot"
+                .to_string(),
+        );
+    };
+    let method = ["request_method", "method"]
+        .iter()
+        .find_map(|k| request.get(*k))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic()))
+        .ok_or("expected `request_method` to be an http method such as \"GET\"")?
+        .to_ascii_uppercase();
+    let path = ["path", "url"]
+        .iter()
+        .find_map(|k| request.get(*k))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .ok_or("expected `path` to be the request path as a string")?;
+    let path = without_origin(path).to_string();
+    let request_headers = headers(request.get("headers"), "request")?;
+    let request_body = request.get("body").cloned();
+    let Some(response) = root.get("response").and_then(Value::as_object) else {
+        return Err("expected a `response` object with a `status` in the snapshot".to_string());
+    };
+    let status = match response.get("status") {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|s| (100..=599).contains(s))
+    .ok_or("expected `status` in the response to be an http status code (100-599)")?
+        as u16;
+    Ok(Example {
+        method,
+        path,
+        request_headers,
+        request_body,
+        response: ResponseSpec {
+            status,
+            headers: headers(response.get("headers"), "response")?,
+            body: response.get("body").cloned(),
+            media_types: Vec::new(),
+        },
+    })
+}
+
+/// `https://host/api/x` -> `/api/x`; a path stays as it is.
+fn without_origin(path: &str) -> &str {
+    for scheme in ["http://", "https://"] {
+        if let Some(rest) = path.strip_prefix(scheme) {
+            return rest.find('/').map_or("/", |i| &rest[i..]);
+        }
+    }
+    path
+}
+
+fn headers(value: Option<&Value>, which: &str) -> Result<IndexMap<String, String>, String> {
+    let Some(value) = value else {
+        return Ok(IndexMap::new());
+    };
+    let Some(map) = value.as_object() else {
+        return Err(format!(
+            "expected the {which} `headers` to be an object of names and values"
+        ));
+    };
+    map.iter()
+        .map(|(name, v)| {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(_) | Value::Bool(_) => v.to_string(),
+                _ => {
+                    return Err(format!(
+                        "expected the {which} header `{name}` to be a string"
+                    ))
+                }
+            };
+            Ok((name.clone(), v))
+        })
+        .collect()
 }

@@ -11,6 +11,7 @@ pub mod common;
 pub mod files;
 pub mod html;
 pub mod jslit;
+pub mod markdown;
 pub mod mdx;
 pub mod rendered;
 

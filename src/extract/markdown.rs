@@ -1,0 +1,273 @@
+//! The Markdown structure of a page, read with pulldown-cmark: front matter, headings, code
+//! blocks, GFM tables, and the places where `<snapshot` is text rather than a tag (code,
+//! comments). Everything carries its byte offset so errors and sections can be located.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// A heading as written (inline code marks kept), with its level and offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub start: usize,
+}
+
+/// A code block (fenced or indented) and its lines with their byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    pub start: usize,
+    pub lines: Vec<(usize, String)>,
+}
+
+/// A GFM table: header cells and rows of cells, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub start: usize,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The structure of a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// `title:` of the YAML front matter.
+    pub front_matter_title: Option<String>,
+    pub headings: Vec<Heading>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub tables: Vec<Table>,
+    /// Where markup is shown rather than meant: fenced code, inline code, HTML and JSX
+    /// comments, front matter.
+    pub verbatim: Vec<Range<usize>>,
+}
+
+impl Outline {
+    /// Whether `offset` lies in code or a comment.
+    pub fn is_verbatim(&self, offset: usize) -> bool {
+        self.verbatim.iter().any(|r| r.contains(&offset))
+    }
+
+    /// Drop the structure pulldown-cmark saw inside these ranges (snapshot literals, whose
+    /// lines it may read as paragraphs, code or tables).
+    pub fn remove_inside(&mut self, ranges: &[Range<usize>]) {
+        let inside = |at: usize| ranges.iter().any(|r| r.contains(&at));
+        self.headings.retain(|h| !inside(h.start));
+        self.code_blocks.retain(|c| !inside(c.start));
+        self.tables.retain(|t| !inside(t.start));
+    }
+}
+
+/// Read the structure of a Markdown/MDX page.
+pub fn outline(text: &str) -> Outline {
+    let mut out = Outline::default();
+    let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let mut code: Option<(CodeBlock, bool)> = None;
+    let mut table: Option<Table> = None;
+    let mut row: Vec<String> = Vec::new();
+    let mut in_head = false;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::MetadataBlock(_)) => out.verbatim.push(range.clone()),
+            Event::Start(Tag::Heading { level, .. }) => out.headings.push(Heading {
+                level: heading_level(level),
+                text: heading_text(&text[range.clone()]),
+                start: range.start,
+            }),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let fenced = matches!(kind, CodeBlockKind::Fenced(_));
+                if fenced {
+                    out.verbatim.push(range.clone());
+                }
+                code = Some((
+                    CodeBlock {
+                        start: range.start,
+                        lines: Vec::new(),
+                    },
+                    fenced,
+                ));
+            }
+            Event::Text(t) if code.is_some() => {
+                let (block, _) = code.as_mut().expect("checked");
+                let mut offset = range.start;
+                for line in t.split_inclusive('\n') {
+                    let content = line.trim_end_matches(['\n', '\r']);
+                    if !content.trim().is_empty() {
+                        block.lines.push((offset, content.to_string()));
+                    }
+                    offset += line.len();
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((block, _)) = code.take() {
+                    out.code_blocks.push(block);
+                }
+            }
+            Event::Code(_) => out.verbatim.push(range.clone()),
+            Event::Start(Tag::Table(_)) => {
+                table = Some(Table {
+                    start: range.start,
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                })
+            }
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                row.clear();
+            }
+            Event::Start(Tag::TableRow) => row.clear(),
+            Event::Start(Tag::TableCell) => row.push(cell_text(&text[range.clone()])),
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                if let Some(t) = table.as_mut() {
+                    t.header = std::mem::take(&mut row);
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(t) = table.as_mut() {
+                    if !in_head {
+                        t.rows.push(std::mem::take(&mut row));
+                    }
+                }
+            }
+            Event::End(TagEnd::Table) => out.tables.extend(table.take()),
+            _ => {}
+        }
+    }
+    out.verbatim.extend(comments(text, "<!--", "-->"));
+    out.verbatim.extend(comments(text, "{/*", "*/}"));
+    out.front_matter_title = front_matter_title(text);
+    out
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The text of a heading as written: ATX `#` marks, a closing `#` run, a setext underline and
+/// a Docusaurus `{#custom-id}` removed.
+fn heading_text(source: &str) -> String {
+    let source = source.trim_end_matches(['\n', '\r']);
+    let text = if source.trim_start().starts_with('#') {
+        let t = source.trim().trim_start_matches('#');
+        let t = t.trim_end();
+        // a closing run of `#` counts only after a space
+        let without_closing = t.trim_end_matches('#');
+        if without_closing.len() < t.len()
+            && (without_closing.is_empty() || without_closing.ends_with([' ', '\t']))
+        {
+            without_closing.to_string()
+        } else {
+            t.to_string()
+        }
+    } else {
+        // setext: every line but the underline
+        let mut lines: Vec<&str> = source.lines().collect();
+        lines.pop();
+        lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")
+    };
+    let mut text = text.trim().to_string();
+    if let Some(open) = text.rfind("{#") {
+        if text.ends_with('}') {
+            text.truncate(open);
+        }
+    }
+    text.trim().to_string()
+}
+
+/// A table cell as written, without the surrounding pipes and white space.
+fn cell_text(source: &str) -> String {
+    source
+        .trim()
+        .trim_start_matches('|')
+        .trim_end_matches('|')
+        .trim()
+        .replace("\\|", "|")
+}
+
+/// Ranges of `open ... close` comments (an unclosed one runs to the end).
+fn comments(text: &str, open: &str, close: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find(open).map(|i| from + i) {
+        let end = text[start + open.len()..]
+            .find(close)
+            .map_or(text.len(), |i| start + open.len() + i + close.len());
+        out.push(start..end);
+        from = end;
+    }
+    out
+}
+
+/// `title:` of a YAML front matter block at the very top of the page.
+pub fn front_matter_title(text: &str) -> Option<String> {
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    for line in lines {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return None;
+        }
+        if let Some(value) = line.strip_prefix("title:") {
+            let value = value.trim();
+            let unquoted = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .map(|v| v.replace("\\\"", "\"").replace("\\\\", "\\"))
+                .or_else(|| {
+                    value
+                        .strip_prefix('\'')
+                        .and_then(|v| v.strip_suffix('\''))
+                        .map(|v| v.replace("''", "'"))
+                })
+                .unwrap_or_else(|| value.to_string());
+            return (!unquoted.is_empty()).then_some(unquoted);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_headings_code_and_tables_with_offsets() {
+        let text = "---\ntitle: 'It''s'\n---\n\n# Page {#top}\n\n## Start a `thing` ##\n\n    POST /a/:id/\n    GET /b\n\nName | Type | Description\n-----|------|----\n`id` | `string` | a \\| b\n\nSetext\n------\n";
+        let o = outline(text);
+        assert_eq!(o.front_matter_title.as_deref(), Some("It's"));
+        let headings: Vec<_> = o
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str()))
+            .collect();
+        assert_eq!(
+            headings,
+            [(1, "Page"), (2, "Start a `thing`"), (2, "Setext")]
+        );
+        assert_eq!(o.code_blocks.len(), 1);
+        let (offset, line) = &o.code_blocks[0].lines[1];
+        assert_eq!(line.trim(), "GET /b");
+        assert_eq!(&text[*offset..*offset + line.len()], line);
+        assert_eq!(o.tables[0].header, ["Name", "Type", "Description"]);
+        assert_eq!(o.tables[0].rows, [["`id`", "`string`", "a | b"]]);
+        assert!(o.is_verbatim(1));
+    }
+
+    #[test]
+    fn code_and_comments_are_verbatim() {
+        let text = "```\n<snapshot json={{}} />\n```\n\n`<snapshot />` <!-- <snapshot --> {/* <Snapshot */}\n";
+        let o = outline(text);
+        for (i, _) in text.match_indices("snapshot") {
+            assert!(o.is_verbatim(i - 1), "{i}");
+        }
+    }
+}
