@@ -117,20 +117,20 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
         }
         let file = &fixture.source.file;
         let end = ctx.example_end(page, fixture);
-        let (line, col) = ctx
+        let what = request_line(fixture);
+        // point at `METHOD /path` on a rendered page, at the path inside a snapshot literal
+        let (line, col, len) = ctx
             .sources
             .find_word(file, fixture.source.line, end, &fixture.request.path, false)
             .map(|(l, c)| {
-                // a rendered `POST /path` line: point at the method
                 let text = ctx.sources.line(file, l).unwrap_or("");
                 let before: String = text.chars().take(c - 1).collect();
                 match before.strip_suffix(&format!("{} ", fixture.request.method)) {
-                    Some(rest) => (l, rest.chars().count() + 1),
-                    None => (l, c),
+                    Some(rest) => (l, rest.chars().count() + 1, what.chars().count()),
+                    None => (l, c, fixture.request.path.chars().count()),
                 }
             })
-            .unwrap_or((fixture.source.line, 1));
-        let what = request_line(fixture);
+            .unwrap_or((fixture.source.line, 1, 1));
         let mut finding = if in_section.is_empty() {
             Finding::new(
                 Rule::ExampleOutsideDeclaration,
@@ -173,12 +173,11 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
                 .at(&page.file, elsewhere.line),
             );
         } else {
-            finding = finding.note(Note::help(format!(
-                "declare `{} {}` under the heading, with its parameter table",
-                fixture.request.method, fixture.request.route
-            )));
+            finding = finding.note(Note::help(
+                "declare the endpoint in a code block under the section heading, with its parameter table",
+            ));
         }
-        out.push(finding.len(what.chars().count()).fixture(&fixture.id));
+        out.push(finding.len(len).fixture(&fixture.id));
     }
     out
 }
@@ -335,11 +334,8 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
                         line,
                         col,
                         format!(
-                            "parameter `{}` of `{} {}` is used by none of its {} examples",
-                            param.name,
-                            endpoint.method,
-                            endpoint.path,
-                            examples.len()
+                            "no example of `{} {}` uses its parameter `{}`",
+                            endpoint.method, endpoint.path, param.name
                         ),
                     )
                     .len(param.name.chars().count())
