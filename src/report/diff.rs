@@ -1,7 +1,7 @@
 //! `docmock diff` output: grouped by route for people, JSON for tools, Markdown for a pull
 //! request.
 
-use crate::diff::{Change, Class, DiffReport};
+use crate::diff::{Change, ChangeKind, Class, DiffReport};
 use std::io::{self, Write};
 
 /// Changes grouped by route, in report order.
@@ -17,12 +17,21 @@ fn by_route(report: &DiffReport) -> Vec<(String, Vec<&Change>)> {
     groups
 }
 
-/// `case "Success" (protocol-subscriptions/start/success): ` or nothing for route changes.
-fn case_label(change: &Change) -> String {
-    match (&change.case, &change.title) {
-        (Some(id), Some(title)) if !title.is_empty() => format!("case \"{title}\" ({id}): "),
-        (Some(id), _) => format!("case {id}: "),
+/// `"Success"`, or the fixture id when the case has no heading.
+fn case_name(change: &Change) -> String {
+    match (&change.title, &change.case) {
+        (Some(title), _) if !title.is_empty() => format!("\"{title}\""),
+        (_, Some(id)) => id.clone(),
         _ => String::new(),
+    }
+}
+
+fn place(change: &Change) -> Option<String> {
+    match (&change.old_source, &change.new_source) {
+        (Some(o), Some(n)) => Some(format!("old {o}, new {n}")),
+        (Some(o), None) => Some(format!("old {o}")),
+        (None, Some(n)) => Some(format!("new {n}")),
+        (None, None) => None,
     }
 }
 
@@ -36,31 +45,63 @@ fn totals(report: &DiffReport) -> String {
     )
 }
 
-/// One line per change under its route, with where it is documented.
+/// Changes under their route: route changes first, then cases added or removed, then the
+/// changes of each kept case under its heading; each with where it is documented.
 pub fn render_human(report: &DiffReport, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "docmock diff {} -> {}", report.old, report.new)?;
     if report.changes.is_empty() {
         return writeln!(out, "no changes");
     }
+    let line = |out: &mut dyn Write, indent: &str, change: &Change, text: String| {
+        writeln!(out, "{indent}{:<10}  {text}", change.class.as_str())
+    };
     for (route, changes) in by_route(report) {
         writeln!(out)?;
         writeln!(out, "{route}")?;
-        for change in changes {
-            writeln!(
-                out,
-                "  {:<10}  {}{}",
-                change.class.as_str(),
-                case_label(change),
-                change.describe()
-            )?;
-            let place = match (&change.old_source, &change.new_source) {
-                (Some(o), Some(n)) if o == n => o.to_string(),
-                (Some(o), Some(n)) => format!("{o} -> {n}"),
-                (Some(o), None) => format!("{o} (old)"),
-                (None, Some(n)) => format!("{n} (new)"),
-                (None, None) => continue,
+        let added_or_removed = |c: &Change| {
+            matches!(
+                c.kind,
+                ChangeKind::CaseAdded { .. } | ChangeKind::CaseRemoved { .. }
+            )
+        };
+        for change in changes
+            .iter()
+            .filter(|c| c.case.is_none() || added_or_removed(c))
+        {
+            let text = match &change.kind {
+                ChangeKind::CaseAdded { status } => {
+                    format!("case {} added ({status})", case_name(change))
+                }
+                ChangeKind::CaseRemoved { status } => {
+                    format!("case {} removed ({status})", case_name(change))
+                }
+                _ => change.describe(),
             };
-            writeln!(out, "  {:<10}  --> {place}", "")?;
+            line(out, "  ", change, text)?;
+            if let Some(place) = place(change) {
+                writeln!(out, "  {:<10}  --> {place}", "")?;
+            }
+        }
+        let mut cases: Vec<&str> = Vec::new();
+        for change in &changes {
+            if let Some(id) = change.case.as_deref() {
+                if !added_or_removed(change) && !cases.contains(&id) {
+                    cases.push(id);
+                }
+            }
+        }
+        for id in cases {
+            let in_case: Vec<&&Change> = changes
+                .iter()
+                .filter(|c| c.case.as_deref() == Some(id))
+                .collect();
+            writeln!(out, "  case {}", case_name(in_case[0]))?;
+            if let Some(place) = place(in_case[0]) {
+                writeln!(out, "  --> {place}")?;
+            }
+            for change in in_case {
+                line(out, "    ", change, change.describe())?;
+            }
         }
     }
     writeln!(out)?;
