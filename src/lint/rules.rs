@@ -75,6 +75,17 @@ fn endpoint_of<'p>(page: &'p Page, fixture: &Fixture) -> Option<&'p Endpoint> {
         .find(|e| e.examples.contains(&fixture.id))
 }
 
+/// `the 422 example "When no return_to url is provided"`, or `the 200 example of "Start a
+/// session"` when the case has no heading of its own.
+fn example_name(fixture: &Fixture) -> String {
+    let status = fixture.response.status;
+    if fixture.title.trim().is_empty() {
+        format!("the {status} example of \"{}\"", fixture.endpoint)
+    } else {
+        format!("the {status} example \"{}\"", fixture.title)
+    }
+}
+
 fn request_line(fixture: &Fixture) -> String {
     format!("{} {}", fixture.request.method, fixture.request.path)
 }
@@ -217,20 +228,14 @@ pub fn endpoint_without_example(ctx: &Context) -> Vec<Finding> {
     out
 }
 
-/// DM004: route parameters that the parameter table omits and the prose never mentions.
+/// DM004: route parameters that the parameter table omits and the page's text never mentions.
 pub fn route_param_undocumented(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for page in &ctx.docs.pages {
-        for (i, endpoint) in page.endpoints.iter().enumerate() {
-            let from = i
-                .checked_sub(1)
-                .map_or(1, |prev| page.endpoints[prev].line + 1);
-            let until = page
-                .endpoints
-                .get(i + 1)
-                .map_or(usize::MAX, |next| next.line);
-            // the declaration line itself is a path; prose() drops words holding a `/`
-            let prose = ctx.sources.prose(&page.file, from, until);
+        // a page often explains a path parameter once for all its routes ("In this path
+        // DOSSIER_ID is ..."); paths themselves (words holding a `/`) are no explanation
+        let prose = ctx.sources.prose(&page.file, 1, usize::MAX);
+        for endpoint in &page.endpoints {
             for name in RouteTemplate::parse(&endpoint.route).param_names() {
                 if endpoint.params.iter().any(|p| same_name(&p.name, name)) {
                     continue;
@@ -244,12 +249,12 @@ pub fn route_param_undocumented(ctx: &Context) -> Vec<Finding> {
                     .unwrap_or((endpoint.line, 1));
                 let message = if endpoint.params.is_empty() {
                     format!(
-                        "route parameter `{name}` of `{} {}` is not documented: no parameter table, no mention in the text",
+                        "route parameter `{name}` of `{} {}` is not documented: no parameter table, and the page never mentions it",
                         endpoint.method, endpoint.path
                     )
                 } else {
                     format!(
-                        "route parameter `{name}` of `{} {}` is missing from the parameter table",
+                        "route parameter `{name}` of `{} {}` is missing from the parameter table, and the page never mentions it",
                         endpoint.method, endpoint.path
                     )
                 };
@@ -635,8 +640,8 @@ pub fn error_names_unknown_param(ctx: &Context) -> Vec<Finding> {
                 line,
                 col,
                 format!(
-                    "the {status} example \"{}\" answers with an error about `{name}`, a parameter its table does not know",
-                    fixture.title
+                    "{} answers with an error about `{name}`, a parameter its table does not know",
+                    example_name(fixture)
                 ),
             )
             .len(name.chars().count())
@@ -781,8 +786,14 @@ pub fn conflicting_examples(ctx: &Context) -> Vec<Finding> {
                 fixture.source.line,
                 1,
                 format!(
-                    "\"{}\" of \"{}\" is documented differently in {}",
-                    fixture.title, fixture.endpoint, other.source.file
+                    "{}{} is documented differently in {}",
+                    example_name(fixture),
+                    if fixture.title.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!(" of \"{}\"", fixture.endpoint)
+                    },
+                    other.source.file
                 ),
             )
             .fixture(&fixture.id)
@@ -811,12 +822,12 @@ pub fn reconstructed_body(ctx: &Context) -> Vec<Finding> {
         };
         let message = match &reconstruction.unrepaired {
             None => format!(
-                "the body of the {} example \"{}\" was cut short by the rendering and rebuilt",
-                fixture.response.status, fixture.title
+                "the body of {} was cut short by the rendering and rebuilt",
+                example_name(fixture)
             ),
             Some(reason) => format!(
-                "the body of the {} example \"{}\" was cut short and could not be rebuilt: {reason}",
-                fixture.response.status, fixture.title
+                "the body of {} was cut short and could not be rebuilt: {reason}",
+                example_name(fixture)
             ),
         };
         let mut finding = Finding::new(
@@ -871,8 +882,8 @@ pub fn json_under_non_json_type(ctx: &Context) -> Vec<Finding> {
                     line,
                     col,
                     format!(
-                        "the {side} of \"{}\" has a JSON body but `Content-Type: {content_type}`",
-                        fixture.title
+                        "the {side} of {} has a JSON body but `Content-Type: {content_type}`",
+                        example_name(fixture)
                     ),
                 )
                 .len(content_type.chars().count())
