@@ -816,10 +816,22 @@ pub fn conflicting_examples(ctx: &Context) -> Vec<Finding> {
 /// DM009: bodies rebuilt from truncated text.
 pub fn reconstructed_body(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (_, fixture) in ctx.fixtures() {
+    for (page, fixture) in ctx.fixtures() {
         let Some(reconstruction) = &fixture.reconstructed else {
             continue;
         };
+        // point at the first line of the body the rendering cut short
+        let file = &fixture.source.file;
+        let end = ctx
+            .example_end(page, fixture)
+            .min(ctx.sources.line_count(file) + 1);
+        let (line, len) = (fixture.source.line + 1..end)
+            .find_map(|n| {
+                let text = ctx.sources.line(file, n)?.trim_end();
+                text.starts_with(['{', '[', '"'])
+                    .then(|| (n, text.chars().count()))
+            })
+            .unwrap_or((fixture.source.line, 1));
         let message = match &reconstruction.unrepaired {
             None => format!(
                 "the body of {} was cut short by the rendering and rebuilt",
@@ -830,14 +842,9 @@ pub fn reconstructed_body(ctx: &Context) -> Vec<Finding> {
                 example_name(fixture)
             ),
         };
-        let mut finding = Finding::new(
-            Rule::ReconstructedBody,
-            &fixture.source.file,
-            fixture.source.line,
-            1,
-            message,
-        )
-        .fixture(&fixture.id);
+        let mut finding = Finding::new(Rule::ReconstructedBody, file, line, 1, message)
+            .len(len)
+            .fixture(&fixture.id);
         for repair in &reconstruction.repairs {
             finding = finding.note(Note::info(format!("repaired: {repair}")));
         }
