@@ -675,16 +675,16 @@ pub fn error_names_unknown_param(ctx: &Context) -> Vec<Finding> {
                     fixture.title, p.name
                 )));
             }
+            if fixture.reconstructed.is_some() {
+                finding = finding.note(Note::info(
+                    "the body was rebuilt from text the rendering cut short; the name is as written",
+                ));
+            }
             if let Some(p) = suggestion.or(heading_names.first().copied()) {
                 finding = finding.note(Note::help(format!(
                     "if the API answers about `{}`, write `{}` in the example; otherwise rename the parameter in the table",
                     p.name, p.name
                 )));
-            }
-            if fixture.reconstructed.is_some() {
-                finding = finding.note(Note::info(
-                    "the body was rebuilt from text the rendering cut short; the name is as written",
-                ));
             }
             out.push(finding);
         }
