@@ -252,3 +252,15 @@ fn diff_compares_two_git_revisions_without_checking_them_out() {
     );
     assert_eq!(json(&out)["changes"], from_folders["changes"]);
 }
+
+#[test]
+fn the_seed_docs_compared_with_themselves_have_no_changes() {
+    let out = diff(
+        &common::root(),
+        &["docs-source", "docs-source", "--fail-on", "any"],
+    );
+    assert_eq!(
+        common::transcript(&out),
+        "exit: 0\n--- stdout\ndocmock diff docs-source -> docs-source\nno changes\n--- stderr\n"
+    );
+}

@@ -125,3 +125,50 @@ fn lint_json_lists_findings_with_codes_places_and_notes() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     insta::assert_json_snapshot!(report);
 }
+
+#[test]
+fn the_seed_docs_report_the_return_to_contradiction_and_only_justified_findings() {
+    let out = run(&["lint", "docs-source"]);
+    let transcript = common::transcript(&out);
+    // the table of 000 requires `return_to`; its 422 example answers about `return_url`
+    assert!(
+        transcript.contains("error[DM007]: the 422 example \"When no return_to url is provided\" answers with an error about `return_url`"),
+        "{transcript}"
+    );
+    // 002 renders 004: their identical examples are one example, not a conflict
+    assert!(!transcript.contains("DM008"), "{transcript}");
+    insta::assert_snapshot!("seed_docs_lint", transcript);
+}
+
+#[test]
+fn the_default_docs_are_linted_when_no_folder_is_given() {
+    let out = common::docmock(&std::env::temp_dir())
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let from_default: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(&["lint", "docs-source", "--format", "json"]);
+    let from_folder: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(from_default, from_folder);
+}
+
+#[test]
+fn lint_runs_on_every_test_page_folder_of_the_repository() {
+    // extractor test pages include broken and odd inputs: lint must never panic on them
+    for entry in std::fs::read_dir(common::data("pages")).unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.is_dir() {
+            let out = common::docmock(&common::root())
+                .arg("lint")
+                .arg(&dir)
+                .output()
+                .unwrap();
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{}: {}",
+                dir.display(),
+                common::transcript(&out)
+            );
+        }
+    }
+}
