@@ -99,6 +99,23 @@ fn base_name(name: &str) -> &str {
     name.split(['[', '.']).next().unwrap_or(name)
 }
 
+/// The path parameters of all routes declared in a section. One table can serve several
+/// routes declared together (`GET /q` and `GET /q/:key`); its `key` row is then about the
+/// path of the second, not a query parameter of the first.
+fn shared_path_params(page: &Page, section: &str) -> Vec<String> {
+    let section = source::plain(section);
+    page.endpoints
+        .iter()
+        .filter(|e| source::plain(&e.heading) == section)
+        .flat_map(|e| {
+            RouteTemplate::parse(&e.route)
+                .param_names()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// DM001: the extractor's errors, as findings.
 pub fn snapshot_parse_error(errors: &[ExtractError]) -> Vec<Finding> {
     errors
@@ -288,7 +305,13 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
             let shows_body = examples
                 .iter()
                 .any(|f| matches!(f.request.body, Some(Value::Object(_))));
+            let shared = shared_path_params(page, &endpoint.heading);
             for param in &endpoint.params {
+                if param.location != ParamLocation::Path
+                    && shared.iter().any(|n| same_name(n, &param.name))
+                {
+                    continue;
+                }
                 let used = match param.location {
                     ParamLocation::Path => examples.iter().any(|f| {
                         RouteTemplate::parse(&f.request.route)
@@ -420,7 +443,11 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
                 .find(|q| same_name(base_name(&q.name), name))
                 .map(|q| q.value.as_str())
         };
+        let shared = shared_path_params(page, &fixture.endpoint);
         let present = |p: &Param| -> Option<bool> {
+            if shared.iter().any(|n| same_name(n, &p.name)) {
+                return None; // a table shared with a route that has it in its path
+            }
             match p.location {
                 ParamLocation::Path => None, // the route has it, or the example is elsewhere (DM002)
                 ParamLocation::Query => Some(query_value(&p.name).is_some()),

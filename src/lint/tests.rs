@@ -376,3 +376,37 @@ fn every_rule_has_a_unique_code_and_name() {
     assert_eq!(codes.len(), Rule::ALL.len());
     assert_eq!(names.len(), Rule::ALL.len());
 }
+
+#[test]
+fn a_table_shared_by_routes_declared_together_is_not_misread_as_query_parameters() {
+    // `GET /q` and `GET /q/:key` under one heading, one table with a required `key`
+    let mut p = page(vec![]);
+    let decl = |path: &str, route: &str| Endpoint {
+        method: "GET".into(),
+        path: path.into(),
+        route: route.into(),
+        heading: "Questionnaires".into(),
+        line: 3,
+        params: vec![param("key", "string", true, ParamLocation::Query)],
+        ..Default::default()
+    };
+    p.endpoints = vec![decl("/q", "/q"), decl("/q/:key", "/q/{key}")];
+    let mut list = example(13, "The list", 200, json!([]));
+    list.endpoint = "Questionnaires".into();
+    list.request.method = "GET".into();
+    list.request.path = "/q".into();
+    list.request.route = "/q".into();
+    list.request.query = vec![QueryParam {
+        name: "locale".into(),
+        value: "nl".into(),
+    }];
+    list.params = p.endpoints[0].params.clone();
+    let mut one = list.clone();
+    one.title = "One".into();
+    one.request.path = "/q/oq45".into();
+    one.request.route = "/q/{key}".into();
+    one.request.query.clear();
+    p.fixtures = vec![list, one];
+    let findings = lint(vec![p], vec![]);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
