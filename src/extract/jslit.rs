@@ -323,13 +323,17 @@ impl Scanner<'_> {
         let save = self.pos;
         self.skip_trivia()?;
         match self.peek() {
-            None | Some(b',' | b'}' | b']' | b':') => {
-                self.pos = save;
-                Ok(())
-            }
-            Some(_) => {
+            Some(
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'?' | b'.' | b'|' | b'&' | b'<' | b'>' | b'='
+                | b'(' | b'[',
+            ) => {
                 let end = self.expression_end(start)?;
                 self.expression(start, end)
+            }
+            _ => {
+                // what follows is for the enclosing object or array to judge
+                self.pos = save;
+                Ok(())
             }
         }
     }

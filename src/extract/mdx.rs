@@ -65,6 +65,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             Err(error) => errors.push(error),
         }
     }
+    errors.sort_by_key(|e| (e.file != file, e.line, e.col));
     let endpoints = sections
         .declarations
         .into_iter()
@@ -94,6 +95,8 @@ struct Declaration {
     offset: usize,
     /// Index of the code block that declares it.
     block: usize,
+    /// Index of the heading whose section the declaration belongs to.
+    section: Option<usize>,
 }
 
 /// Headings and declarations in document order: what section a snapshot is in.
@@ -133,12 +136,15 @@ impl Sections {
                 let Some((method, path)) = common::parse_declaration(line) else {
                     continue;
                 };
-                let heading = sections.declaration_heading(code.start);
+                let section = sections.declaration_section(code.start);
+                let heading = section.map_or("", |h| sections.headings[h].text.as_str());
                 let (line_no, _) = super::line_col(text, *offset);
+                let endpoint = common::endpoint(&method, &path, heading, line_no, false);
                 sections.declarations.push(Declaration {
-                    endpoint: common::endpoint(&method, &path, &heading, line_no, false),
+                    endpoint,
                     offset: *offset,
                     block,
+                    section,
                 });
             }
         }
@@ -177,16 +183,16 @@ impl Sections {
         h.start..end
     }
 
-    fn declaration_heading(&self, offset: usize) -> String {
+    /// The heading a declaration at `offset` belongs to: the one above it, or the one above
+    /// that when it is a generic "HTTP Request".
+    fn declaration_section(&self, offset: usize) -> Option<usize> {
         let chain = self.chain(offset);
-        let Some(&last) = chain.last() else {
-            return String::new();
-        };
+        let &last = chain.last()?;
         let text = &self.headings[last].text;
         let generic = GENERIC_HEADINGS.contains(&common::clean(text).to_lowercase().as_str());
         match (generic, chain.len()) {
-            (true, n) if n >= 2 => self.headings[chain[n - 2]].text.clone(),
-            _ => text.clone(),
+            (true, n) if n >= 2 => Some(chain[n - 2]),
+            _ => Some(last),
         }
     }
 
@@ -259,22 +265,17 @@ impl Sections {
         let Some(columns) = Columns::of(&table.header) else {
             return;
         };
-        let Some(block) = self
+        let Some((block, section)) = self
             .declarations
             .iter()
             .filter(|d| d.offset < table.start)
             .next_back()
-            .map(|d| d.block)
+            .map(|d| (d.block, d.section))
         else {
             return;
         };
-        let first = self
-            .declarations
-            .iter()
-            .find(|d| d.block == block)
-            .expect("block has a declaration");
         // the table must still be inside the declaration's section
-        if let Some(&h) = self.chain(first.offset).last() {
+        if let Some(h) = section {
             if !self.section(h).contains(&table.start) {
                 return;
             }
@@ -680,7 +681,11 @@ impl SnapshotContext<'_> {
             .ok_or_else(|| {
                 self.error(
                     at,
-                    format!("cannot find the snapshot file `{reference}`: expected `{resolved}` or `{resolved}.json` under the docs root"),
+                    if resolved.ends_with(".json") {
+                        format!("cannot find the snapshot file `{reference}`: expected `{resolved}` under the docs root")
+                    } else {
+                        format!("cannot find the snapshot file `{reference}`: expected `{resolved}` or `{resolved}.json` under the docs root")
+                    },
                 )
             })
     }
@@ -728,17 +733,6 @@ fn snapshot_fixture(
             (read_reference(ctx, reference, *at, &mut source)?, *at)
         }
     };
-    let example = read_example(&literal.value).map_err(|m| ctx.error(at, m))?;
-    let placement = sections.place(tag.range.start);
-    let owner = common::owning_endpoint(
-        placement.candidates.iter().copied(),
-        &example.method,
-        &example.path,
-    );
-    let mut request: RequestSpec = common::request(&example.method, &example.path, owner);
-    request.headers = example.request_headers;
-    request.body = example.request_body;
-
     let mut computed = Vec::new();
     for c in &literal.computed {
         let (body, pointer) = if let Some(p) = c.pointer.strip_prefix("/request/body") {
@@ -764,6 +758,17 @@ fn snapshot_fixture(
             expression: c.expression.clone(),
         });
     }
+    let example = read_example(&literal.value).map_err(|m| ctx.error(at, m))?;
+    let placement = sections.place(tag.range.start);
+    let owner = common::owning_endpoint(
+        placement.candidates.iter().copied(),
+        &example.method,
+        &example.path,
+    );
+    let mut request: RequestSpec = common::request(&example.method, &example.path, owner);
+    request.headers = example.request_headers;
+    request.body = example.request_body;
+
     let mut placeholders = Vec::new();
     for (body, value) in [
         (BodyRef::Request, &request.body),
@@ -806,11 +811,17 @@ fn read_reference(
         .map_err(|_| ExtractError::new(&path, 1, 1, "expected a utf-8 json snapshot file"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| {
+        let (line, _) = super::line_col(ctx.text, at);
+        let cause = e.to_string();
+        let cause = cause.split(" at line ").next().unwrap_or(&cause);
         ExtractError::new(
             &path,
             e.line().max(1),
             e.column().max(1),
-            format!("expected a json snapshot file: {e}"),
+            format!(
+                "expected a json snapshot file (referenced from {}:{line}): {cause}",
+                ctx.file
+            ),
         )
     })?;
     source.snapshot_file = Some(path);

@@ -35,14 +35,15 @@ fn page_result<'a>(extraction: &'a Extraction, file: &str) -> PageResult<'a> {
 }
 
 fn mdx_pages() -> Extraction {
-    extract::from_dir(&common::data("pages/mdx"), &Options::default()).expect("test pages load")
+    extract::from_dir(&common::data("pages/mdx/shapes"), &Options::default())
+        .expect("test pages load")
 }
 
 #[test]
 fn every_test_page_extracts_as_its_snapshot_says() {
     let extraction = mdx_pages();
-    let root = common::data("pages/mdx");
-    insta::glob!("../pages/mdx", "*.{md,mdx,markdown,txt}", |path| {
+    let root = common::data("pages/mdx/shapes");
+    insta::glob!("../pages/mdx/shapes", "*.{md,mdx,markdown,txt}", |path| {
         let file = path
             .strip_prefix(&root)
             .unwrap()
