@@ -682,7 +682,7 @@ fn escape_pointer(key: &str) -> String {
 }
 
 /// Words that stand for "more elements like these" in a documented array.
-const ELLIPSES: &[&str] = &["...", "…", "etc", "etc.", "etcetera", "more"];
+const ELLIPSES: &[&str] = &["...", "…", "etc", "etc.", "etcetera", "et cetera"];
 
 /// Pointers (inside `body`) of the array elements that mean "more elements like these":
 /// `{etc: "etc"}`, `"..."`, `"etc"`.

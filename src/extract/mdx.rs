@@ -200,62 +200,67 @@ impl Sections {
     /// declarations of its section, nearest first.
     fn place(&self, offset: usize) -> Placement<'_> {
         let chain = self.chain(offset);
-        let declaring = chain.iter().rev().copied().find(|&h| {
-            let range = self.section(h);
+        let declares = |h: usize| {
+            // the page title holds the whole page: it is the endpoint heading only for
+            // declarations written directly under it, before its first subheading
+            let range = if Some(h) == self.title_heading {
+                let next = self.headings.get(h + 1).map_or(usize::MAX, |n| n.start);
+                self.headings[h].start..next
+            } else {
+                self.section(h)
+            };
             self.declarations.iter().any(|d| range.contains(&d.offset))
-        });
-        let (endpoint, case, candidates) = match declaring {
-            Some(e) => {
-                let range = self.section(e);
-                let mut before: Vec<&Declaration> = self
-                    .declarations
-                    .iter()
-                    .filter(|d| range.contains(&d.offset) && d.offset < offset)
-                    .collect();
-                before.reverse();
-                let after = self
-                    .declarations
-                    .iter()
-                    .filter(|d| range.contains(&d.offset) && d.offset > offset);
-                let candidates: Vec<&Endpoint> = before
-                    .into_iter()
-                    .chain(after)
-                    .map(|d| &d.endpoint)
-                    .collect();
-                let case = chain
+        };
+        let declaring = chain.iter().rev().copied().find(|&h| declares(h));
+        // declarations in `range`, those above the snapshot nearest first, then those below
+        let nearest = |range: Range<usize>| -> Vec<&Endpoint> {
+            let inside = |d: &&Declaration| range.contains(&d.offset);
+            let mut before: Vec<&Declaration> = self
+                .declarations
+                .iter()
+                .filter(inside)
+                .filter(|d| d.offset < offset)
+                .collect();
+            before.reverse();
+            let after = self
+                .declarations
+                .iter()
+                .filter(inside)
+                .filter(|d| d.offset > offset);
+            before
+                .into_iter()
+                .chain(after)
+                .map(|d| &d.endpoint)
+                .collect()
+        };
+        match declaring {
+            Some(e) => Placement {
+                endpoint: self.headings[e].text.clone(),
+                case: chain
                     .last()
                     .filter(|&&last| last != e)
-                    .map(|&last| self.headings[last].text.clone());
-                (self.headings[e].text.clone(), case, candidates)
-            }
+                    .map(|&last| self.headings[last].text.clone())
+                    .unwrap_or_default(),
+                candidates: nearest(self.section(e)),
+            },
             None => {
-                // no declaration in any enclosing section: the page-level declarations (above
-                // every heading) still apply
-                let first_heading = self.headings.first().map_or(usize::MAX, |h| h.start);
-                let mut candidates: Vec<&Endpoint> = self
-                    .declarations
-                    .iter()
-                    .filter(|d| d.offset < first_heading)
-                    .map(|d| &d.endpoint)
-                    .collect();
-                candidates.reverse();
+                // no declaration in an enclosing section: the headings still name the
+                // example, and a matching declaration elsewhere on the page still binds it
                 let named: Vec<usize> = chain
                     .into_iter()
                     .filter(|&h| Some(h) != self.title_heading)
                     .collect();
-                let endpoint = named
-                    .first()
-                    .map(|&h| self.headings[h].text.clone())
-                    .unwrap_or_default();
-                let case = (named.len() >= 2)
-                    .then(|| self.headings[*named.last().expect("len >= 2")].text.clone());
-                (endpoint, case, candidates)
+                let text = |h: Option<&usize>| h.map(|&h| self.headings[h].text.clone());
+                Placement {
+                    endpoint: text(named.first()).unwrap_or_default(),
+                    case: if named.len() >= 2 {
+                        text(named.last()).unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    candidates: nearest(0..usize::MAX),
+                }
             }
-        };
-        Placement {
-            endpoint,
-            case: case.unwrap_or_default(),
-            candidates,
         }
     }
 
@@ -655,13 +660,16 @@ impl SnapshotContext<'_> {
     fn resolve(&self, reference: &str, at: usize) -> Result<String, ExtractError> {
         let mut aliases: Vec<&(String, String)> = self.options.aliases.iter().collect();
         aliases.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
-        let alias = aliases.iter().find_map(|(prefix, folder)| {
+        let alias_used = aliases.iter().find_map(|(prefix, folder)| {
             let rest = reference.strip_prefix(prefix.as_str())?;
-            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{folder}/{rest}"))
+            (rest.is_empty() || rest.starts_with('/')).then_some((prefix, folder))
         });
         let page_folder = self.file.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let resolved = match alias {
-            Some(joined) => resolve_within_root("", joined.trim_start_matches('/')),
+        let resolved = match alias_used {
+            Some((prefix, folder)) => {
+                let joined = format!("{folder}/{}", &reference[prefix.len()..]);
+                resolve_within_root("", joined.trim_start_matches('/'))
+            }
             None => resolve_within_root(page_folder, reference),
         };
         let Some(resolved) = resolved else {
@@ -675,19 +683,24 @@ impl SnapshotContext<'_> {
             format!("{resolved}.json"),
             format!("{resolved}/index.json"),
         ];
-        candidates
-            .into_iter()
-            .find(|c| self.files.get(c).is_some())
-            .ok_or_else(|| {
-                self.error(
-                    at,
-                    if resolved.ends_with(".json") {
-                        format!("cannot find the snapshot file `{reference}`: expected `{resolved}` under the docs root")
-                    } else {
-                        format!("cannot find the snapshot file `{reference}`: expected `{resolved}` or `{resolved}.json` under the docs root")
-                    },
-                )
-            })
+        if let Some(found) = candidates.into_iter().find(|c| self.files.get(c).is_some()) {
+            return Ok(found);
+        }
+        let hint = match alias_used {
+            Some((prefix, folder)) => format!(
+                " (`{prefix}` stands for `{folder}`; set it with `--alias {prefix}=FOLDER`)"
+            ),
+            None => String::new(),
+        };
+        let expected = if resolved.ends_with(".json") {
+            format!("`{resolved}`")
+        } else {
+            format!("`{resolved}` or `{resolved}.json`")
+        };
+        Err(self.error(
+            at,
+            format!("cannot find the snapshot file `{reference}`: expected {expected} under the docs root{hint}"),
+        ))
     }
 }
 
