@@ -9,7 +9,7 @@
 use super::common;
 use super::files::resolve_within_root;
 use super::jslit::{self, Literal};
-use super::markdown::{self, Outline};
+use super::markdown::{self, Lines, Outline};
 use super::{DocFiles, ExtractError, Options, PageExtraction};
 use crate::fixture::{
     BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, ParamLocation, Placeholder,
@@ -32,8 +32,9 @@ pub fn looks_like(text: &str) -> bool {
 /// Extract one Markdown/MDX page.
 pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> PageExtraction {
     let mut errors = Vec::new();
+    let lines = Lines::new(text);
     let mut outline = markdown::outline(text);
-    let tags = find_tags(file, text, &outline, &mut errors);
+    let tags = find_tags(file, text, &lines, &outline, &mut errors);
     let tag_ranges: Vec<Range<usize>> = tags.iter().map(|t| t.range.clone()).collect();
     outline.remove_inside(&tag_ranges);
 
@@ -48,7 +49,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
                 .map(|h| h.text.clone())
         })
         .unwrap_or_else(|| file_stem(file));
-    let sections = Sections::new(text, &outline, &title);
+    let sections = Sections::new(&lines, &outline, &title);
     let imports = imports(text, &outline);
 
     let mut fixtures = Vec::new();
@@ -59,6 +60,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             files,
             options,
             imports: &imports,
+            lines: &lines,
         };
         match snapshot_fixture(&context, tag, &sections, &title) {
             Ok(fixture) => fixtures.push(fixture),
@@ -105,6 +107,10 @@ struct Sections {
     declarations: Vec<Declaration>,
     /// Index of the heading that is the page title, if one is.
     title_heading: Option<usize>,
+    /// Where each heading's section ends.
+    section_ends: Vec<usize>,
+    /// The heading each heading is nested in.
+    parents: Vec<Option<usize>>,
 }
 
 /// Headings that name the part of an endpoint section holding the declaration rather than the
@@ -121,15 +127,32 @@ const GENERIC_HEADINGS: &[&str] = &[
 ];
 
 impl Sections {
-    fn new(text: &str, outline: &Outline, title: &str) -> Sections {
+    fn new(lines: &Lines<'_>, outline: &Outline, title: &str) -> Sections {
         let headings = outline.headings.clone();
         let title_heading = headings
             .iter()
             .position(|h| h.level == 1 && h.text == title);
+        // a section ends at the next heading of the same or a higher level
+        let mut section_ends = vec![usize::MAX; headings.len()];
+        let mut parents = vec![None; headings.len()];
+        let mut open: Vec<usize> = Vec::new();
+        for (i, h) in headings.iter().enumerate() {
+            while let Some(&top) = open.last() {
+                if headings[top].level < h.level {
+                    break;
+                }
+                section_ends[top] = h.start;
+                open.pop();
+            }
+            parents[i] = open.last().copied();
+            open.push(i);
+        }
         let mut sections = Sections {
             headings,
             declarations: Vec::new(),
             title_heading,
+            section_ends,
+            parents,
         };
         for (block, code) in outline.code_blocks.iter().enumerate() {
             for (offset, line) in &code.lines {
@@ -138,7 +161,7 @@ impl Sections {
                 };
                 let section = sections.declaration_section(code.start);
                 let heading = section.map_or("", |h| sections.headings[h].text.as_str());
-                let (line_no, _) = super::line_col(text, *offset);
+                let line_no = lines.line(*offset);
                 let endpoint = common::endpoint(&method, &path, heading, line_no, false);
                 sections.declarations.push(Declaration {
                     endpoint,
@@ -156,31 +179,21 @@ impl Sections {
 
     /// The headings enclosing `offset`, outermost first (as indices).
     fn chain(&self, offset: usize) -> Vec<usize> {
+        let before = self.headings.partition_point(|h| h.start < offset);
         let mut chain: Vec<usize> = Vec::new();
-        for (i, h) in self.headings.iter().enumerate() {
-            if h.start >= offset {
-                break;
-            }
-            while chain
-                .last()
-                .is_some_and(|&top| self.headings[top].level >= h.level)
-            {
-                chain.pop();
-            }
-            chain.push(i);
+        let mut next = before.checked_sub(1);
+        while let Some(h) = next {
+            chain.push(h);
+            next = self.parents[h];
         }
+        chain.reverse();
         chain
     }
 
     /// The byte range of the section a heading opens: up to the next heading of the same or a
     /// higher level.
     fn section(&self, heading: usize) -> Range<usize> {
-        let h = &self.headings[heading];
-        let end = self.headings[heading + 1..]
-            .iter()
-            .find(|n| n.level <= h.level)
-            .map_or(usize::MAX, |n| n.start);
-        h.start..end
+        self.headings[heading].start..self.section_ends[heading]
     }
 
     /// The heading a declaration at `offset` belongs to: the one above it, or the one above
@@ -209,7 +222,13 @@ impl Sections {
             } else {
                 self.section(h)
             };
-            self.declarations.iter().any(|d| range.contains(&d.offset))
+            // declarations are in document order
+            let i = self
+                .declarations
+                .partition_point(|d| d.offset < range.start);
+            self.declarations
+                .get(i)
+                .is_some_and(|d| range.contains(&d.offset))
         };
         let declaring = chain.iter().rev().copied().find(|&h| declares(h));
         // declarations in `range`, those above the snapshot nearest first, then those below
@@ -273,8 +292,7 @@ impl Sections {
         let Some((block, section)) = self
             .declarations
             .iter()
-            .filter(|d| d.offset < table.start)
-            .next_back()
+            .rfind(|d| d.offset < table.start)
             .map(|d| (d.block, d.section))
         else {
             return;
@@ -410,6 +428,7 @@ enum JsonAttr {
 fn find_tags(
     file: &str,
     text: &str,
+    lines: &Lines<'_>,
     outline: &Outline,
     errors: &mut Vec<ExtractError>,
 ) -> Vec<SnapshotTag> {
@@ -426,13 +445,14 @@ fn find_tags(
         if !boundary || outline.is_verbatim(start) {
             continue;
         }
-        match read_tag(text, start, after_name) {
+        match read_tag(text, &lower, start, after_name) {
             Ok(tag) => {
                 from = tag.range.end;
                 tags.push(tag);
             }
             Err((offset, message)) => {
-                errors.push(ExtractError::at_offset(file, text, offset, message))
+                let (line, col) = lines.line_col(offset);
+                errors.push(ExtractError::new(file, line, col, message))
             }
         }
     }
@@ -442,7 +462,12 @@ fn find_tags(
 type TagError = (usize, String);
 
 /// Read the attributes of the tag starting at `start` (its name ends at `pos`).
-fn read_tag(text: &str, start: usize, mut pos: usize) -> Result<SnapshotTag, TagError> {
+fn read_tag(
+    text: &str,
+    lower: &str,
+    start: usize,
+    mut pos: usize,
+) -> Result<SnapshotTag, TagError> {
     let bytes = text.as_bytes();
     let mut json = None;
     loop {
@@ -456,7 +481,7 @@ fn read_tag(text: &str, start: usize, mut pos: usize) -> Result<SnapshotTag, Tag
         if text[pos..].starts_with('>') {
             pos += 1;
             // a tag with children: the closing tag ends it when it comes before the next one
-            let lower = text[pos..].to_ascii_lowercase();
+            let lower = &lower[pos..];
             if let Some(close) = lower.find("</snapshot") {
                 if !lower[..close].contains("<snapshot") {
                     pos += close + text[pos + close..].find('>').map_or(10, |i| i + 1);
@@ -608,10 +633,12 @@ fn imports(text: &str, outline: &Outline) -> IndexMap<String, String> {
     for line in text.split_inclusive('\n') {
         let at = offset;
         offset += line.len();
-        if outline.is_verbatim(at) {
+        let line = line.trim();
+        let keyword = ["import ", "export ", "const ", "let ", "var "];
+        if !keyword.iter().any(|k| line.starts_with(k)) || outline.is_verbatim(at) {
             continue;
         }
-        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
         let parsed = if let Some(rest) = line.strip_prefix("import ") {
             rest.split_once(" from ")
                 .map(|(name, path)| (name.trim(), path))
@@ -649,11 +676,13 @@ struct SnapshotContext<'a> {
     files: &'a DocFiles,
     options: &'a Options,
     imports: &'a IndexMap<String, String>,
+    lines: &'a Lines<'a>,
 }
 
 impl SnapshotContext<'_> {
     fn error(&self, offset: usize, message: impl Into<String>) -> ExtractError {
-        ExtractError::at_offset(self.file, self.text, offset, message)
+        let (line, col) = self.lines.line_col(offset);
+        ExtractError::new(self.file, line, col, message)
     }
 
     /// Resolve a reference to a JSON file under the docs root.
@@ -711,7 +740,7 @@ fn snapshot_fixture(
     sections: &Sections,
     title: &str,
 ) -> Result<Fixture, ExtractError> {
-    let (line, _) = super::line_col(ctx.text, tag.range.start);
+    let line = ctx.lines.line(tag.range.start);
     let mut source = Source {
         file: ctx.file.to_string(),
         line,
@@ -824,7 +853,7 @@ fn read_reference(
         .map_err(|_| ExtractError::new(&path, 1, 1, "expected a utf-8 json snapshot file"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        let (line, _) = super::line_col(ctx.text, at);
+        let line = ctx.lines.line(at);
         let cause = e.to_string();
         let cause = cause.split(" at line ").next().unwrap_or(&cause);
         ExtractError::new(
