@@ -22,11 +22,16 @@ use std::ops::Range;
 /// Whether a page reads as Markdown/MDX source.
 pub fn looks_like(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
+    let atx_heading = |l: &str| {
+        let hashes = l.len() - l.trim_start_matches('#').len();
+        (1..=6).contains(&hashes) && l[hashes..].starts_with([' ', '\t'])
+    };
     lower.contains("<snapshot")
         || text.starts_with("---\n")
+        || text.starts_with("---\r\n")
         || text
             .lines()
-            .any(|l| l.starts_with("# ") || l.starts_with("## "))
+            .any(|l| atx_heading(l) || (l.starts_with("import ") && l.contains(" from ")))
 }
 
 /// Extract one Markdown/MDX page.
