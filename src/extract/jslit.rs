@@ -172,6 +172,14 @@ fn skip_string(text: &str, start: usize) -> Result<usize, LiteralError> {
 }
 
 /// Read a literal (the whole of `text`, e.g. `{request: {...}, response: {...}}`) into JSON.
+///
+/// ```
+/// use docmock::extract::jslit::parse;
+/// let lit = parse("{status: 200, body: {b: 'x', a: [1, 2,], at: new Date().toISOString()}}").unwrap();
+/// assert_eq!(lit.value.to_string(), r#"{"status":200,"body":{"b":"x","a":[1,2],"at":null}}"#);
+/// assert_eq!(lit.computed[0].pointer, "/body/at");
+/// assert_eq!(lit.span("/body").map(|r| r.start), Some(20));
+/// ```
 pub fn parse(text: &str) -> Result<Literal, LiteralError> {
     let mut scanner = Scanner {
         text,

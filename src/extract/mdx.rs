@@ -34,7 +34,20 @@ pub fn looks_like(text: &str) -> bool {
             .any(|l| atx_heading(l) || (l.starts_with("import ") && l.contains(" from ")))
 }
 
-/// Extract one Markdown/MDX page.
+/// Extract one Markdown/MDX page: its title, the endpoints it declares (with their parameter
+/// tables) and one fixture per snapshot tag. Problems are returned with the page, never thrown.
+///
+/// ```
+/// use docmock::extract::{mdx, DocFiles, Options};
+/// let page = "# Pets\n\n## Show a pet\n\n    GET /pets/:id\n\n### Found\n\n\
+///     <Snapshot json={{request: {request_method: 'GET', path: '/pets/7'}, response: {status: 200, body: {id: 7}}}} />\n";
+/// let result = mdx::extract("pets.mdx", page, &DocFiles::default(), &Options::default());
+/// let fixture = &result.page.fixtures[0];
+/// assert_eq!((fixture.endpoint.as_str(), fixture.title.as_str()), ("Show a pet", "Found"));
+/// assert_eq!(fixture.request.route, "/pets/{id}");
+/// assert_eq!(fixture.request.path_params["id"], "7");
+/// assert!(result.errors.is_empty());
+/// ```
 pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> PageExtraction {
     let mut errors = Vec::new();
     let lines = Lines::new(text);
@@ -974,4 +987,94 @@ fn headers(value: Option<&Value>, which: &str) -> Result<IndexMap<String, String
             Ok((name.clone(), v))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(
+        options: &Options,
+        files: &[&str],
+        page: &str,
+        reference: &str,
+    ) -> Result<String, String> {
+        let mut docs = DocFiles::default();
+        for f in files {
+            docs.insert(f, b"{}".to_vec());
+        }
+        let imports = IndexMap::new();
+        let lines = Lines::new("");
+        let ctx = SnapshotContext {
+            file: page,
+            text: "",
+            files: &docs,
+            options,
+            imports: &imports,
+            lines: &lines,
+        };
+        ctx.resolve(reference, 0).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn references_resolve_through_the_longest_alias_first() {
+        let options = Options::default()
+            .with_alias("@site/static", "public")
+            .with_alias("@data", "../outside");
+        let files = [
+            "public/s/a.json",
+            "static/s/a.json",
+            "docs/s/b.json",
+            "snapshots/c.json",
+        ];
+        assert_eq!(
+            resolve(&options, &files, "docs/p.mdx", "@site/static/s/a"),
+            Ok("public/s/a.json".into())
+        );
+        assert_eq!(
+            resolve(&options, &files, "docs/p.mdx", "@snapshots/c.json"),
+            Ok("snapshots/c.json".into())
+        );
+        assert_eq!(
+            resolve(&options, &files, "docs/p.mdx", "./s/b"),
+            Ok("docs/s/b.json".into())
+        );
+        assert_eq!(
+            resolve(&options, &files, "docs/p.mdx", "/static/s/a.json"),
+            Ok("static/s/a.json".into())
+        );
+        // `@sitex` is not `@site`: the page folder applies
+        assert!(resolve(&options, &files, "docs/p.mdx", "@sitex/a")
+            .unwrap_err()
+            .contains("`docs/@sitex/a`"));
+        assert!(resolve(&options, &files, "docs/p.mdx", "@data/x.json")
+            .unwrap_err()
+            .contains("outside the docs root"));
+        assert!(resolve(&options, &files, "p.mdx", "../x.json")
+            .unwrap_err()
+            .contains("outside the docs root"));
+    }
+
+    #[test]
+    fn imports_are_read_outside_code_only() {
+        let text = "import a from \"@snapshots/a.json\";\nexport const b = require('./b.json');\nimport {c} from 'c';\n\n```\nimport d from \"d.json\"\n```\n";
+        let outline = markdown::outline(text);
+        let found: Vec<(&str, &str)> = imports(text, &outline)
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(found, [("a", "@snapshots/a.json"), ("b", "./b.json")]);
+    }
+
+    #[test]
+    fn snapshot_tags_need_a_name_boundary() {
+        let text = "<snapshots>x</snapshots> <SnapshotTable /> <Snapshot json={{}}/>";
+        let outline = markdown::outline(text);
+        let lines = Lines::new(text);
+        let mut errors = Vec::new();
+        let tags = find_tags("p.mdx", text, &lines, &outline, &mut errors);
+        assert_eq!(tags.len(), 1);
+        assert_eq!(&text[tags[0].range.clone()], "<Snapshot json={{}}/>");
+        assert!(errors.is_empty());
+    }
 }
