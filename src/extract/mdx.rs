@@ -1059,7 +1059,8 @@ mod tests {
     fn imports_are_read_outside_code_only() {
         let text = "import a from \"@snapshots/a.json\";\nexport const b = require('./b.json');\nimport {c} from 'c';\n\n```\nimport d from \"d.json\"\n```\n";
         let outline = markdown::outline(text);
-        let found: Vec<(&str, &str)> = imports(text, &outline)
+        let imported = imports(text, &outline);
+        let found: Vec<(&str, &str)> = imported
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
