@@ -156,6 +156,8 @@ fn skip_string(text: &str, start: usize) -> Result<usize, LiteralError> {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {
+            // `\` before `\r\n` continues the string on the next line
+            b'\\' if text[i + 1..].starts_with("\r\n") => i += 3,
             b'\\' => i += 2,
             b'\n' if quote != b'`' => break,
             c if c == quote => return Ok(i + 1),
