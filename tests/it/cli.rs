@@ -141,3 +141,24 @@ fn routes_exits_1_when_a_snapshot_cannot_be_read() {
         "{stderr}"
     );
 }
+
+#[test]
+fn extract_without_docs_reads_the_embedded_default_docs() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = docmock(dir.path()).arg("extract").output().unwrap();
+    let from_folder = run(&["extract", "docs-source"]);
+    assert_eq!(embedded.status.code(), from_folder.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&embedded.stdout),
+        String::from_utf8_lossy(&from_folder.stdout)
+    );
+    assert!(!embedded.stdout.is_empty());
+}
+
+#[test]
+fn a_malformed_alias_is_a_usage_error() {
+    let output = run(&["extract", SITE, "--alias", "@snapshots"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--alias"), "{stderr}");
+}
