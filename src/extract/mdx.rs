@@ -147,9 +147,13 @@ const GENERIC_HEADINGS: &[&str] = &[
 impl Sections {
     fn new(lines: &Lines<'_>, outline: &Outline, title: &str) -> Sections {
         let headings = outline.headings.clone();
+        // a page that opens with a `#` heading names itself there, whatever the front matter
+        // says; later `#` headings are ordinary section headings
         let title_heading = headings
-            .iter()
-            .position(|h| h.level == 1 && h.text == title);
+            .first()
+            .filter(|h| h.level == 1)
+            .map(|_| 0)
+            .or_else(|| headings.iter().position(|h| h.level == 1 && h.text == title));
         // a section ends at the next heading of the same or a higher level
         let mut section_ends = vec![usize::MAX; headings.len()];
         let mut parents = vec![None; headings.len()];
