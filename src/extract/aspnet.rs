@@ -349,18 +349,22 @@ fn json_sample(
         .iter()
         .map(|&i| lines[i].text.as_str())
         .collect();
-    let numbers: Vec<usize> = format.sample.iter().map(|&i| lines[i].line).collect();
-    match repair::repair(&texts, &numbers) {
+    match repair::repair(&texts) {
         Ok(r) => {
             reconstructed.repairs.extend(r.repairs);
             Some(r.value)
         }
         Err(e) => {
             let message = format!("sample cannot be repaired: {}", e.message);
+            let at = &lines[format
+                .sample
+                .get(e.line)
+                .copied()
+                .unwrap_or(format.sample[0])];
             errors.push(ExtractError::new(
                 file,
-                numbers.get(e.line).copied().unwrap_or(numbers[0]),
-                e.col,
+                at.line,
+                e.col + at.indent,
                 message.clone(),
             ));
             reconstructed.unrepaired = Some(message);

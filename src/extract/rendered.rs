@@ -413,17 +413,20 @@ impl Reader<'_> {
             // Plain text: served as it is.
             return Some(Value::String(texts.join("\n")));
         }
-        let numbers: Vec<usize> = body.iter().map(|&i| lines[i].line).collect();
-        match repair::repair(&texts, &numbers) {
+        match repair::repair(&texts) {
             Ok(repaired) => {
                 reconstructed.repairs.extend(repaired.repairs);
                 Some(repaired.value)
             }
             Err(e) => {
                 let message = format!("{which} body cannot be repaired: {}", e.message);
-                let line = numbers.get(e.line).copied().unwrap_or(numbers[0]);
-                self.errors
-                    .push(ExtractError::new(self.file, line, e.col, message.clone()));
+                let at = &lines[body.get(e.line).copied().unwrap_or(body[0])];
+                self.errors.push(ExtractError::new(
+                    self.file,
+                    at.line,
+                    e.col + at.indent,
+                    message.clone(),
+                ));
                 reconstructed.unrepaired = Some(message);
                 None
             }

@@ -308,3 +308,86 @@ fn routes_lists_every_route_of_the_seeds() {
         assert!(stdout.contains(route), "{route} missing from\n{stdout}");
     }
 }
+
+#[test]
+fn every_html_page_extracts_to_its_snapshot() {
+    insta::glob!("../pages/html", "*.html", |path| {
+        insta::assert_json_snapshot!(snapshot_of(path));
+    });
+}
+
+/// A page's fixtures and endpoints with what only says where they were documented cleared.
+fn comparable(extraction: &Extraction) -> Value {
+    let page = &extraction.docs.pages[0];
+    let fixtures: Vec<Fixture> = page
+        .fixtures
+        .iter()
+        .cloned()
+        .map(|mut f| {
+            f.source = Default::default();
+            f
+        })
+        .collect();
+    let endpoints: Vec<_> = page
+        .endpoints
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.line = 0;
+            e
+        })
+        .collect();
+    json!({"title": page.title, "endpoints": endpoints, "fixtures": fixtures})
+}
+
+#[test]
+fn html_pages_give_the_fixtures_of_their_text_form() {
+    for (html, text, format) in [
+        ("fill_out_sessions.html", "000_", SourceFormat::RenderedHtml),
+        ("responses.html", "001_", SourceFormat::RenderedHtml),
+        (
+            "protocol_subscriptions.html",
+            "002_",
+            SourceFormat::RenderedHtml,
+        ),
+        ("forms_help_page.html", "003_", SourceFormat::AspnetHtml),
+    ] {
+        let from_html = extract_file(&common::data("pages/html").join(html));
+        let from_text = extract_file(&seed(text));
+        assert!(
+            from_html.errors.is_empty(),
+            "{html}: {:?}",
+            from_html.errors
+        );
+        assert_eq!(from_html.docs.pages[0].format, format, "{html}");
+        assert!(!from_html.docs.pages[0].fixtures.is_empty(), "{html}");
+        assert_eq!(
+            comparable(&from_html),
+            comparable(&from_text),
+            "{html} differs from its text form"
+        );
+    }
+}
+
+#[test]
+fn html_errors_point_at_the_source_line_of_the_cut_body() {
+    let extraction = extract_file(&common::data("pages/html/cut_string_in_pre.html"));
+    let errors: Vec<String> = extraction.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        vec!["cut_string_in_pre.html:25:13: response body cannot be repaired: a string is cut short: its closing quote is missing"]
+    );
+    let page = &extraction.docs.pages[0];
+    let got: Vec<String> = page.fixtures.iter().map(summary).collect();
+    assert_eq!(
+        got,
+        vec![
+            "POST /api/v1/things/{kind} 422",
+            "POST /api/v1/things/{kind} 201"
+        ]
+    );
+    assert_eq!(page.fixtures[0].source.line, 19);
+    assert_eq!(page.fixtures[1].request.path_params["kind"], "box");
+    assert_eq!(page.endpoints[0].params[0].name, "kind");
+    assert!(page.endpoints[0].params[0].required);
+}

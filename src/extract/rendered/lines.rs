@@ -10,6 +10,8 @@ pub struct Line {
     pub text: String,
     /// 1-based line in the source file.
     pub line: usize,
+    /// Characters of white space trimmed from the start: the text begins in this column + 1.
+    pub indent: usize,
     pub kind: LineKind,
 }
 
@@ -31,13 +33,20 @@ pub enum LineKind {
 
 impl Line {
     pub fn new(text: impl Into<String>, line: usize, kind: LineKind) -> Line {
-        let text = text.into().trim().to_string();
+        let raw = text.into();
+        let indent = raw.chars().take_while(|c| c.is_whitespace()).count();
+        let text = raw.trim().to_string();
         let kind = if text.is_empty() && !matches!(kind, LineKind::Code | LineKind::Row(_)) {
             LineKind::Blank
         } else {
             kind
         };
-        Line { text, line, kind }
+        Line {
+            text,
+            line,
+            indent,
+            kind,
+        }
     }
 
     pub fn is_blank(&self) -> bool {

@@ -32,9 +32,9 @@ pub struct Unrepairable {
     pub message: String,
 }
 
-/// Parse `lines` as JSON, repairing what a rendering cut short. `line_numbers[i]` is the
-/// source line of `lines[i]`, used in the repair descriptions.
-pub fn repair(lines: &[&str], line_numbers: &[usize]) -> Result<Repaired, Unrepairable> {
+/// Parse `lines` as JSON, repairing what a rendering cut short. Repairs name lines of the
+/// body (1-based), so that a page and its HTML form describe them alike.
+pub fn repair(lines: &[&str]) -> Result<Repaired, Unrepairable> {
     let text = lines.join("\n");
     if let Ok(value) = serde_json::from_str::<Value>(&text) {
         return Ok(Repaired {
@@ -42,7 +42,7 @@ pub fn repair(lines: &[&str], line_numbers: &[usize]) -> Result<Repaired, Unrepa
             repairs: Vec::new(),
         });
     }
-    let source_line = |i: usize| line_numbers.get(i).copied().unwrap_or(i + 1);
+    let body_line = |i: usize| i + 1;
     let tokens = scan(&text)?;
     let Some(first) = tokens.first() else {
         return Err(Unrepairable {
@@ -78,8 +78,8 @@ pub fn repair(lines: &[&str], line_numbers: &[usize]) -> Result<Repaired, Unrepa
             Tok::Close(c) => {
                 if let Some(line) = pending_comma.take() {
                     repairs.push(format!(
-                        "removed the comma before a closing bracket at line {}",
-                        source_line(line)
+                        "removed the comma before a closing bracket on line {} of the body",
+                        body_line(line)
                     ));
                 }
                 let expected = match open.pop() {
@@ -128,8 +128,8 @@ pub fn repair(lines: &[&str], line_numbers: &[usize]) -> Result<Repaired, Unrepa
     }
     if let Some(line) = pending_comma.take() {
         repairs.push(format!(
-            "removed the comma at the end, line {}",
-            source_line(line)
+            "removed the comma at the end, on line {} of the body",
+            body_line(line)
         ));
     }
     if let Some(last) = tokens.last() {
@@ -140,8 +140,8 @@ pub fn repair(lines: &[&str], line_numbers: &[usize]) -> Result<Repaired, Unrepa
     for (o, line) in open.iter().rev() {
         let what = if *o == '{' { "object" } else { "array" };
         repairs.push(format!(
-            "closed the {what} left open at line {}",
-            source_line(*line)
+            "closed the {what} left open on line {} of the body",
+            body_line(*line)
         ));
         out.push(closer(*o));
     }
@@ -320,8 +320,7 @@ mod tests {
     use serde_json::json;
 
     fn fix(lines: &[&str]) -> Result<Repaired, Unrepairable> {
-        let numbers: Vec<usize> = (0..lines.len()).map(|i| i + 10).collect();
-        repair(lines, &numbers)
+        repair(lines)
     }
 
     #[test]
@@ -357,7 +356,7 @@ mod tests {
             r.repairs,
             vec![
                 "added the outer braces the rendering left out",
-                "closed the object left open at line 10"
+                "closed the object left open on line 1 of the body"
             ]
         );
     }
@@ -370,8 +369,8 @@ mod tests {
             r.repairs,
             vec![
                 "added the outer braces the rendering left out",
-                "closed the array left open at line 11",
-                "closed the object left open at line 10"
+                "closed the array left open on line 2 of the body",
+                "closed the object left open on line 1 of the body"
             ]
         );
     }
@@ -402,15 +401,15 @@ mod tests {
         assert_eq!(r.value, json!([1, 2]));
         assert_eq!(
             r.repairs,
-            vec!["removed the comma before a closing bracket at line 11"]
+            vec!["removed the comma before a closing bracket on line 2 of the body"]
         );
         let r = fix(&["[", "{\"a\": 1},"]).unwrap();
         assert_eq!(r.value, json!([{"a": 1}]));
         assert_eq!(
             r.repairs,
             vec![
-                "removed the comma at the end, line 11",
-                "closed the array left open at line 10"
+                "removed the comma at the end, on line 2 of the body",
+                "closed the array left open on line 1 of the body"
             ]
         );
     }
