@@ -129,8 +129,14 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         ));
         return PageExtraction { page, errors };
     };
-    let heading = lines[decl_at].text.clone();
-    page.title = heading.clone();
+    page.title = lines[decl_at].text.clone();
+    // The action's documentation, shown under the title, names the endpoint when present.
+    let documentation = lines[decl_at + 1..]
+        .iter()
+        .find(|l| !l.is_blank())
+        .filter(|l| section_of(&l.text).is_none() && !matches!(l.kind, LineKind::Row(_)))
+        .map(|l| l.text.clone());
+    let heading = documentation.unwrap_or_else(|| page.title.clone());
     let mut endpoint = common::endpoint(&method, &path, &heading, lines[decl_at].line, true);
 
     let mut section = Section::Top;
@@ -187,6 +193,10 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
     let mut reconstructed = Reconstruction::default();
     let mut placeholders = Vec::new();
     let mut request: RequestSpec = common::request(&method, &path, Some(&endpoint));
+    // `?format={format}` declares a query parameter; it is no example value.
+    request
+        .query
+        .retain(|q| !(q.value.starts_with('{') && q.value.ends_with('}')));
     request.media_types = request_formats
         .iter()
         .flat_map(|f| f.media_types.clone())

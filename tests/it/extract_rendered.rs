@@ -391,3 +391,39 @@ fn html_errors_point_at_the_source_line_of_the_cut_body() {
     assert_eq!(page.endpoints[0].params[0].name, "kind");
     assert!(page.endpoints[0].params[0].required);
 }
+
+#[test]
+fn pages_cut_anywhere_never_panic() {
+    let mut pages: Vec<(String, String)> = ["000_", "001_", "002_", "003_"]
+        .iter()
+        .map(|p| {
+            let path = seed(p);
+            (
+                path.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            )
+        })
+        .collect();
+    for entry in std::fs::read_dir(common::data("pages/html")).unwrap() {
+        let path = entry.unwrap().path();
+        pages.push((
+            path.file_name().unwrap().to_string_lossy().to_string(),
+            std::fs::read_to_string(&path).unwrap(),
+        ));
+    }
+    let files = DocFiles::default();
+    let options = Options::default();
+    for (name, text) in &pages {
+        // Every fifth line end, and every 503rd character boundary.
+        let mut cuts: Vec<usize> = text
+            .match_indices('\n')
+            .map(|(i, _)| i)
+            .step_by(5)
+            .collect();
+        cuts.extend(text.char_indices().map(|(i, _)| i).step_by(503));
+        for cut in cuts {
+            let _ = extract::extract_page(name, &text[..cut], &files, &options);
+            let _ = extract::extract_page(name, &text[cut..], &files, &options);
+        }
+    }
+}

@@ -45,6 +45,9 @@ pub struct FlatRow {
 /// `description_stringstringString ...` reads as `description_string` / `string`.
 pub fn parse_row(line: &str) -> Option<FlatRow> {
     let line = line.trim();
+    if let Some(row) = separated_row(line) {
+        return Some(row);
+    }
     let mut fallback = None;
     for (i, c) in line.char_indices() {
         if i > 0 {
@@ -60,6 +63,30 @@ pub fn parse_row(line: &str) -> Option<FlatRow> {
         }
     }
     fallback
+}
+
+/// A row whose cells kept a separator: tabs (a browser's "save as text" of a table) or ` | `.
+fn separated_row(line: &str) -> Option<FlatRow> {
+    let cells: Vec<&str> = if line.contains('\t') {
+        line.split('\t').map(str::trim).collect()
+    } else if line.contains(" | ") {
+        line.trim_matches('|').split(" | ").map(str::trim).collect()
+    } else {
+        return None;
+    };
+    let [name, ty, rest @ ..] = cells.as_slice() else {
+        return None;
+    };
+    let name = name.trim_matches('`');
+    let valid = !name.is_empty()
+        && name.chars().all(is_name_char)
+        && !ty.is_empty()
+        && ty.split_whitespace().count() <= 4;
+    valid.then(|| FlatRow {
+        name: name.to_string(),
+        ty: ty.trim_matches(|c| c == '`' || c == '\'').to_string(),
+        description: rest.join(" ").trim().to_string(),
+    })
 }
 
 /// Whether a header row reads `Name Type Description` (cells flattened or separated).
@@ -177,6 +204,26 @@ mod tests {
         assert_eq!(
             row("external_idstring[Required] ID as managed").2,
             "[Required] ID as managed"
+        );
+    }
+
+    #[test]
+    fn reads_rows_whose_cells_kept_a_separator() {
+        assert_eq!(
+            row("dossier_id\tstring\tRequired. Unique identifier."),
+            (
+                "dossier_id".into(),
+                "string".into(),
+                "Required. Unique identifier.".into()
+            )
+        );
+        assert_eq!(
+            row("`tags` | `array of strings` | Labels"),
+            ("tags".into(), "array of strings".into(), "Labels".into())
+        );
+        assert_eq!(
+            parse_row("a sentence | with a bar in it and more words here | x"),
+            None
         );
     }
 
