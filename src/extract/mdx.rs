@@ -153,7 +153,11 @@ impl Sections {
             .first()
             .filter(|h| h.level == 1)
             .map(|_| 0)
-            .or_else(|| headings.iter().position(|h| h.level == 1 && h.text == title));
+            .or_else(|| {
+                headings
+                    .iter()
+                    .position(|h| h.level == 1 && h.text == title)
+            });
         // a section ends at the next heading of the same or a higher level
         let mut section_ends = vec![usize::MAX; headings.len()];
         let mut parents = vec![None; headings.len()];
