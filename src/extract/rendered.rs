@@ -170,13 +170,17 @@ impl Reader<'_> {
     fn table(&mut self, mut i: usize) -> usize {
         let lines = self.lines;
         let mut header: Option<Vec<String>> = None;
+        let mut flat_header = false;
         match &lines[i].kind {
             LineKind::Row(cells) if is_header_row(cells) => {
                 header = Some(cells.iter().map(|c| c.to_ascii_lowercase()).collect());
                 i += 1;
             }
             LineKind::Row(_) => {}
-            _ if flat_table::is_header(&lines[i].text) => i += 1,
+            _ if flat_table::is_header(&lines[i].text) => {
+                flat_header = true;
+                i += 1;
+            }
             _ => {}
         }
         let mut rows: Vec<flat_table::FlatRow> = Vec::new();
@@ -195,7 +199,13 @@ impl Reader<'_> {
                             last.description.push(' ');
                             last.description.push_str(&line.text);
                         }
-                        (None, None) => break,
+                        (None, None) => {
+                            if flat_header {
+                                let message = "expected a parameter row (`name`, a type such as `string`, then the description) after the table header";
+                                self.error(i, message);
+                            }
+                            break;
+                        }
                     }
                 }
             }
@@ -443,10 +453,7 @@ impl Reader<'_> {
 /// "Sample request" (and its usual variants) introducing an example.
 fn is_sample_marker(text: &str) -> bool {
     let lower = text.trim().trim_end_matches(':').to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "sample request" | "example request" | "sample call" | "example"
-    )
+    matches!(lower.as_str(), "sample request" | "example request")
 }
 
 /// The status of `Status: 422 Unprocessable Entity` or `HTTP/1.1 200 OK`.
