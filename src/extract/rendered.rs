@@ -172,13 +172,16 @@ impl Reader<'_> {
         let mut header: Option<Vec<String>> = None;
         let mut flat_header = false;
         match &lines[i].kind {
-            LineKind::Row(cells) if is_header_row(cells) => {
-                header = Some(cells.iter().map(|c| c.to_ascii_lowercase()).collect());
-                i += 1;
+            LineKind::Row(cells) => {
+                if let Some(columns) = flat_table::header_columns(cells) {
+                    header = Some(columns);
+                    i += 1;
+                }
             }
-            LineKind::Row(_) => {}
             _ if flat_table::is_header(&lines[i].text) => {
-                flat_header = true;
+                header = flat_table::split_cells(&lines[i].text)
+                    .and_then(|cells| flat_table::header_columns(&cells));
+                flat_header = header.is_none();
                 i += 1;
             }
             _ => {}
@@ -187,12 +190,21 @@ impl Reader<'_> {
         while let Some(line) = lines.get(i) {
             match &line.kind {
                 LineKind::Blank | LineKind::Heading => break,
-                LineKind::Row(cells) => rows.push(row_from_cells(cells, header.as_deref())),
+                LineKind::Row(cells) => {
+                    rows.push(flat_table::row_from_cells(cells, header.as_deref()))
+                }
                 LineKind::Text | LineKind::Code => {
                     if is_sample_marker(&line.text) {
                         break;
                     }
-                    match (flat_table::parse_row(&line.text), rows.last_mut()) {
+                    let separated = header.as_deref().and_then(|h| {
+                        flat_table::split_cells(&line.text)
+                            .map(|cells| flat_table::row_from_cells(&cells, Some(h)))
+                    });
+                    match (
+                        separated.or_else(|| flat_table::parse_row(&line.text)),
+                        rows.last_mut(),
+                    ) {
                         (Some(row), _) => rows.push(row),
                         // A description that runs over several lines.
                         (None, Some(last)) => {
@@ -200,7 +212,7 @@ impl Reader<'_> {
                             last.description.push_str(&line.text);
                         }
                         (None, None) => {
-                            if flat_header {
+                            if flat_header || header.is_some() {
                                 let message = "expected a parameter row (`name`, a type such as `string`, then the description) after the table header";
                                 self.error(i, message);
                             }
@@ -220,13 +232,16 @@ impl Reader<'_> {
                 .is_some_and(|h| h.to_ascii_lowercase().contains("parameter"));
         if let (true, Some(endpoint)) = (is_params, self.page.endpoints.last_mut()) {
             for row in rows.into_iter().filter(|r| !r.name.is_empty()) {
-                let param = common::param(
+                let mut param = common::param(
                     &row.name,
                     &row.ty,
                     &row.description,
                     &endpoint.method,
                     &endpoint.route,
                 );
+                if let Some(required) = row.required {
+                    param.required = required;
+                }
                 endpoint.params.push(param);
             }
         }
@@ -491,42 +506,6 @@ fn is_skip_link(text: &str) -> bool {
                 | "vai al contenuto principale"
                 | "pular para o conteúdo principal"
         )
-}
-
-fn is_header_row(cells: &[String]) -> bool {
-    let lower: Vec<String> = cells
-        .iter()
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
-    lower.len() >= 2
-        && matches!(
-            lower[0].as_str(),
-            "name" | "parameter" | "field" | "attribute"
-        )
-        && lower[1..].iter().any(|c| c == "type" || c == "description")
-}
-
-/// A table row from its cells, by the header's column names (name, type, description).
-fn row_from_cells(cells: &[String], header: Option<&[String]>) -> flat_table::FlatRow {
-    let col = |names: &[&str], default: usize| {
-        header
-            .and_then(|h| h.iter().position(|c| names.contains(&c.trim())))
-            .unwrap_or(default)
-    };
-    let get = |i: usize| {
-        cells
-            .get(i)
-            .map(|c| c.trim().to_string())
-            .unwrap_or_default()
-    };
-    let name = col(&["name", "parameter", "field", "attribute"], 0);
-    let ty = col(&["type"], 1);
-    let description = col(&["description"], 2);
-    flat_table::FlatRow {
-        name: get(name),
-        ty: get(ty),
-        description: get(description),
-    }
 }
 
 fn next_non_blank(lines: &[Line], from: usize) -> Option<usize> {
