@@ -471,12 +471,20 @@ fn is_sample_marker(text: &str) -> bool {
     matches!(lower.as_str(), "sample request" | "example request")
 }
 
-/// The status of `Status: 422 Unprocessable Entity` or `HTTP/1.1 200 OK`.
+/// The status of `Status: 422 Unprocessable Entity`, `Status 200 OK` or `HTTP/1.1 200 OK`.
+///
+/// ```
+/// use docmock::extract::rendered::parse_status;
+/// assert_eq!(parse_status("Status: 422 Unprocessable Entity"), Some(422));
+/// assert_eq!(parse_status("Status: soon"), None);
+/// ```
 pub fn parse_status(text: &str) -> Option<u16> {
-    let rest = text.strip_prefix("Status:").or_else(|| {
-        text.strip_prefix("HTTP/")
-            .and_then(|r| r.split_once(' ').map(|(_, s)| s))
-    })?;
+    let rest = match text.strip_prefix("Status") {
+        Some(rest) => rest.strip_prefix(':').unwrap_or(rest),
+        None => text
+            .strip_prefix("HTTP/")
+            .and_then(|r| r.split_once(' ').map(|(_, s)| s))?,
+    };
     let code: u16 = rest.split_whitespace().next()?.parse().ok()?;
     (100..=599).contains(&code).then_some(code)
 }
@@ -598,6 +606,8 @@ mod tests {
     fn reads_status_lines() {
         assert_eq!(parse_status("Status: 422 Unprocessable Entity"), Some(422));
         assert_eq!(parse_status("HTTP/1.1 204 No Content"), Some(204));
+        assert_eq!(parse_status("Status 201 Created"), Some(201));
+        assert_eq!(parse_status("Statuses are listed below"), None);
         assert_eq!(parse_status("Status: soon"), None);
         assert_eq!(parse_status("Status: 999"), None);
     }

@@ -42,6 +42,13 @@ pub struct FlatRow {
 
 /// Split a flattened row; `None` when no identifier is followed by a type word.
 ///
+/// ```
+/// use docmock::extract::rendered::flat_table::parse_row;
+/// let row = parse_row("dossier_idstringRequired. Unique identifier.").unwrap();
+/// assert_eq!((row.name.as_str(), row.ty.as_str()), ("dossier_id", "string"));
+/// assert_eq!(row.description, "Required. Unique identifier.");
+/// ```
+///
 /// Among the places where an identifier meets a type word, the first one after which the
 /// description starts like a description (upper case, `[`, a quote, or nothing) wins, so that
 /// `description_stringstringString ...` reads as `description_string` / `string`.
