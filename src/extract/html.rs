@@ -188,10 +188,7 @@ impl Writer<'_> {
     }
 
     fn table(&mut self, el: ElementRef, line: usize) {
-        for row in el.descendants().filter_map(ElementRef::wrap) {
-            if row.value().name() != "tr" {
-                continue;
-            }
+        for row in table_rows(el) {
             let cells: Vec<String> = row
                 .children()
                 .filter_map(ElementRef::wrap)
@@ -227,6 +224,19 @@ impl Writer<'_> {
     fn push(&mut self, line: Line) {
         self.out.push(line);
     }
+}
+
+/// The rows of a table, in order, leaving out those of tables nested in its cells.
+fn table_rows(table: ElementRef) -> Vec<ElementRef> {
+    let mut rows = Vec::new();
+    for child in table.children().filter_map(ElementRef::wrap) {
+        match child.value().name() {
+            "tr" => rows.push(child),
+            "thead" | "tbody" | "tfoot" => rows.extend(table_rows(child)),
+            _ => {}
+        }
+    }
+    rows
 }
 
 /// The lines of a `<pre>` as written, each with the number of source newlines before it.
@@ -412,6 +422,18 @@ mod tests {
                 s("", 14, "blank"),
             ]
         );
+    }
+
+    #[test]
+    fn rows_of_nested_tables_stay_in_their_cell() {
+        let html = "<html><body><table><tr><th>Name</th><th>Type</th></tr><tr><td>a</td><td><table><tr><td>x</td></tr></table></td></tr></table></body></html>";
+        let rows: Vec<LineKind> = to_lines(html)
+            .into_iter()
+            .filter(|l| matches!(l.kind, LineKind::Row(_)))
+            .map(|l| l.kind)
+            .collect();
+        let row = |cells: &[&str]| LineKind::Row(cells.iter().map(|c| c.to_string()).collect());
+        assert_eq!(rows, vec![row(&["Name", "Type"]), row(&["a", "x"])]);
     }
 
     #[test]

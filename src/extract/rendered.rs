@@ -170,32 +170,54 @@ impl Reader<'_> {
     fn table(&mut self, mut i: usize) -> usize {
         let lines = self.lines;
         let mut header: Option<Vec<String>> = None;
+        let mut flat_header = false;
         match &lines[i].kind {
-            LineKind::Row(cells) if is_header_row(cells) => {
-                header = Some(cells.iter().map(|c| c.to_ascii_lowercase()).collect());
+            LineKind::Row(cells) => {
+                if let Some(columns) = flat_table::header_columns(cells) {
+                    header = Some(columns);
+                    i += 1;
+                }
+            }
+            _ if flat_table::is_header(&lines[i].text) => {
+                header = flat_table::split_cells(&lines[i].text)
+                    .and_then(|cells| flat_table::header_columns(&cells));
+                flat_header = header.is_none();
                 i += 1;
             }
-            LineKind::Row(_) => {}
-            _ if flat_table::is_header(&lines[i].text) => i += 1,
             _ => {}
         }
         let mut rows: Vec<flat_table::FlatRow> = Vec::new();
         while let Some(line) = lines.get(i) {
             match &line.kind {
                 LineKind::Blank | LineKind::Heading => break,
-                LineKind::Row(cells) => rows.push(row_from_cells(cells, header.as_deref())),
+                LineKind::Row(cells) => {
+                    rows.push(flat_table::row_from_cells(cells, header.as_deref()))
+                }
                 LineKind::Text | LineKind::Code => {
                     if is_sample_marker(&line.text) {
                         break;
                     }
-                    match (flat_table::parse_row(&line.text), rows.last_mut()) {
+                    let separated = header.as_deref().and_then(|h| {
+                        flat_table::split_cells(&line.text)
+                            .map(|cells| flat_table::row_from_cells(&cells, Some(h)))
+                    });
+                    match (
+                        separated.or_else(|| flat_table::parse_row(&line.text)),
+                        rows.last_mut(),
+                    ) {
                         (Some(row), _) => rows.push(row),
                         // A description that runs over several lines.
                         (None, Some(last)) => {
                             last.description.push(' ');
                             last.description.push_str(&line.text);
                         }
-                        (None, None) => break,
+                        (None, None) => {
+                            if flat_header || header.is_some() {
+                                let message = "expected a parameter row (`name`, a type such as `string`, then the description) after the table header";
+                                self.error(i, message);
+                            }
+                            break;
+                        }
                     }
                 }
             }
@@ -210,13 +232,16 @@ impl Reader<'_> {
                 .is_some_and(|h| h.to_ascii_lowercase().contains("parameter"));
         if let (true, Some(endpoint)) = (is_params, self.page.endpoints.last_mut()) {
             for row in rows.into_iter().filter(|r| !r.name.is_empty()) {
-                let param = common::param(
+                let mut param = common::param(
                     &row.name,
                     &row.ty,
                     &row.description,
                     &endpoint.method,
                     &endpoint.route,
                 );
+                if let Some(required) = row.required {
+                    param.required = required;
+                }
                 endpoint.params.push(param);
             }
         }
@@ -443,18 +468,23 @@ impl Reader<'_> {
 /// "Sample request" (and its usual variants) introducing an example.
 fn is_sample_marker(text: &str) -> bool {
     let lower = text.trim().trim_end_matches(':').to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "sample request" | "example request" | "sample call" | "example"
-    )
+    matches!(lower.as_str(), "sample request" | "example request")
 }
 
-/// The status of `Status: 422 Unprocessable Entity` or `HTTP/1.1 200 OK`.
+/// The status of `Status: 422 Unprocessable Entity`, `Status 200 OK` or `HTTP/1.1 200 OK`.
+///
+/// ```
+/// use docmock::extract::rendered::parse_status;
+/// assert_eq!(parse_status("Status: 422 Unprocessable Entity"), Some(422));
+/// assert_eq!(parse_status("Status: soon"), None);
+/// ```
 pub fn parse_status(text: &str) -> Option<u16> {
-    let rest = text.strip_prefix("Status:").or_else(|| {
-        text.strip_prefix("HTTP/")
-            .and_then(|r| r.split_once(' ').map(|(_, s)| s))
-    })?;
+    let rest = match text.strip_prefix("Status") {
+        Some(rest) => rest.strip_prefix(':').unwrap_or(rest),
+        None => text
+            .strip_prefix("HTTP/")
+            .and_then(|r| r.split_once(' ').map(|(_, s)| s))?,
+    };
     let code: u16 = rest.split_whitespace().next()?.parse().ok()?;
     (100..=599).contains(&code).then_some(code)
 }
@@ -484,42 +514,6 @@ fn is_skip_link(text: &str) -> bool {
                 | "vai al contenuto principale"
                 | "pular para o conteúdo principal"
         )
-}
-
-fn is_header_row(cells: &[String]) -> bool {
-    let lower: Vec<String> = cells
-        .iter()
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
-    lower.len() >= 2
-        && matches!(
-            lower[0].as_str(),
-            "name" | "parameter" | "field" | "attribute"
-        )
-        && lower[1..].iter().any(|c| c == "type" || c == "description")
-}
-
-/// A table row from its cells, by the header's column names (name, type, description).
-fn row_from_cells(cells: &[String], header: Option<&[String]>) -> flat_table::FlatRow {
-    let col = |names: &[&str], default: usize| {
-        header
-            .and_then(|h| h.iter().position(|c| names.contains(&c.trim())))
-            .unwrap_or(default)
-    };
-    let get = |i: usize| {
-        cells
-            .get(i)
-            .map(|c| c.trim().to_string())
-            .unwrap_or_default()
-    };
-    let name = col(&["name", "parameter", "field", "attribute"], 0);
-    let ty = col(&["type"], 1);
-    let description = col(&["description"], 2);
-    flat_table::FlatRow {
-        name: get(name),
-        ty: get(ty),
-        description: get(description),
-    }
 }
 
 fn next_non_blank(lines: &[Line], from: usize) -> Option<usize> {
@@ -612,6 +606,8 @@ mod tests {
     fn reads_status_lines() {
         assert_eq!(parse_status("Status: 422 Unprocessable Entity"), Some(422));
         assert_eq!(parse_status("HTTP/1.1 204 No Content"), Some(204));
+        assert_eq!(parse_status("Status 201 Created"), Some(201));
+        assert_eq!(parse_status("Statuses are listed below"), None);
         assert_eq!(parse_status("Status: soon"), None);
         assert_eq!(parse_status("Status: 999"), None);
     }

@@ -277,6 +277,7 @@ fn bad_examples_are_reported_with_their_place_and_never_stop_extraction() {
             "bad_examples.txt:9:1: expected `METHOD /path` after \"Sample request\"",
             "bad_examples.txt:14:1: expected `Status: <code> <reason>` after the sample request",
             "bad_examples.txt:23:9: response body cannot be repaired: a string is cut short: its closing quote is missing",
+            "bad_examples.txt:32:1: expected a parameter row (`name`, a type such as `string`, then the description) after the table header",
         ]
     );
     let page = &extraction.docs.pages[0];

@@ -36,9 +36,18 @@ pub struct FlatRow {
     /// The type word as written, without quotes or backticks.
     pub ty: String,
     pub description: String,
+    /// From a "Required" column, when the table has one.
+    pub required: Option<bool>,
 }
 
 /// Split a flattened row; `None` when no identifier is followed by a type word.
+///
+/// ```
+/// use docmock::extract::rendered::flat_table::parse_row;
+/// let row = parse_row("dossier_idstringRequired. Unique identifier.").unwrap();
+/// assert_eq!((row.name.as_str(), row.ty.as_str()), ("dossier_id", "string"));
+/// assert_eq!(row.description, "Required. Unique identifier.");
+/// ```
 ///
 /// Among the places where an identifier meets a type word, the first one after which the
 /// description starts like a description (upper case, `[`, a quote, or nothing) wins, so that
@@ -65,38 +74,93 @@ pub fn parse_row(line: &str) -> Option<FlatRow> {
     fallback
 }
 
-/// A row whose cells kept a separator: tabs (a browser's "save as text" of a table) or ` | `.
-fn separated_row(line: &str) -> Option<FlatRow> {
-    let cells: Vec<&str> = if line.contains('\t') {
-        line.split('\t').map(str::trim).collect()
+/// The cells of a line that kept a separator: tabs (a browser's "save as text" of a table)
+/// or ` | `; `None` for a flattened line.
+pub fn split_cells(line: &str) -> Option<Vec<String>> {
+    let cells: Vec<String> = if line.contains('\t') {
+        line.split('\t').map(|c| c.trim().to_string()).collect()
     } else if line.contains(" | ") {
-        line.trim_matches('|').split(" | ").map(str::trim).collect()
+        let line = line.trim().trim_start_matches('|').trim_end_matches('|');
+        line.split(" | ").map(|c| c.trim().to_string()).collect()
     } else {
         return None;
     };
-    let [name, ty, rest @ ..] = cells.as_slice() else {
-        return None;
+    (cells.len() >= 2).then_some(cells)
+}
+
+/// The lower-cased column names of a header row, if `cells` is one: the first names the
+/// parameter, another gives its type or description.
+pub fn header_columns(cells: &[String]) -> Option<Vec<String>> {
+    let lower: Vec<String> = cells
+        .iter()
+        .map(|c| c.trim().trim_matches('*').to_ascii_lowercase())
+        .collect();
+    let is_header = lower.len() >= 2
+        && matches!(
+            lower[0].as_str(),
+            "name" | "parameter" | "field" | "attribute" | "key"
+        )
+        && lower[1..].iter().any(|c| c == "type" || c == "description");
+    is_header.then_some(lower)
+}
+
+/// A row from its cells, by the header's column names (name, type, description, required);
+/// without a header the columns are name, type, description.
+pub fn row_from_cells(cells: &[String], header: Option<&[String]>) -> FlatRow {
+    let col =
+        |names: &[&str]| header.and_then(|h| h.iter().position(|c| names.contains(&c.as_str())));
+    let get = |i: Option<usize>| {
+        i.and_then(|i| cells.get(i))
+            .map(|c| c.trim().to_string())
+            .unwrap_or_default()
     };
-    let name = name.trim_matches('`');
-    let valid = !name.is_empty()
-        && name.chars().all(is_name_char)
-        && !ty.is_empty()
-        && ty.split_whitespace().count() <= 4;
-    valid.then(|| FlatRow {
-        name: name.to_string(),
-        ty: ty.trim_matches(|c| c == '`' || c == '\'').to_string(),
-        description: rest.join(" ").trim().to_string(),
-    })
+    let name = get(col(&["name", "parameter", "field", "attribute", "key"]).or(Some(0)));
+    let required = col(&["required", "required?"]).map(|i| {
+        let v = get(Some(i)).to_ascii_lowercase();
+        matches!(
+            v.as_str(),
+            "yes" | "true" | "required" | "y" | "✓" | "✔" | "x"
+        )
+    });
+    FlatRow {
+        name: name.trim_matches('`').to_string(),
+        ty: get(col(&["type"]).or(header.map_or(Some(1), |_| None)))
+            .trim_matches(|c| c == '`' || c == '\'')
+            .to_string(),
+        description: get(col(&["description"]).or(header.map_or(Some(2), |_| None))),
+        required,
+    }
+}
+
+/// A separated row without a header: name, type, then the description.
+fn separated_row(line: &str) -> Option<FlatRow> {
+    let cells = split_cells(line)?;
+    let valid = cells[0].trim_matches('`').chars().all(is_name_char)
+        && !cells[0].trim_matches('`').is_empty()
+        && !cells[1].is_empty()
+        && cells[1].split_whitespace().count() <= 4;
+    let mut row = row_from_cells(&cells[..2], None);
+    row.description = cells[2..].join(" ").trim().to_string();
+    valid.then_some(row)
 }
 
 /// Whether a header row reads `Name Type Description` (cells flattened or separated).
 pub fn is_header(line: &str) -> bool {
+    if let Some(cells) = split_cells(line) {
+        return header_columns(&cells).is_some();
+    }
     let squashed: String = line
         .chars()
         .filter(|c| c.is_alphanumeric())
         .collect::<String>()
         .to_ascii_lowercase();
-    squashed == "nametypedescription" || squashed == "parametertypedescription"
+    matches!(
+        squashed.as_str(),
+        "nametypedescription"
+            | "parametertypedescription"
+            | "nametyperequireddescription"
+            | "parametertyperequireddescription"
+    )
 }
 
 fn is_name_char(c: char) -> bool {
@@ -132,6 +196,7 @@ fn candidates_at(line: &str, i: usize) -> Vec<FlatRow> {
             name: name.to_string(),
             ty: ty.to_string(),
             description: after.trim().to_string(),
+            required: None,
         });
     }
     out
@@ -225,6 +290,34 @@ mod tests {
             parse_row("a sentence | with a bar in it and more words here | x"),
             None
         );
+    }
+
+    #[test]
+    fn maps_cells_by_the_header_columns() {
+        let cells = |s: &str| {
+            s.split('|')
+                .map(|c| c.trim().to_string())
+                .collect::<Vec<_>>()
+        };
+        let header = header_columns(&cells("Name|Type|Required|Description")).unwrap();
+        let r = row_from_cells(
+            &cells("`limit`|integer|Yes|At most this many"),
+            Some(&header),
+        );
+        assert_eq!(
+            (
+                r.name.as_str(),
+                r.ty.as_str(),
+                r.description.as_str(),
+                r.required
+            ),
+            ("limit", "integer", "At most this many", Some(true))
+        );
+        let header = header_columns(&cells("Parameter|Description|Type")).unwrap();
+        let r = row_from_cells(&cells("id|The id|string"), Some(&header));
+        assert_eq!((r.ty.as_str(), r.required), ("string", None));
+        assert_eq!(header_columns(&cells("Id|Status")), None);
+        assert!(is_header("Name\tType\tRequired\tDescription"));
     }
 
     #[test]

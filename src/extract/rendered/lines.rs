@@ -32,6 +32,8 @@ pub enum LineKind {
 }
 
 impl Line {
+    /// A line with its text trimmed (the trimmed indent kept); empty text makes a blank line,
+    /// except in code blocks and table rows, where an empty line is content.
     pub fn new(text: impl Into<String>, line: usize, kind: LineKind) -> Line {
         let raw = text.into();
         let indent = raw.chars().take_while(|c| c.is_whitespace()).count();
@@ -49,6 +51,7 @@ impl Line {
         }
     }
 
+    /// Whether this is the break between two blocks.
     pub fn is_blank(&self) -> bool {
         self.kind == LineKind::Blank
     }

@@ -34,6 +34,14 @@ pub struct Unrepairable {
 
 /// Parse `lines` as JSON, repairing what a rendering cut short. Repairs name lines of the
 /// body (1-based), so that a page and its HTML form describe them alike.
+///
+/// ```
+/// use docmock::extract::rendered::repair::repair;
+/// let r = repair(&["\"errors\": {", "\"return_url\": ["]).unwrap();
+/// assert_eq!(r.value, serde_json::json!({"errors": {"return_url": []}}));
+/// assert_eq!(r.repairs[0], "added the outer braces the rendering left out");
+/// assert!(repair(&["\"errors\": \"cut"]).is_err());
+/// ```
 pub fn repair(lines: &[&str]) -> Result<Repaired, Unrepairable> {
     let text = lines.join("\n");
     if let Ok(value) = serde_json::from_str::<Value>(&text) {
