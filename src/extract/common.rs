@@ -15,7 +15,19 @@ pub fn parse_declaration(line: &str) -> Option<(String, String)> {
         return None;
     }
     let method = method.to_string();
-    let path = rest.trim();
+    let mut path = rest.trim();
+    // a request line: `GET /path HTTP/1.1`
+    if let Some((p, version)) = path.rsplit_once(char::is_whitespace) {
+        if version.starts_with("HTTP/") {
+            path = p.trim();
+        }
+    }
+    // a full URL: `GET https://api.example.com/v1/users`
+    for scheme in ["https://", "http://"] {
+        if let Some(rest) = path.strip_prefix(scheme) {
+            path = rest.find('/').map_or("/", |i| &rest[i..]);
+        }
+    }
     if path.is_empty() || path.contains(char::is_whitespace) {
         return None;
     }
@@ -221,5 +233,9 @@ mod tests {
             "API/V1/Patients/{patientId}/Forms"
         );
         assert_eq!(parse_declaration("Post a new thing"), None);
+        assert_eq!(
+            parse_declaration("GET https://api.example.com/v1/users/{id} HTTP/1.1"),
+            Some(("GET".into(), "/v1/users/{id}".into()))
+        );
     }
 }

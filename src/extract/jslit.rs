@@ -156,6 +156,8 @@ fn skip_string(text: &str, start: usize) -> Result<usize, LiteralError> {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {
+            // `\` before `\r\n` continues the string on the next line
+            b'\\' if text[i + 1..].starts_with("\r\n") => i += 3,
             b'\\' => i += 2,
             b'\n' if quote != b'`' => break,
             c if c == quote => return Ok(i + 1),
@@ -172,6 +174,14 @@ fn skip_string(text: &str, start: usize) -> Result<usize, LiteralError> {
 }
 
 /// Read a literal (the whole of `text`, e.g. `{request: {...}, response: {...}}`) into JSON.
+///
+/// ```
+/// use docmock::extract::jslit::parse;
+/// let lit = parse("{status: 200, body: {b: 'x', a: [1, 2,], at: new Date().toISOString()}}").unwrap();
+/// assert_eq!(lit.value.to_string(), r#"{"status":200,"body":{"b":"x","a":[1,2],"at":null}}"#);
+/// assert_eq!(lit.computed[0].pointer, "/body/at");
+/// assert_eq!(lit.span("/body").map(|r| r.start), Some(20));
+/// ```
 pub fn parse(text: &str) -> Result<Literal, LiteralError> {
     let mut scanner = Scanner {
         text,
@@ -204,8 +214,15 @@ pub fn parse(text: &str) -> Result<Literal, LiteralError> {
         let offset = location
             .map(|l| offset_of(&rewritten, l.line, l.column))
             .map_or(0, |o| original_offset(o, &shifts));
-        let msg = msg.lines().last().unwrap_or(&msg).trim().to_string();
-        LiteralError::new(offset, format!("expected a json5 value: {msg}"))
+        // pest's report ends in a line such as ` = expected boolean, null, or string`
+        let last = msg.lines().last().unwrap_or(&msg).trim();
+        let last = last.trim_start_matches('=').trim();
+        let message = if last.starts_with("expected") {
+            format!("expected a valid json5 value here ({last})")
+        } else {
+            format!("expected a valid json5 value here: {last}")
+        };
+        LiteralError::new(offset, message)
     })?;
     let mut found = Vec::new();
     take_sentinels(&mut value, &mut String::new(), &mut found);
@@ -291,6 +308,7 @@ impl Scanner<'_> {
                 return self.error(start, "expected a value, found `...`");
             }
             Some(c) if c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.') => {
+                let number_start = self.pos;
                 while self.peek().is_some_and(|c| {
                     c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'-')
                 }) {
@@ -304,9 +322,25 @@ impl Scanner<'_> {
                     }
                     self.pos += 1;
                 }
+                let number = &self.text[number_start..self.pos];
+                let mut plain = number.replace('_', "");
+                // JavaScript reads an integer too large for 64 bits as a float; json5 fails
+                let digits = plain.trim_start_matches(['-', '+']);
+                if !digits.is_empty()
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+                    && plain.parse::<i64>().is_err()
+                {
+                    plain.push_str(".0");
+                }
+                if plain != number {
+                    self.replacements.push((number_start..self.pos, plain));
+                }
             }
             Some(_) => {
                 let end = self.expression_end(start)?;
+                if end == start {
+                    return self.error(start, "expected a value");
+                }
                 let word = self.text[start..end].trim();
                 if matches!(
                     word,
@@ -323,13 +357,17 @@ impl Scanner<'_> {
         let save = self.pos;
         self.skip_trivia()?;
         match self.peek() {
-            None | Some(b',' | b'}' | b']' | b':') => {
-                self.pos = save;
-                Ok(())
-            }
-            Some(_) => {
+            Some(
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'?' | b'.' | b'|' | b'&' | b'<' | b'>' | b'='
+                | b'(' | b'[',
+            ) => {
                 let end = self.expression_end(start)?;
                 self.expression(start, end)
+            }
+            _ => {
+                // what follows is for the enclosing object or array to judge
+                self.pos = save;
+                Ok(())
             }
         }
     }
@@ -678,7 +716,7 @@ fn escape_pointer(key: &str) -> String {
 }
 
 /// Words that stand for "more elements like these" in a documented array.
-const ELLIPSES: &[&str] = &["...", "…", "etc", "etc.", "etcetera", "more"];
+const ELLIPSES: &[&str] = &["...", "…", "etc", "etc.", "etcetera", "et cetera"];
 
 /// Pointers (inside `body`) of the array elements that mean "more elements like these":
 /// `{etc: "etc"}`, `"..."`, `"etc"`.
@@ -822,13 +860,19 @@ mod tests {
             .unwrap_err()
             .message
             .contains("close this string"));
-        let err = parse("{a: 99999999999999999999999}").unwrap_err();
-        assert!(
-            err.message.starts_with("expected a json5 value"),
-            "{}",
-            err.message
+        assert_eq!(
+            parse("{a: [1,,2]}").unwrap_err().message,
+            "expected a value"
         );
+        let err = parse("{a: 0x}").unwrap_err();
         assert_eq!(err.offset, 4);
+        assert_eq!(
+            err.message,
+            "expected a valid json5 value here (expected boolean, null, or string)"
+        );
+        let read = |t: &str| parse(t).unwrap().value;
+        assert_eq!(read("{a: 1_000}"), json!({"a": 1000}));
+        assert_eq!(read("{a: 99999999999999999999}"), json!({"a": 1e20}));
     }
 
     #[test]

@@ -37,20 +37,25 @@ pub struct Outline {
     pub code_blocks: Vec<CodeBlock>,
     pub tables: Vec<Table>,
     /// Where markup is shown rather than meant: fenced code, inline code, HTML and JSX
-    /// comments, front matter.
+    /// comments, front matter. Sorted and merged.
     pub verbatim: Vec<Range<usize>>,
 }
 
 impl Outline {
     /// Whether `offset` lies in code or a comment.
     pub fn is_verbatim(&self, offset: usize) -> bool {
-        self.verbatim.iter().any(|r| r.contains(&offset))
+        let i = self.verbatim.partition_point(|r| r.end <= offset);
+        self.verbatim.get(i).is_some_and(|r| r.contains(&offset))
     }
 
     /// Drop the structure pulldown-cmark saw inside these ranges (snapshot literals, whose
     /// lines it may read as paragraphs, code or tables).
+    /// `ranges` are sorted and do not overlap.
     pub fn remove_inside(&mut self, ranges: &[Range<usize>]) {
-        let inside = |at: usize| ranges.iter().any(|r| r.contains(&at));
+        let inside = |at: usize| {
+            let i = ranges.partition_point(|r| r.end <= at);
+            ranges.get(i).is_some_and(|r| r.contains(&at))
+        };
         self.headings.retain(|h| !inside(h.start));
         self.code_blocks.retain(|c| !inside(c.start));
         self.tables.retain(|t| !inside(t.start));
@@ -135,6 +140,7 @@ pub fn outline(text: &str) -> Outline {
     }
     out.verbatim.extend(comments(text, "<!--", "-->"));
     out.verbatim.extend(comments(text, "{/*", "*/}"));
+    out.verbatim = merged(std::mem::take(&mut out.verbatim));
     out.front_matter_title = front_matter_title(text);
     out
 }
@@ -191,6 +197,19 @@ fn cell_text(source: &str) -> String {
         .replace("\\|", "|")
 }
 
+/// Sort ranges and merge the overlapping ones, so a point lookup is a binary search.
+fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
 /// Ranges of `open ... close` comments (an unclosed one runs to the end).
 fn comments(text: &str, open: &str, close: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -235,6 +254,37 @@ pub fn front_matter_title(text: &str) -> Option<String> {
     None
 }
 
+/// Line starts of a text, so that many offsets turn into `line:col` without rescanning it.
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, as [`super::line_col`].
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_col(offset).0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +310,19 @@ mod tests {
         assert_eq!(o.tables[0].header, ["Name", "Type", "Description"]);
         assert_eq!(o.tables[0].rows, [["`id`", "`string`", "a | b"]]);
         assert!(o.is_verbatim(1));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "ab\ncé d\n\nlast";
+        let lines = Lines::new(text);
+        for offset in 0..text.len() + 3 {
+            assert_eq!(
+                lines.line_col(offset),
+                crate::extract::line_col(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

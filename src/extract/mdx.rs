@@ -9,7 +9,7 @@
 use super::common;
 use super::files::resolve_within_root;
 use super::jslit::{self, Literal};
-use super::markdown::{self, Outline};
+use super::markdown::{self, Lines, Outline};
 use super::{DocFiles, ExtractError, Options, PageExtraction};
 use crate::fixture::{
     BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, ParamLocation, Placeholder,
@@ -22,18 +22,37 @@ use std::ops::Range;
 /// Whether a page reads as Markdown/MDX source.
 pub fn looks_like(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
+    let atx_heading = |l: &str| {
+        let hashes = l.len() - l.trim_start_matches('#').len();
+        (1..=6).contains(&hashes) && l[hashes..].starts_with([' ', '\t'])
+    };
     lower.contains("<snapshot")
         || text.starts_with("---\n")
+        || text.starts_with("---\r\n")
         || text
             .lines()
-            .any(|l| l.starts_with("# ") || l.starts_with("## "))
+            .any(|l| atx_heading(l) || (l.starts_with("import ") && l.contains(" from ")))
 }
 
-/// Extract one Markdown/MDX page.
+/// Extract one Markdown/MDX page: its title, the endpoints it declares (with their parameter
+/// tables) and one fixture per snapshot tag. Problems are returned with the page, never thrown.
+///
+/// ```
+/// use docmock::extract::{mdx, DocFiles, Options};
+/// let page = "# Pets\n\n## Show a pet\n\n    GET /pets/:id\n\n### Found\n\n\
+///     <Snapshot json={{request: {request_method: 'GET', path: '/pets/7'}, response: {status: 200, body: {id: 7}}}} />\n";
+/// let result = mdx::extract("pets.mdx", page, &DocFiles::default(), &Options::default());
+/// let fixture = &result.page.fixtures[0];
+/// assert_eq!((fixture.endpoint.as_str(), fixture.title.as_str()), ("Show a pet", "Found"));
+/// assert_eq!(fixture.request.route, "/pets/{id}");
+/// assert_eq!(fixture.request.path_params["id"], "7");
+/// assert!(result.errors.is_empty());
+/// ```
 pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> PageExtraction {
     let mut errors = Vec::new();
+    let lines = Lines::new(text);
     let mut outline = markdown::outline(text);
-    let tags = find_tags(file, text, &outline, &mut errors);
+    let tags = find_tags(file, text, &lines, &outline, &mut errors);
     let tag_ranges: Vec<Range<usize>> = tags.iter().map(|t| t.range.clone()).collect();
     outline.remove_inside(&tag_ranges);
 
@@ -48,7 +67,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
                 .map(|h| h.text.clone())
         })
         .unwrap_or_else(|| file_stem(file));
-    let sections = Sections::new(text, &outline, &title);
+    let sections = Sections::new(&lines, &outline, &title);
     let imports = imports(text, &outline);
 
     let mut fixtures = Vec::new();
@@ -59,12 +78,14 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             files,
             options,
             imports: &imports,
+            lines: &lines,
         };
         match snapshot_fixture(&context, tag, &sections, &title) {
             Ok(fixture) => fixtures.push(fixture),
             Err(error) => errors.push(error),
         }
     }
+    errors.sort_by_key(|e| (e.file != file, e.line, e.col));
     let endpoints = sections
         .declarations
         .into_iter()
@@ -94,6 +115,8 @@ struct Declaration {
     offset: usize,
     /// Index of the code block that declares it.
     block: usize,
+    /// Index of the heading whose section the declaration belongs to.
+    section: Option<usize>,
 }
 
 /// Headings and declarations in document order: what section a snapshot is in.
@@ -102,6 +125,10 @@ struct Sections {
     declarations: Vec<Declaration>,
     /// Index of the heading that is the page title, if one is.
     title_heading: Option<usize>,
+    /// Where each heading's section ends.
+    section_ends: Vec<usize>,
+    /// The heading each heading is nested in.
+    parents: Vec<Option<usize>>,
 }
 
 /// Headings that name the part of an endpoint section holding the declaration rather than the
@@ -118,27 +145,55 @@ const GENERIC_HEADINGS: &[&str] = &[
 ];
 
 impl Sections {
-    fn new(text: &str, outline: &Outline, title: &str) -> Sections {
+    fn new(lines: &Lines<'_>, outline: &Outline, title: &str) -> Sections {
         let headings = outline.headings.clone();
+        // a page that opens with a `#` heading names itself there, whatever the front matter
+        // says; later `#` headings are ordinary section headings
         let title_heading = headings
-            .iter()
-            .position(|h| h.level == 1 && h.text == title);
+            .first()
+            .filter(|h| h.level == 1)
+            .map(|_| 0)
+            .or_else(|| {
+                headings
+                    .iter()
+                    .position(|h| h.level == 1 && h.text == title)
+            });
+        // a section ends at the next heading of the same or a higher level
+        let mut section_ends = vec![usize::MAX; headings.len()];
+        let mut parents = vec![None; headings.len()];
+        let mut open: Vec<usize> = Vec::new();
+        for (i, h) in headings.iter().enumerate() {
+            while let Some(&top) = open.last() {
+                if headings[top].level < h.level {
+                    break;
+                }
+                section_ends[top] = h.start;
+                open.pop();
+            }
+            parents[i] = open.last().copied();
+            open.push(i);
+        }
         let mut sections = Sections {
             headings,
             declarations: Vec::new(),
             title_heading,
+            section_ends,
+            parents,
         };
         for (block, code) in outline.code_blocks.iter().enumerate() {
             for (offset, line) in &code.lines {
                 let Some((method, path)) = common::parse_declaration(line) else {
                     continue;
                 };
-                let heading = sections.declaration_heading(code.start);
-                let (line_no, _) = super::line_col(text, *offset);
+                let section = sections.declaration_section(code.start);
+                let heading = section.map_or("", |h| sections.headings[h].text.as_str());
+                let line_no = lines.line(*offset);
+                let endpoint = common::endpoint(&method, &path, heading, line_no, false);
                 sections.declarations.push(Declaration {
-                    endpoint: common::endpoint(&method, &path, &heading, line_no, false),
+                    endpoint,
                     offset: *offset,
                     block,
+                    section,
                 });
             }
         }
@@ -150,43 +205,33 @@ impl Sections {
 
     /// The headings enclosing `offset`, outermost first (as indices).
     fn chain(&self, offset: usize) -> Vec<usize> {
+        let before = self.headings.partition_point(|h| h.start < offset);
         let mut chain: Vec<usize> = Vec::new();
-        for (i, h) in self.headings.iter().enumerate() {
-            if h.start >= offset {
-                break;
-            }
-            while chain
-                .last()
-                .is_some_and(|&top| self.headings[top].level >= h.level)
-            {
-                chain.pop();
-            }
-            chain.push(i);
+        let mut next = before.checked_sub(1);
+        while let Some(h) = next {
+            chain.push(h);
+            next = self.parents[h];
         }
+        chain.reverse();
         chain
     }
 
     /// The byte range of the section a heading opens: up to the next heading of the same or a
     /// higher level.
     fn section(&self, heading: usize) -> Range<usize> {
-        let h = &self.headings[heading];
-        let end = self.headings[heading + 1..]
-            .iter()
-            .find(|n| n.level <= h.level)
-            .map_or(usize::MAX, |n| n.start);
-        h.start..end
+        self.headings[heading].start..self.section_ends[heading]
     }
 
-    fn declaration_heading(&self, offset: usize) -> String {
+    /// The heading a declaration at `offset` belongs to: the one above it, or the one above
+    /// that when it is a generic "HTTP Request".
+    fn declaration_section(&self, offset: usize) -> Option<usize> {
         let chain = self.chain(offset);
-        let Some(&last) = chain.last() else {
-            return String::new();
-        };
+        let &last = chain.last()?;
         let text = &self.headings[last].text;
         let generic = GENERIC_HEADINGS.contains(&common::clean(text).to_lowercase().as_str());
         match (generic, chain.len()) {
-            (true, n) if n >= 2 => self.headings[chain[n - 2]].text.clone(),
-            _ => text.clone(),
+            (true, n) if n >= 2 => Some(chain[n - 2]),
+            _ => Some(last),
         }
     }
 
@@ -194,62 +239,73 @@ impl Sections {
     /// declarations of its section, nearest first.
     fn place(&self, offset: usize) -> Placement<'_> {
         let chain = self.chain(offset);
-        let declaring = chain.iter().rev().copied().find(|&h| {
-            let range = self.section(h);
-            self.declarations.iter().any(|d| range.contains(&d.offset))
-        });
-        let (endpoint, case, candidates) = match declaring {
-            Some(e) => {
-                let range = self.section(e);
-                let mut before: Vec<&Declaration> = self
-                    .declarations
-                    .iter()
-                    .filter(|d| range.contains(&d.offset) && d.offset < offset)
-                    .collect();
-                before.reverse();
-                let after = self
-                    .declarations
-                    .iter()
-                    .filter(|d| range.contains(&d.offset) && d.offset > offset);
-                let candidates: Vec<&Endpoint> = before
-                    .into_iter()
-                    .chain(after)
-                    .map(|d| &d.endpoint)
-                    .collect();
-                let case = chain
+        let declares = |h: usize| {
+            // the page title holds the whole page: it is the endpoint heading only for
+            // declarations written directly under it, before its first subheading
+            let range = if Some(h) == self.title_heading {
+                let next = self.headings.get(h + 1).map_or(usize::MAX, |n| n.start);
+                self.headings[h].start..next
+            } else {
+                self.section(h)
+            };
+            // declarations are in document order
+            let i = self
+                .declarations
+                .partition_point(|d| d.offset < range.start);
+            self.declarations
+                .get(i)
+                .is_some_and(|d| range.contains(&d.offset))
+        };
+        let declaring = chain.iter().rev().copied().find(|&h| declares(h));
+        // declarations in `range`, those above the snapshot nearest first, then those below
+        let nearest = |range: Range<usize>| -> Vec<&Endpoint> {
+            let inside = |d: &&Declaration| range.contains(&d.offset);
+            let mut before: Vec<&Declaration> = self
+                .declarations
+                .iter()
+                .filter(inside)
+                .filter(|d| d.offset < offset)
+                .collect();
+            before.reverse();
+            let after = self
+                .declarations
+                .iter()
+                .filter(inside)
+                .filter(|d| d.offset > offset);
+            before
+                .into_iter()
+                .chain(after)
+                .map(|d| &d.endpoint)
+                .collect()
+        };
+        match declaring {
+            Some(e) => Placement {
+                endpoint: self.headings[e].text.clone(),
+                case: chain
                     .last()
                     .filter(|&&last| last != e)
-                    .map(|&last| self.headings[last].text.clone());
-                (self.headings[e].text.clone(), case, candidates)
-            }
+                    .map(|&last| self.headings[last].text.clone())
+                    .unwrap_or_default(),
+                candidates: nearest(self.section(e)),
+            },
             None => {
-                // no declaration in any enclosing section: the page-level declarations (above
-                // every heading) still apply
-                let first_heading = self.headings.first().map_or(usize::MAX, |h| h.start);
-                let mut candidates: Vec<&Endpoint> = self
-                    .declarations
-                    .iter()
-                    .filter(|d| d.offset < first_heading)
-                    .map(|d| &d.endpoint)
-                    .collect();
-                candidates.reverse();
+                // no declaration in an enclosing section: the headings still name the
+                // example, and a matching declaration elsewhere on the page still binds it
                 let named: Vec<usize> = chain
                     .into_iter()
                     .filter(|&h| Some(h) != self.title_heading)
                     .collect();
-                let endpoint = named
-                    .first()
-                    .map(|&h| self.headings[h].text.clone())
-                    .unwrap_or_default();
-                let case = (named.len() >= 2)
-                    .then(|| self.headings[*named.last().expect("len >= 2")].text.clone());
-                (endpoint, case, candidates)
+                let text = |h: Option<&usize>| h.map(|&h| self.headings[h].text.clone());
+                Placement {
+                    endpoint: text(named.first()).unwrap_or_default(),
+                    case: if named.len() >= 2 {
+                        text(named.last()).unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    candidates: nearest(0..usize::MAX),
+                }
             }
-        };
-        Placement {
-            endpoint,
-            case: case.unwrap_or_default(),
-            candidates,
         }
     }
 
@@ -259,22 +315,16 @@ impl Sections {
         let Some(columns) = Columns::of(&table.header) else {
             return;
         };
-        let Some(block) = self
+        let Some((block, section)) = self
             .declarations
             .iter()
-            .filter(|d| d.offset < table.start)
-            .next_back()
-            .map(|d| d.block)
+            .rfind(|d| d.offset < table.start)
+            .map(|d| (d.block, d.section))
         else {
             return;
         };
-        let first = self
-            .declarations
-            .iter()
-            .find(|d| d.block == block)
-            .expect("block has a declaration");
         // the table must still be inside the declaration's section
-        if let Some(&h) = self.chain(first.offset).last() {
+        if let Some(h) = section {
             if !self.section(h).contains(&table.start) {
                 return;
             }
@@ -404,6 +454,7 @@ enum JsonAttr {
 fn find_tags(
     file: &str,
     text: &str,
+    lines: &Lines<'_>,
     outline: &Outline,
     errors: &mut Vec<ExtractError>,
 ) -> Vec<SnapshotTag> {
@@ -420,13 +471,14 @@ fn find_tags(
         if !boundary || outline.is_verbatim(start) {
             continue;
         }
-        match read_tag(text, start, after_name) {
+        match read_tag(text, &lower, start, after_name) {
             Ok(tag) => {
                 from = tag.range.end;
                 tags.push(tag);
             }
             Err((offset, message)) => {
-                errors.push(ExtractError::at_offset(file, text, offset, message))
+                let (line, col) = lines.line_col(offset);
+                errors.push(ExtractError::new(file, line, col, message))
             }
         }
     }
@@ -436,7 +488,12 @@ fn find_tags(
 type TagError = (usize, String);
 
 /// Read the attributes of the tag starting at `start` (its name ends at `pos`).
-fn read_tag(text: &str, start: usize, mut pos: usize) -> Result<SnapshotTag, TagError> {
+fn read_tag(
+    text: &str,
+    lower: &str,
+    start: usize,
+    mut pos: usize,
+) -> Result<SnapshotTag, TagError> {
     let bytes = text.as_bytes();
     let mut json = None;
     loop {
@@ -450,7 +507,7 @@ fn read_tag(text: &str, start: usize, mut pos: usize) -> Result<SnapshotTag, Tag
         if text[pos..].starts_with('>') {
             pos += 1;
             // a tag with children: the closing tag ends it when it comes before the next one
-            let lower = text[pos..].to_ascii_lowercase();
+            let lower = &lower[pos..];
             if let Some(close) = lower.find("</snapshot") {
                 if !lower[..close].contains("<snapshot") {
                     pos += close + text[pos + close..].find('>').map_or(10, |i| i + 1);
@@ -602,10 +659,12 @@ fn imports(text: &str, outline: &Outline) -> IndexMap<String, String> {
     for line in text.split_inclusive('\n') {
         let at = offset;
         offset += line.len();
-        if outline.is_verbatim(at) {
+        let line = line.trim();
+        let keyword = ["import ", "export ", "const ", "let ", "var "];
+        if !keyword.iter().any(|k| line.starts_with(k)) || outline.is_verbatim(at) {
             continue;
         }
-        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
         let parsed = if let Some(rest) = line.strip_prefix("import ") {
             rest.split_once(" from ")
                 .map(|(name, path)| (name.trim(), path))
@@ -643,24 +702,29 @@ struct SnapshotContext<'a> {
     files: &'a DocFiles,
     options: &'a Options,
     imports: &'a IndexMap<String, String>,
+    lines: &'a Lines<'a>,
 }
 
 impl SnapshotContext<'_> {
     fn error(&self, offset: usize, message: impl Into<String>) -> ExtractError {
-        ExtractError::at_offset(self.file, self.text, offset, message)
+        let (line, col) = self.lines.line_col(offset);
+        ExtractError::new(self.file, line, col, message)
     }
 
     /// Resolve a reference to a JSON file under the docs root.
     fn resolve(&self, reference: &str, at: usize) -> Result<String, ExtractError> {
         let mut aliases: Vec<&(String, String)> = self.options.aliases.iter().collect();
         aliases.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
-        let alias = aliases.iter().find_map(|(prefix, folder)| {
+        let alias_used = aliases.iter().find_map(|(prefix, folder)| {
             let rest = reference.strip_prefix(prefix.as_str())?;
-            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{folder}/{rest}"))
+            (rest.is_empty() || rest.starts_with('/')).then_some((prefix, folder))
         });
         let page_folder = self.file.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let resolved = match alias {
-            Some(joined) => resolve_within_root("", joined.trim_start_matches('/')),
+        let resolved = match alias_used {
+            Some((prefix, folder)) => {
+                let joined = format!("{folder}/{}", &reference[prefix.len()..]);
+                resolve_within_root("", joined.trim_start_matches('/'))
+            }
             None => resolve_within_root(page_folder, reference),
         };
         let Some(resolved) = resolved else {
@@ -674,15 +738,24 @@ impl SnapshotContext<'_> {
             format!("{resolved}.json"),
             format!("{resolved}/index.json"),
         ];
-        candidates
-            .into_iter()
-            .find(|c| self.files.get(c).is_some())
-            .ok_or_else(|| {
-                self.error(
-                    at,
-                    format!("cannot find the snapshot file `{reference}`: expected `{resolved}` or `{resolved}.json` under the docs root"),
-                )
-            })
+        if let Some(found) = candidates.into_iter().find(|c| self.files.get(c).is_some()) {
+            return Ok(found);
+        }
+        let hint = match alias_used {
+            Some((prefix, folder)) => format!(
+                " (`{prefix}` stands for `{folder}`; set it with `--alias {prefix}=FOLDER`)"
+            ),
+            None => String::new(),
+        };
+        let expected = if resolved.ends_with(".json") {
+            format!("`{resolved}`")
+        } else {
+            format!("`{resolved}` or `{resolved}.json`")
+        };
+        Err(self.error(
+            at,
+            format!("cannot find the snapshot file `{reference}`: expected {expected} under the docs root{hint}"),
+        ))
     }
 }
 
@@ -693,7 +766,7 @@ fn snapshot_fixture(
     sections: &Sections,
     title: &str,
 ) -> Result<Fixture, ExtractError> {
-    let (line, _) = super::line_col(ctx.text, tag.range.start);
+    let line = ctx.lines.line(tag.range.start);
     let mut source = Source {
         file: ctx.file.to_string(),
         line,
@@ -728,17 +801,6 @@ fn snapshot_fixture(
             (read_reference(ctx, reference, *at, &mut source)?, *at)
         }
     };
-    let example = read_example(&literal.value).map_err(|m| ctx.error(at, m))?;
-    let placement = sections.place(tag.range.start);
-    let owner = common::owning_endpoint(
-        placement.candidates.iter().copied(),
-        &example.method,
-        &example.path,
-    );
-    let mut request: RequestSpec = common::request(&example.method, &example.path, owner);
-    request.headers = example.request_headers;
-    request.body = example.request_body;
-
     let mut computed = Vec::new();
     for c in &literal.computed {
         let (body, pointer) = if let Some(p) = c.pointer.strip_prefix("/request/body") {
@@ -764,6 +826,17 @@ fn snapshot_fixture(
             expression: c.expression.clone(),
         });
     }
+    let example = read_example(&literal.value).map_err(|m| ctx.error(at, m))?;
+    let placement = sections.place(tag.range.start);
+    let owner = common::owning_endpoint(
+        placement.candidates.iter().copied(),
+        &example.method,
+        &example.path,
+    );
+    let mut request: RequestSpec = common::request(&example.method, &example.path, owner);
+    request.headers = example.request_headers;
+    request.body = example.request_body;
+
     let mut placeholders = Vec::new();
     for (body, value) in [
         (BodyRef::Request, &request.body),
@@ -806,11 +879,17 @@ fn read_reference(
         .map_err(|_| ExtractError::new(&path, 1, 1, "expected a utf-8 json snapshot file"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| {
+        let line = ctx.lines.line(at);
+        let cause = e.to_string();
+        let cause = cause.split(" at line ").next().unwrap_or(&cause);
         ExtractError::new(
             &path,
             e.line().max(1),
             e.column().max(1),
-            format!("expected a json snapshot file: {e}"),
+            format!(
+                "expected a json snapshot file (referenced from {}:{line}): {cause}",
+                ctx.file
+            ),
         )
     })?;
     source.snapshot_file = Some(path);
@@ -916,4 +995,95 @@ fn headers(value: Option<&Value>, which: &str) -> Result<IndexMap<String, String
             Ok((name.clone(), v))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(
+        options: &Options,
+        files: &[&str],
+        page: &str,
+        reference: &str,
+    ) -> Result<String, String> {
+        let mut docs = DocFiles::default();
+        for f in files {
+            docs.insert(f, b"{}".to_vec());
+        }
+        let imports = IndexMap::new();
+        let lines = Lines::new("");
+        let ctx = SnapshotContext {
+            file: page,
+            text: "",
+            files: &docs,
+            options,
+            imports: &imports,
+            lines: &lines,
+        };
+        ctx.resolve(reference, 0).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn references_resolve_through_the_longest_alias_first() {
+        let options = Options::default()
+            .with_alias("@site/static", "public")
+            .with_alias("@data", "../outside");
+        let files = [
+            "public/s/a.json",
+            "static/s/a.json",
+            "docs/s/b.json",
+            "snapshots/c.json",
+        ];
+        assert_eq!(
+            resolve(&options, &files, "docs/p.mdx", "@site/static/s/a"),
+            Ok("public/s/a.json".into())
+        );
+        assert_eq!(
+            resolve(&options, &files, "docs/p.mdx", "@snapshots/c.json"),
+            Ok("snapshots/c.json".into())
+        );
+        assert_eq!(
+            resolve(&options, &files, "docs/p.mdx", "./s/b"),
+            Ok("docs/s/b.json".into())
+        );
+        assert_eq!(
+            resolve(&options, &files, "docs/p.mdx", "/static/s/a.json"),
+            Ok("static/s/a.json".into())
+        );
+        // `@sitex` is not `@site`: the page folder applies
+        assert!(resolve(&options, &files, "docs/p.mdx", "@sitex/a")
+            .unwrap_err()
+            .contains("`docs/@sitex/a`"));
+        assert!(resolve(&options, &files, "docs/p.mdx", "@data/x.json")
+            .unwrap_err()
+            .contains("outside the docs root"));
+        assert!(resolve(&options, &files, "p.mdx", "../x.json")
+            .unwrap_err()
+            .contains("outside the docs root"));
+    }
+
+    #[test]
+    fn imports_are_read_outside_code_only() {
+        let text = "import a from \"@snapshots/a.json\";\nexport const b = require('./b.json');\nimport {c} from 'c';\n\n```\nimport d from \"d.json\"\n```\n";
+        let outline = markdown::outline(text);
+        let imported = imports(text, &outline);
+        let found: Vec<(&str, &str)> = imported
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(found, [("a", "@snapshots/a.json"), ("b", "./b.json")]);
+    }
+
+    #[test]
+    fn snapshot_tags_need_a_name_boundary() {
+        let text = "<snapshots>x</snapshots> <SnapshotTable /> <Snapshot json={{}}/>";
+        let outline = markdown::outline(text);
+        let lines = Lines::new(text);
+        let mut errors = Vec::new();
+        let tags = find_tags("p.mdx", text, &lines, &outline, &mut errors);
+        assert_eq!(tags.len(), 1);
+        assert_eq!(&text[tags[0].range.clone()], "<Snapshot json={{}}/>");
+        assert!(errors.is_empty());
+    }
 }

@@ -221,7 +221,13 @@ pub fn from_files(files: &DocFiles, options: &Options) -> Extraction {
 
 /// Extract one page whose format is detected from its content.
 pub fn extract_page(path: &str, text: &str, files: &DocFiles, options: &Options) -> PageExtraction {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // A byte-order mark is not part of the page; spans stay true to the file's bytes below.
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let text = &text[bom..];
     let mut result = match detect(text) {
         SourceFormat::Markdown => mdx::extract(path, text, files, options),
         SourceFormat::RenderedText => rendered::extract(path, text),
@@ -231,6 +237,19 @@ pub fn extract_page(path: &str, text: &str, files: &DocFiles, options: &Options)
         }
     };
     result.page.file = path.to_string();
+    if bom > 0 {
+        for spans in result
+            .page
+            .fixtures
+            .iter_mut()
+            .filter_map(|f| f.source.literal.as_mut())
+        {
+            for span in std::iter::once(&mut spans.response).chain(spans.body.as_mut()) {
+                span.start += bom;
+                span.end += bom;
+            }
+        }
+    }
     result
 }
 
