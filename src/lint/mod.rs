@@ -71,7 +71,9 @@ pub enum Rule {
     /// and its rendering that disagree.
     ConflictingExamples,
     /// `DM009 reconstructed-body` (warning): a body rebuilt from text a rendering cut short;
-    /// what was repaired is listed, and the rebuilt body may not be what the API sends.
+    /// what was repaired is listed, and the rebuilt body may not be what the API sends. A body
+    /// beyond repair is reported once, as the extractor's DM001 (or as DM009 when linting an
+    /// extracted fixtures folder, which keeps no extraction errors).
     ReconstructedBody,
     /// `DM010 json-under-non-json-content-type` (warning): a JSON object or array body under a
     /// documented `Content-Type` that is not JSON.
@@ -271,7 +273,7 @@ impl Finding {
 /// fixtures folder) findings still carry the lines the fixtures record, only less precisely.
 /// Findings come sorted by file, line, column and code.
 pub fn run(extraction: &Extraction, files: &DocFiles) -> Vec<Finding> {
-    let ctx = rules::Context::new(&extraction.docs, files);
+    let ctx = rules::Context::new(&extraction.docs, &extraction.errors, files);
     let mut findings = Vec::new();
     findings.extend(rules::snapshot_parse_error(&extraction.errors));
     findings.extend(rules::example_outside_declaration(&ctx));

@@ -11,13 +11,15 @@ use serde_json::Value;
 /// What every rule reads: the doc set and its files.
 pub struct Context<'a> {
     pub docs: &'a DocSet,
+    pub errors: &'a [ExtractError],
     pub sources: Sources<'a>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(docs: &'a DocSet, files: &'a DocFiles) -> Self {
+    pub fn new(docs: &'a DocSet, errors: &'a [ExtractError], files: &'a DocFiles) -> Self {
         Context {
             docs,
+            errors,
             sources: Sources::new(files),
         }
     }
@@ -847,11 +849,18 @@ pub fn reconstructed_body(ctx: &Context) -> Vec<Finding> {
         let Some(reconstruction) = &fixture.reconstructed else {
             continue;
         };
-        // point at the first line of the body the rendering cut short
         let file = &fixture.source.file;
-        let end = ctx
-            .example_end(page, fixture)
-            .min(ctx.sources.line_count(file) + 1);
+        let end = ctx.example_end(page, fixture);
+        // a body beyond repair is already a DM001 from the extractor: say it once
+        let reported = ctx
+            .errors
+            .iter()
+            .any(|e| e.file == *file && (fixture.source.line..end).contains(&e.line));
+        if reconstruction.unrepaired.is_some() && reported {
+            continue;
+        }
+        // point at the first line of the body the rendering cut short
+        let end = end.min(ctx.sources.line_count(file) + 1);
         let (line, len) = (fixture.source.line + 1..end)
             .find_map(|n| {
                 let text = ctx.sources.line(file, n)?.trim_end();
@@ -881,7 +890,7 @@ pub fn reconstructed_body(ctx: &Context) -> Vec<Finding> {
             }
         }
         out.push(finding.note(Note::help(
-            "check the body against the source page; `verify` compares it leniently",
+            "check the rebuilt body against the API or the page source; `verify` compares it leniently",
         )));
     }
     out

@@ -410,3 +410,23 @@ fn a_table_shared_by_routes_declared_together_is_not_misread_as_query_parameters
     let findings = lint(vec![p], vec![]);
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+#[test]
+fn a_body_beyond_repair_is_reported_once() {
+    let mut p = the_seed_like_page();
+    p.fixtures.truncate(1);
+    p.fixtures[0].reconstructed = Some(Reconstruction {
+        repairs: vec![],
+        unrepaired: Some("a string is cut short".into()),
+    });
+    p.fixtures[0].response.body = None;
+    // the extractor said so: one DM001
+    let error = ExtractError::new("page.mdx", 15, 3, "a string is cut short");
+    assert_eq!(codes(&lint(vec![p.clone()], vec![error])), vec!["DM001"]);
+    // a fixtures folder keeps no extraction errors: DM009 says it
+    let findings = lint(vec![p], vec![]);
+    assert_eq!(codes(&findings), vec!["DM009"]);
+    assert!(findings[0]
+        .message
+        .ends_with("could not be rebuilt: a string is cut short"));
+}

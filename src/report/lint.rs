@@ -58,7 +58,7 @@ pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) 
             finding.col
         )?;
         if let Some(text) = &finding.source_line {
-            let text = text.trim_end();
+            let (text, col) = window(text.trim_end(), finding.col, finding.len);
             writeln!(out, "{pad} {}", paint.gutter("|"))?;
             writeln!(
                 out,
@@ -69,10 +69,10 @@ pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) 
             // keep tabs so the caret lines up under tab-indented text
             let lead: String = text
                 .chars()
-                .take(finding.col - 1)
+                .take(col - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            let available = text.chars().count().saturating_sub(finding.col - 1);
+            let available = text.chars().count().saturating_sub(col - 1);
             let carets = "^".repeat(finding.len.min(available).max(1));
             writeln!(
                 out,
@@ -101,6 +101,32 @@ pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) 
         writeln!(out)?;
     }
     writeln!(out, "{}", summary(findings))
+}
+
+/// Lines longer than this are quoted around the place only (HTML pages put whole sections on
+/// one line).
+const MAX_QUOTE: usize = 100;
+
+/// The part of a long line worth quoting, and the column of the place inside it.
+fn window(text: &str, col: usize, len: usize) -> (String, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= MAX_QUOTE {
+        return (text.to_string(), col);
+    }
+    let margin = 30;
+    let start = col.saturating_sub(1 + margin);
+    let end = (col - 1 + len.min(MAX_QUOTE - 2 * margin) + margin).min(chars.len());
+    let mut out = String::new();
+    let mut col = col - start;
+    if start > 0 {
+        out.push_str("...");
+        col += 3;
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push_str("...");
+    }
+    (out, col)
 }
 
 /// `2 errors, 1 warning`, or `no findings`.
@@ -174,6 +200,22 @@ mod tests {
              \n\
              lint: 1 error, 0 warnings\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_quoted_around_the_place() {
+        let line = format!("{}\"return_url\": [{}", "x".repeat(200), "y".repeat(200));
+        let (text, col) = window(&line, 202, 10);
+        assert_eq!(
+            text,
+            format!(
+                "...{}\"return_url\": [{}...",
+                "x".repeat(29),
+                "y".repeat(26)
+            )
+        );
+        assert_eq!(&text[col - 1..col - 1 + 10], "return_url");
+        assert_eq!(window("short", 2, 1), ("short".to_string(), 2));
     }
 
     #[test]
