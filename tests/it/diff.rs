@@ -264,3 +264,30 @@ fn the_seed_docs_compared_with_themselves_have_no_changes() {
         "exit: 0\n--- stdout\ndocmock diff docs-source -> docs-source\nno changes\n--- stderr\n"
     );
 }
+
+#[test]
+fn diff_between_git_revisions_of_the_seed_docs_shows_the_return_to_fix() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    let docs = dir.join("docs-source");
+    std::fs::create_dir_all(&docs).unwrap();
+    git(dir, &["init", "-q"]);
+    for entry in std::fs::read_dir(common::root().join("docs-source")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, docs.join(path.file_name().unwrap())).unwrap();
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "seed docs"]);
+    // answer about the parameter the table documents, as `lint` suggests
+    let page = docs.join("000_045ac4162208df96.txt");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("\"return_url\": [", "\"return_to\": [")).unwrap();
+    git(dir, &["commit", "-qam", "fix the return_to example"]);
+    let out = diff(dir, &["git:HEAD~1:docs-source", "git:HEAD:docs-source"]);
+    insta::assert_snapshot!("seed_docs_git_revisions", common::transcript(&out));
+    let lint = common::docmock(dir)
+        .args(["lint", "git:HEAD:docs-source"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&lint.stdout).contains("DM007"));
+}
