@@ -203,6 +203,18 @@ mod tests {
     }
 
     #[test]
+    fn colour_marks_the_severity_and_the_carets_only_when_asked() {
+        let mut plain = Vec::new();
+        render_human(&[finding()], Colour::Never, &mut plain).unwrap();
+        assert!(!plain.contains(&0x1b));
+        let mut coloured = Vec::new();
+        render_human(&[finding()], Colour::Always, &mut coloured).unwrap();
+        let text = String::from_utf8(coloured).unwrap();
+        assert!(text.starts_with("\x1b[1;31merror[DM007]\x1b[0m"), "{text}");
+        assert!(text.contains("\x1b[1;31m^^^^^^^^^^\x1b[0m"), "{text}");
+    }
+
+    #[test]
     fn long_lines_are_quoted_around_the_place() {
         let line = format!("{}\"return_url\": [{}", "x".repeat(200), "y".repeat(200));
         let (text, col) = window(&line, 202, 10);
