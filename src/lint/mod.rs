@@ -42,8 +42,10 @@ pub enum Rule {
     /// root, a body cut short beyond repair). The extractor's message, as a finding.
     SnapshotParseError,
     /// `DM002 example-outside-declaration` (warning): an example whose method and path match no
-    /// endpoint declared in its section, or that sits in a section declaring no endpoint at all
-    /// (so its route has no declaration and no parameter table).
+    /// endpoint declared in its section, or that sits in a section declaring no endpoint while
+    /// no declaration of the page matches it (so its route has no declaration and no parameter
+    /// table). An example in a section without declarations (more examples, notes) that matches
+    /// a declaration elsewhere on the page belongs to that declaration and is fine.
     ExampleOutsideDeclaration,
     /// `DM003 endpoint-without-example` (warning): an endpoint declared with no example at all;
     /// `serve` cannot answer it and `verify` cannot check it.

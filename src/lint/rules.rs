@@ -145,6 +145,10 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
         if in_section.iter().any(matches) {
             continue;
         }
+        // a section of notes or more examples, below the declaration its example matches
+        if in_section.is_empty() && page.endpoints.iter().any(|e| matches(&e)) {
+            continue;
+        }
         let file = &fixture.source.file;
         let end = ctx.example_end(page, fixture);
         let what = request_line(fixture);
