@@ -990,7 +990,7 @@ enum Claim {
 /// DM011: case headings that contradict their status.
 pub fn heading_contradicts_status(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (page, fixture) in ctx.fixtures() {
+    for (_, fixture) in ctx.fixtures() {
         let status = fixture.response.status;
         let contradiction = match heading_claim(&fixture.title) {
             Some(Claim::Status(code)) if code != status => format!("says {code}"),
@@ -1011,7 +1011,6 @@ pub fn heading_contradicts_status(ctx: &Context) -> Vec<Finding> {
                 .count()
                 + 1
         });
-        let _ = page;
         out.push(
             Finding::new(
                 Rule::HeadingContradictsStatus,
