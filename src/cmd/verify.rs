@@ -1,8 +1,99 @@
-//! `docmock verify`.
+//! `docmock verify`: run the documented requests against `--target`, print one line per case,
+//! write the CI reports, and (with `--update`) rewrite the docs that drifted.
 
 use super::Outcome;
-use crate::cli::VerifyArgs;
+use crate::cli::{MatchLevel as CliMatch, VerifyArgs};
+use anyhow::{bail, Context};
+use docmock::report::lint::Colour;
+use docmock::report::verify as report;
+use docmock::verify::{self, MatchLevel, Summary, Vars, VerifyOptions};
+use std::io::Write;
+use std::time::Duration;
 
-pub fn run(_args: VerifyArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`docmock verify` is not available yet")
+/// Which CI report to write where.
+enum ReportFile {
+    Junit(std::path::PathBuf),
+    Json(std::path::PathBuf),
+}
+
+pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
+    let reports = args
+        .reports
+        .iter()
+        .map(|(format, path)| match format.as_str() {
+            "junit" => Ok(ReportFile::Junit(path.into())),
+            "json" => Ok(ReportFile::Json(path.into())),
+            other => bail!(
+                "unknown report format `{other}` in --report: expected junit=PATH or json=PATH"
+            ),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        bail!(
+            "--timeout expects a positive number of seconds, got {}",
+            args.timeout
+        );
+    }
+    let mut vars = match &args.vars_file {
+        Some(path) => Vars::from_file(path)?,
+        None => Vars::default(),
+    };
+    vars.cli = args.vars.iter().cloned().collect();
+    let headers = args
+        .headers
+        .iter()
+        .map(|h| verify::request::parse_header(h).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let match_level = match args.match_level {
+        CliMatch::Shape => MatchLevel::Shape,
+        CliMatch::Values => MatchLevel::Values,
+        CliMatch::Exact => MatchLevel::Exact,
+    };
+    let options = VerifyOptions {
+        target: args.target.clone(),
+        vars,
+        headers,
+        setup: args.setup.clone(),
+        jobs: args.jobs.max(1),
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+        timeout: Duration::from_secs_f64(args.timeout),
+        match_level,
+    };
+
+    let (_location, extraction) = super::load(&args.docs)?;
+    super::print_extract_errors(&extraction);
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let verdicts = runtime.block_on(verify::run(&extraction.docs, &options))?;
+
+    let colour = if super::use_colour() {
+        Colour::Always
+    } else {
+        Colour::Never
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    report::human::render(&verdicts, colour, &mut out)?;
+    out.flush()?;
+
+    for report_file in &reports {
+        let (path, bytes) = match report_file {
+            ReportFile::Junit(path) => {
+                let mut bytes = Vec::new();
+                report::junit::render(&verdicts, &mut bytes)?;
+                (path, bytes)
+            }
+            ReportFile::Json(path) => {
+                let mut bytes = Vec::new();
+                report::json::render(&verdicts, &options.target, match_level, &mut bytes)?;
+                (path, bytes)
+            }
+        };
+        std::fs::write(path, bytes)
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
+    }
+
+    let summary = Summary::of(&verdicts);
+    Ok(Outcome::findings_if(summary.failed > 0))
 }

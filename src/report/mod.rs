@@ -5,3 +5,4 @@ pub mod diff;
 pub mod fixtures;
 pub mod lint;
 pub mod routes;
+pub mod verify;

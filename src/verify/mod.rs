@@ -1,1 +1,312 @@
-//! verify: (to be written).
+//! verify: send each documented request to a running implementation and compare the answer
+//! with the documented response.
+//!
+//! In: a [`DocSet`] and [`VerifyOptions`] (target URL, variables, extra headers, match level).
+//! Out: one [`Verdict`] per selected fixture, in document order. Nothing here prints: the
+//! report renderers in `report::verify` turn verdicts into text, JSON or JUnit XML. A
+//! verification failure is a verdict, not an error; [`VerifyError`] is only for a run that
+//! cannot start (target down, bad vars file).
+
+pub mod compare;
+pub mod request;
+
+pub use compare::{Difference, MatchLevel};
+pub use request::{Vars, VarsError};
+
+use crate::fixture::{DocSet, Fixture, Source};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How to run a verification.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Base URL of the implementation, e.g. `http://127.0.0.1:3000`.
+    pub target: String,
+    /// Path parameter values from `--var` and `--vars-file`.
+    pub vars: Vars,
+    /// Extra headers for every request; `${DOCMOCK_FIXTURE_ID}` and `${DOCMOCK_FIXTURE_TITLE}`
+    /// in values are expanded.
+    pub headers: Vec<(String, String)>,
+    /// Shell command run (`sh -c`) before each case, with the fixture id and title in its
+    /// environment.
+    pub setup: Option<String>,
+    /// Cases run at the same time (at least 1).
+    pub jobs: usize,
+    /// Only fixtures whose id contains one of these patterns (`*` matches any text).
+    pub only: Vec<String>,
+    /// Not the fixtures whose id contains one of these patterns.
+    pub skip: Vec<String>,
+    /// Timeout of each request.
+    pub timeout: Duration,
+    pub match_level: MatchLevel,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            target: String::new(),
+            vars: Vars::default(),
+            headers: Vec::new(),
+            setup: None,
+            jobs: 1,
+            only: Vec::new(),
+            skip: Vec::new(),
+            timeout: Duration::from_secs(10),
+            match_level: MatchLevel::Shape,
+        }
+    }
+}
+
+/// A run that cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the target `{target}` is not an http(s) URL: {message}")]
+    BadTarget { target: String, message: String },
+    #[error("cannot connect to the target {target}")]
+    Unreachable {
+        target: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{pattern}` is not a valid pattern: {message}")]
+    BadPattern { pattern: String, message: String },
+    #[error("cannot build the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+}
+
+/// How one case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseStatus {
+    Pass,
+    Fail,
+    Skip,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Pass => "PASS",
+            CaseStatus::Fail => "FAIL",
+            CaseStatus::Skip => "SKIP",
+        }
+    }
+}
+
+/// What the implementation answered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ActualResponse {
+    pub status: u16,
+    /// Header names in lower case, in the order received (repeated headers joined by `, `).
+    pub headers: IndexMap<String, String>,
+    /// The body read as JSON when it parses, else as text; `None` when empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub id: String,
+    pub title: String,
+    pub source: Source,
+    pub method: String,
+    /// The path sent, query included (the documented path when the case was skipped early).
+    pub path: String,
+    pub status: CaseStatus,
+    /// Why the case was skipped, or the error that failed it (timeout, setup command).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Differences that fail the case.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<Difference>,
+    /// Differences reported without failing (undocumented keys below `exact`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Difference>,
+    /// The documented body, for the report's diff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_body: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<ActualResponse>,
+    pub duration_ms: u64,
+}
+
+impl Verdict {
+    fn new(fixture: &Fixture, path: String) -> Verdict {
+        Verdict {
+            id: fixture.id.clone(),
+            title: fixture.title.clone(),
+            source: fixture.source.clone(),
+            method: fixture.request.method.clone(),
+            path,
+            status: CaseStatus::Pass,
+            reason: None,
+            differences: Vec::new(),
+            warnings: Vec::new(),
+            expected_body: fixture.response.body.clone(),
+            actual: None,
+            duration_ms: 0,
+        }
+    }
+
+    /// The body differs from the docs (the report shows a diff).
+    pub fn body_differs(&self) -> bool {
+        self.differences
+            .iter()
+            .chain(&self.warnings)
+            .any(|d| d.is_about_body())
+    }
+}
+
+/// Counts of a run: passed, failed, skipped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Summary {
+    pub fn of(verdicts: &[Verdict]) -> Summary {
+        let mut summary = Summary::default();
+        for v in verdicts {
+            match v.status {
+                CaseStatus::Pass => summary.passed += 1,
+                CaseStatus::Fail => summary.failed += 1,
+                CaseStatus::Skip => summary.skipped += 1,
+            }
+        }
+        summary
+    }
+}
+
+/// Run every selected, non-duplicate fixture against the target; verdicts in document order.
+pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>, VerifyError> {
+    let base = request::base_url(&options.target)?;
+    check_connectivity(&base, &options.target, options.timeout).await?;
+    let only = patterns(&options.only)?;
+    let skip = patterns(&options.skip)?;
+    let selected: Vec<Fixture> = docs
+        .servable()
+        .filter(|f| only.is_empty() || only.iter().any(|p| p.is_match(&f.id)))
+        .filter(|f| !skip.iter().any(|p| p.is_match(&f.id)))
+        .cloned()
+        .collect();
+    let client = reqwest::Client::builder()
+        .timeout(options.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(VerifyError::Client)?;
+    let shared = Arc::new((client, base, options.clone()));
+    let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, fixture) in selected.into_iter().enumerate() {
+        let shared = Arc::clone(&shared);
+        let permits = Arc::clone(&permits);
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let (client, base, options) = &*shared;
+            (index, run_case(client, base, options, &fixture).await)
+        });
+    }
+    let mut verdicts: Vec<(usize, Verdict)> = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok(done) = joined {
+            verdicts.push(done);
+        }
+    }
+    verdicts.sort_by_key(|(index, _)| *index);
+    Ok(verdicts.into_iter().map(|(_, v)| v).collect())
+}
+
+/// One connection attempt before any case runs, so a target that is down gives one error
+/// instead of a failure per case.
+async fn check_connectivity(
+    base: &reqwest::Url,
+    target: &str,
+    timeout: Duration,
+) -> Result<(), VerifyError> {
+    let host = base.host_str().unwrap_or_default().to_string();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = base.port_or_known_default().unwrap_or(80);
+    let unreachable = |source| VerifyError::Unreachable {
+        target: target.to_string(),
+        source,
+    };
+    match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host, port))).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(unreachable(e)),
+        Err(_) => Err(unreachable(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!(
+                "no connection within {}",
+                humantime::format_duration(timeout)
+            ),
+        ))),
+    }
+}
+
+/// `--only`/`--skip` patterns: the id contains the pattern, `*` matching any text.
+fn patterns(list: &[String]) -> Result<Vec<regex::Regex>, VerifyError> {
+    list.iter()
+        .map(|p| {
+            let body: Vec<String> = p.split('*').map(regex::escape).collect();
+            regex::Regex::new(&body.join(".*")).map_err(|e| VerifyError::BadPattern {
+                pattern: p.clone(),
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+async fn run_case(
+    client: &reqwest::Client,
+    base: &reqwest::Url,
+    options: &VerifyOptions,
+    fixture: &Fixture,
+) -> Verdict {
+    let started = Instant::now();
+    let prepared = match request::prepare(fixture, options) {
+        Ok(prepared) => prepared,
+        Err(reason) => {
+            let mut verdict = Verdict::new(fixture, fixture.request.path.clone());
+            verdict.status = CaseStatus::Skip;
+            verdict.reason = Some(reason);
+            return verdict;
+        }
+    };
+    let mut verdict = Verdict::new(fixture, prepared.path.clone());
+    if let Some(command) = &options.setup {
+        if let Err(message) = request::run_setup(command, fixture).await {
+            verdict.status = CaseStatus::Fail;
+            verdict.reason = Some(message);
+            return verdict;
+        }
+    }
+    match request::send(client, base, &prepared, options.timeout).await {
+        Ok(actual) => {
+            verdict.expected_body = compare::documented_for_diff(fixture, actual.body.as_ref());
+            let (differences, warnings) = compare::response(fixture, &actual, options.match_level);
+            verdict.status = if differences.is_empty() {
+                CaseStatus::Pass
+            } else {
+                CaseStatus::Fail
+            };
+            verdict.differences = differences;
+            verdict.warnings = warnings;
+            verdict.actual = Some(actual);
+        }
+        Err(message) => {
+            verdict.status = CaseStatus::Fail;
+            verdict.reason = Some(message);
+        }
+    }
+    verdict.duration_ms = started.elapsed().as_millis() as u64;
+    verdict
+}

@@ -1,0 +1,199 @@
+//! Verification results for people: one line per case, and under each failure its
+//! differences and a unified diff of the pretty JSON bodies; the counts last.
+//!
+//! ```text
+//! FAIL widgets/show-a-widget/success GET /widgets/7
+//!   --> widgets.mdx:12
+//!   /name: missing key; the docs show string <"Gizmo">
+//! ```
+
+use crate::report::lint::Colour;
+use crate::verify::compare::type_name;
+use crate::verify::{CaseStatus, Difference, Summary, Verdict};
+use serde_json::Value;
+use std::io::{self, Write};
+
+struct Paint(Colour);
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        match self.0 {
+            Colour::Never => text.to_string(),
+            Colour::Always => format!("\x1b[{code}m{text}\x1b[0m"),
+        }
+    }
+    fn status(&self, status: CaseStatus) -> String {
+        let code = match status {
+            CaseStatus::Pass => "1;32",
+            CaseStatus::Fail => "1;31",
+            CaseStatus::Skip => "1;33",
+        };
+        self.wrap(code, status.as_str())
+    }
+}
+
+/// Write the report of a run.
+pub fn render(verdicts: &[Verdict], colour: Colour, out: &mut impl Write) -> io::Result<()> {
+    let paint = Paint(colour);
+    for verdict in verdicts {
+        write!(
+            out,
+            "{} {} {} {}",
+            paint.status(verdict.status),
+            verdict.id,
+            verdict.method,
+            verdict.path
+        )?;
+        match (&verdict.status, &verdict.reason) {
+            (CaseStatus::Skip, Some(reason)) => writeln!(out, ": {reason}")?,
+            _ => writeln!(out)?,
+        }
+        if verdict.status == CaseStatus::Fail {
+            writeln!(
+                out,
+                "  {} {}:{}",
+                paint.wrap("1;34", "-->"),
+                verdict.source.file,
+                verdict.source.line
+            )?;
+            if let Some(reason) = &verdict.reason {
+                writeln!(out, "  {}: {reason}", paint.wrap("1;31", "error"))?;
+            }
+            for difference in &verdict.differences {
+                writeln!(out, "  {}", describe(difference))?;
+            }
+        }
+        for warning in &verdict.warnings {
+            writeln!(
+                out,
+                "  {}: {}",
+                paint.wrap("1;33", "warning"),
+                describe(warning)
+            )?;
+        }
+        if verdict.status == CaseStatus::Fail && verdict.body_differs() {
+            body_diff(verdict, &paint, out)?;
+        }
+    }
+    let summary = Summary::of(verdicts);
+    writeln!(
+        out,
+        "{} passed, {} failed, {} skipped",
+        summary.passed, summary.failed, summary.skipped
+    )
+}
+
+/// One difference in words: where, what the docs say, what came back.
+pub fn describe(difference: &Difference) -> String {
+    match difference {
+        Difference::StatusMismatch { expected, actual } => {
+            format!("status: expected {expected}, got {actual}")
+        }
+        Difference::MissingHeader { name, expected } => {
+            format!("header {name}: missing; the docs show {expected:?}")
+        }
+        Difference::HeaderMismatch {
+            name,
+            expected,
+            actual,
+        } => format!("header {name}: expected {expected:?}, got {actual:?}"),
+        Difference::BodyMismatch { expected, actual } => {
+            format!("body: expected {expected}, got {actual}")
+        }
+        Difference::MissingKey { pointer, expected } => format!(
+            "{}: missing key; the docs show {}",
+            at(pointer),
+            typed(expected)
+        ),
+        Difference::UnexpectedKey { pointer, actual } => {
+            format!("{}: key not in the docs: {}", at(pointer), typed(actual))
+        }
+        Difference::TypeMismatch {
+            pointer,
+            expected,
+            actual,
+        } => format!(
+            "{}: expected {}, got {}",
+            at(pointer),
+            typed(expected),
+            typed(actual)
+        ),
+        Difference::ValueMismatch {
+            pointer,
+            expected,
+            actual,
+        } => format!(
+            "{}: expected {}, got {}",
+            at(pointer),
+            typed(expected),
+            typed(actual)
+        ),
+        Difference::LengthMismatch {
+            pointer,
+            expected,
+            actual,
+        } => format!(
+            "{}: expected {expected} element{}, got {actual}",
+            at(pointer),
+            if *expected == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// The body root is the empty pointer; say so.
+fn at(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "body"
+    } else {
+        pointer
+    }
+}
+
+/// `integer <20>`, `string <"x">`, `object <{"a":1}>` (long values cut).
+pub fn typed(value: &Value) -> String {
+    let text = value.to_string();
+    let cut: String = text.chars().take(60).collect();
+    let text = if cut.len() < text.len() {
+        format!("{cut}...")
+    } else {
+        cut
+    };
+    format!("{} <{text}>", type_name(value))
+}
+
+fn pretty(value: Option<&Value>) -> String {
+    match value {
+        None => String::new(),
+        Some(Value::String(s)) => format!("{s}\n"),
+        Some(v) => format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default()),
+    }
+}
+
+fn body_diff(verdict: &Verdict, paint: &Paint, out: &mut impl Write) -> io::Result<()> {
+    let expected = pretty(verdict.expected_body.as_ref());
+    let actual = pretty(verdict.actual.as_ref().and_then(|a| a.body.as_ref()));
+    if expected == actual {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(&expected, &actual);
+    let unified = diff
+        .unified_diff()
+        .context_radius(3)
+        .header("docs", "actual")
+        .to_string();
+    for line in unified.lines() {
+        let line = if line.starts_with("+++") || line.starts_with("---") {
+            paint.wrap("1", line)
+        } else if line.starts_with('+') {
+            paint.wrap("32", line)
+        } else if line.starts_with('-') {
+            paint.wrap("31", line)
+        } else if line.starts_with("@@") {
+            paint.wrap("36", line)
+        } else {
+            line.to_string()
+        };
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}

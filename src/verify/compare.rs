@@ -1,0 +1,590 @@
+//! Comparing an answer with the documented response: status, headers, body at a match level.
+//!
+//! Every difference names where it is (a JSON pointer or a header name), what the docs say and
+//! what came back. Computed values (`new Date().toISOString()`) and sample values are compared
+//! by type only; "more elements" placeholders let the array hold any number of further
+//! elements, each compared with the documented elements' shapes; bodies rebuilt from a cut
+//! rendering are compared leniently (documented keys only, by shape).
+
+use super::request::{is_json_type, media_type};
+use super::ActualResponse;
+use crate::fixture::{BodyRef, Fixture, PlaceholderKind};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// How closely bodies must match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchLevel {
+    /// Same JSON types, every documented key present; undocumented keys are warnings.
+    #[default]
+    Shape,
+    /// Shape, and scalar values and array lengths equal.
+    Values,
+    /// Equal JSON: undocumented keys fail too.
+    Exact,
+}
+
+impl MatchLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchLevel::Shape => "shape",
+            MatchLevel::Values => "values",
+            MatchLevel::Exact => "exact",
+        }
+    }
+}
+
+/// One way the answer differs from the docs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Difference {
+    StatusMismatch {
+        expected: u16,
+        actual: u16,
+    },
+    /// A documented header is absent.
+    MissingHeader {
+        name: String,
+        expected: String,
+    },
+    HeaderMismatch {
+        name: String,
+        expected: String,
+        actual: String,
+    },
+    /// The body as a whole: none where the docs show one, text where they show JSON.
+    BodyMismatch {
+        expected: String,
+        actual: String,
+    },
+    /// A documented key is absent.
+    MissingKey {
+        pointer: String,
+        expected: Value,
+    },
+    /// A key the docs do not show (a warning below `exact`).
+    UnexpectedKey {
+        pointer: String,
+        actual: Value,
+    },
+    TypeMismatch {
+        pointer: String,
+        expected: Value,
+        actual: Value,
+    },
+    ValueMismatch {
+        pointer: String,
+        expected: Value,
+        actual: Value,
+    },
+    /// An array with another number of elements than documented (`values` and `exact`).
+    LengthMismatch {
+        pointer: String,
+        expected: usize,
+        actual: usize,
+    },
+}
+
+impl Difference {
+    /// Differences about the body (the report adds a diff for them).
+    pub fn is_about_body(&self) -> bool {
+        !matches!(
+            self,
+            Difference::StatusMismatch { .. }
+                | Difference::MissingHeader { .. }
+                | Difference::HeaderMismatch { .. }
+        )
+    }
+}
+
+/// Headers whose values change from one response to the next: only their presence is checked.
+pub const VOLATILE_HEADERS: &[&str] = &[
+    "date",
+    "expires",
+    "last-modified",
+    "set-cookie",
+    "etag",
+    "age",
+    "x-request-id",
+    "x-correlation-id",
+    "request-id",
+    "x-runtime",
+    "server-timing",
+];
+
+/// Connection-level headers that say nothing about the API: not compared at all.
+pub const TRANSPORT_HEADERS: &[&str] = &[
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+];
+
+/// Compare an answer with a fixture's documented response: `(differences, warnings)`.
+pub fn response(
+    fixture: &Fixture,
+    actual: &ActualResponse,
+    level: MatchLevel,
+) -> (Vec<Difference>, Vec<Difference>) {
+    let documented = &fixture.response;
+    let mut differences = Vec::new();
+    let mut warnings = Vec::new();
+    if documented.status != actual.status {
+        differences.push(Difference::StatusMismatch {
+            expected: documented.status,
+            actual: actual.status,
+        });
+    }
+    for (name, expected) in &documented.headers {
+        let lower = name.to_ascii_lowercase();
+        if TRANSPORT_HEADERS.contains(&lower.as_str()) {
+            continue;
+        }
+        let Some(got) = actual.headers.get(&lower) else {
+            differences.push(Difference::MissingHeader {
+                name: name.clone(),
+                expected: expected.clone(),
+            });
+            continue;
+        };
+        let same = if lower == "content-type" {
+            media_type(expected) == media_type(got)
+        } else {
+            VOLATILE_HEADERS.contains(&lower.as_str()) || expected.trim() == got.trim()
+        };
+        if !same {
+            differences.push(Difference::HeaderMismatch {
+                name: name.clone(),
+                expected: expected.clone(),
+                actual: got.clone(),
+            });
+        }
+    }
+    if let Some(expected) = &documented.body {
+        let unrepaired = fixture
+            .reconstructed
+            .as_ref()
+            .is_some_and(|r| r.unrepaired.is_some());
+        if !unrepaired {
+            body(
+                fixture,
+                expected,
+                actual,
+                level,
+                &mut differences,
+                &mut warnings,
+            );
+        }
+    }
+    (differences, warnings)
+}
+
+fn body(
+    fixture: &Fixture,
+    expected: &Value,
+    actual: &ActualResponse,
+    level: MatchLevel,
+    differences: &mut Vec<Difference>,
+    warnings: &mut Vec<Difference>,
+) {
+    let Some(got) = &actual.body else {
+        differences.push(Difference::BodyMismatch {
+            expected: describe_kind(expected),
+            actual: "no body".into(),
+        });
+        return;
+    };
+    let text_documented = expected.is_string()
+        && fixture
+            .response
+            .content_type()
+            .is_some_and(|t| !is_json_type(t));
+    let got_json = actual
+        .headers
+        .get("content-type")
+        .is_none_or(|t| is_json_type(t));
+    if matches!(expected, Value::Object(_) | Value::Array(_)) && got.is_string() && !got_json {
+        differences.push(Difference::BodyMismatch {
+            expected: describe_kind(expected),
+            actual: format!("text {}", shorten(got.as_str().unwrap_or_default())),
+        });
+        return;
+    }
+    if text_documented {
+        let got_text = match got {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if level >= MatchLevel::Values && got_text.trim() != expected.as_str().unwrap_or("").trim()
+        {
+            differences.push(Difference::BodyMismatch {
+                expected: format!("text {}", shorten(expected.as_str().unwrap_or_default())),
+                actual: format!("text {}", shorten(&got_text)),
+            });
+        }
+        return;
+    }
+    let comparer = Comparer::new(fixture, level);
+    let mut found = Found::default();
+    comparer.value(expected, got, "", "", comparer.level, &mut found);
+    differences.extend(found.differences);
+    warnings.extend(found.warnings);
+}
+
+fn describe_kind(value: &Value) -> String {
+    match value {
+        Value::Object(_) => "a JSON object".into(),
+        Value::Array(_) => "a JSON array".into(),
+        Value::String(s) => format!("text {}", shorten(s)),
+        other => format!("JSON {other}"),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = one_line.chars().take(60).collect();
+    if cut.len() < one_line.len() {
+        format!("{:?}", format!("{cut}..."))
+    } else {
+        format!("{cut:?}")
+    }
+}
+
+#[derive(Default)]
+struct Found {
+    differences: Vec<Difference>,
+    warnings: Vec<Difference>,
+}
+
+struct Comparer {
+    level: MatchLevel,
+    /// Documented pointers compared by type only: computed and sample values.
+    type_only: HashSet<String>,
+    /// Documented pointers of computed values (`null` in the docs' JSON) and a value of the
+    /// type their generator makes.
+    computed: HashMap<String, Value>,
+    /// Documented pointers of "more elements" placeholders.
+    more_elements: HashSet<String>,
+    /// Reconstructed body: documented keys only, by shape.
+    lenient: bool,
+}
+
+impl Comparer {
+    fn new(fixture: &Fixture, level: MatchLevel) -> Comparer {
+        let computed = fixture
+            .computed
+            .iter()
+            .filter(|c| c.body == BodyRef::Response)
+            .map(|c| (c.pointer.clone(), c.generator.generate()))
+            .collect();
+        let mut type_only = HashSet::new();
+        let mut more_elements = HashSet::new();
+        for p in fixture
+            .placeholders
+            .iter()
+            .filter(|p| p.body == BodyRef::Response)
+        {
+            match p.kind {
+                PlaceholderKind::SampleValue => type_only.insert(p.pointer.clone()),
+                PlaceholderKind::MoreElements => more_elements.insert(p.pointer.clone()),
+            };
+        }
+        let lenient = fixture.reconstructed.is_some();
+        Comparer {
+            level: if lenient { MatchLevel::Shape } else { level },
+            type_only,
+            computed,
+            more_elements,
+            lenient,
+        }
+    }
+
+    /// Compare `got` (at `pointer` in the answer) with `expected` (at `doc_pointer` in the
+    /// docs).
+    fn value(
+        &self,
+        expected: &Value,
+        got: &Value,
+        pointer: &str,
+        doc_pointer: &str,
+        level: MatchLevel,
+        found: &mut Found,
+    ) {
+        let computed = self.computed.get(doc_pointer);
+        let expected = computed.unwrap_or(expected);
+        if !same_type(expected, got) {
+            found.differences.push(Difference::TypeMismatch {
+                pointer: pointer.to_string(),
+                expected: expected.clone(),
+                actual: got.clone(),
+            });
+            return;
+        }
+        if computed.is_some() || self.type_only.contains(doc_pointer) {
+            return;
+        }
+        match (expected, got) {
+            (Value::Object(documented), Value::Object(answer)) => {
+                for (key, documented_value) in documented {
+                    let child = format!("{pointer}/{}", escape(key));
+                    let doc_child = format!("{doc_pointer}/{}", escape(key));
+                    match answer.get(key) {
+                        Some(v) => {
+                            self.value(documented_value, v, &child, &doc_child, level, found)
+                        }
+                        None => found.differences.push(Difference::MissingKey {
+                            pointer: child,
+                            expected: documented_value.clone(),
+                        }),
+                    }
+                }
+                if self.lenient {
+                    return;
+                }
+                for (key, v) in answer.iter().filter(|(k, _)| !documented.contains_key(*k)) {
+                    let difference = Difference::UnexpectedKey {
+                        pointer: format!("{pointer}/{}", escape(key)),
+                        actual: v.clone(),
+                    };
+                    if level == MatchLevel::Exact {
+                        found.differences.push(difference);
+                    } else {
+                        found.warnings.push(difference);
+                    }
+                }
+            }
+            (Value::Array(documented), Value::Array(answer)) => {
+                self.array(documented, answer, pointer, doc_pointer, level, found)
+            }
+            _ => {
+                if level >= MatchLevel::Values && !same_scalar(expected, got) {
+                    found.differences.push(Difference::ValueMismatch {
+                        pointer: pointer.to_string(),
+                        expected: expected.clone(),
+                        actual: got.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn array(
+        &self,
+        documented: &[Value],
+        answer: &[Value],
+        pointer: &str,
+        doc_pointer: &str,
+        level: MatchLevel,
+        found: &mut Found,
+    ) {
+        let concrete: Vec<(usize, &Value)> = documented
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.more_elements.contains(&format!("{doc_pointer}/{i}")))
+            .collect();
+        let open_ended = concrete.len() < documented.len();
+        if level >= MatchLevel::Values && !self.lenient {
+            let too_few = answer.len() < concrete.len();
+            if too_few || (!open_ended && answer.len() != concrete.len()) {
+                found.differences.push(Difference::LengthMismatch {
+                    pointer: pointer.to_string(),
+                    expected: concrete.len(),
+                    actual: answer.len(),
+                });
+            }
+        }
+        for (i, got) in answer.iter().enumerate() {
+            let child = format!("{pointer}/{i}");
+            if let Some((doc_index, expected)) = concrete.get(i) {
+                let doc_child = format!("{doc_pointer}/{doc_index}");
+                self.value(expected, got, &child, &doc_child, level, found);
+                continue;
+            }
+            if level > MatchLevel::Shape && !open_ended && !self.lenient {
+                // Already reported as a length difference.
+                continue;
+            }
+            // Further elements: like the documented element they resemble most, by shape.
+            let best = concrete
+                .iter()
+                .map(|(doc_index, expected)| {
+                    let mut f = Found::default();
+                    let doc_child = format!("{doc_pointer}/{doc_index}");
+                    self.value(expected, got, &child, &doc_child, MatchLevel::Shape, &mut f);
+                    f
+                })
+                .min_by_key(|f| f.differences.len());
+            if let Some(best) = best {
+                found.differences.extend(best.differences);
+                found.warnings.extend(best.warnings);
+            }
+        }
+    }
+}
+
+/// The documented body as the report's diff shows it: computed and sample values take the
+/// answer's value where its type agrees (they are compared by type only, so they should not
+/// show up as changed lines), or the documented expression where there is none.
+pub fn documented_for_diff(fixture: &Fixture, actual: Option<&Value>) -> Option<Value> {
+    let mut body = fixture.response.body.clone()?;
+    let computed = fixture
+        .computed
+        .iter()
+        .filter(|c| c.body == BodyRef::Response)
+        .map(|c| {
+            (
+                c.pointer.as_str(),
+                Some(c.generator.generate()),
+                Some(&c.expression),
+            )
+        });
+    let samples = fixture
+        .placeholders
+        .iter()
+        .filter(|p| p.body == BodyRef::Response && p.kind == PlaceholderKind::SampleValue)
+        .map(|p| (p.pointer.as_str(), None, None));
+    for (pointer, sample, expression) in computed.chain(samples) {
+        let Some(slot) = body.pointer_mut(pointer) else {
+            continue;
+        };
+        let kind = sample.unwrap_or_else(|| slot.clone());
+        match actual.and_then(|a| a.pointer(pointer)) {
+            Some(got) if same_type(&kind, got) => *slot = got.clone(),
+            _ => {
+                if let Some(expression) = expression {
+                    *slot = Value::String(expression.clone());
+                }
+            }
+        }
+    }
+    Some(body)
+}
+
+fn same_type(a: &Value, b: &Value) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+fn same_scalar(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
+/// RFC 6901 escaping of one pointer token.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON type name for reports: `integer` and `number` told apart.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::{Placeholder, ResponseSpec};
+    use serde_json::json;
+
+    fn fixture(body: Value) -> Fixture {
+        Fixture {
+            response: ResponseSpec {
+                status: 200,
+                body: Some(body),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn answer(body: Value) -> ActualResponse {
+        ActualResponse {
+            status: 200,
+            body: Some(body),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn shape_reports_types_and_missing_keys_and_warns_about_extra_keys() {
+        let f = fixture(json!({"a": 1, "b": "x", "c": [1]}));
+        let (d, w) = response(
+            &f,
+            &answer(json!({"a": "1", "c": [2, 3], "z": 0})),
+            MatchLevel::Shape,
+        );
+        assert_eq!(
+            d,
+            vec![
+                Difference::TypeMismatch {
+                    pointer: "/a".into(),
+                    expected: json!(1),
+                    actual: json!("1")
+                },
+                Difference::MissingKey {
+                    pointer: "/b".into(),
+                    expected: json!("x")
+                },
+            ]
+        );
+        assert_eq!(
+            w,
+            vec![Difference::UnexpectedKey {
+                pointer: "/z".into(),
+                actual: json!(0)
+            }]
+        );
+    }
+
+    #[test]
+    fn values_compares_scalars_and_lengths_but_not_placeholders() {
+        let mut f = fixture(json!({"n": 1, "when": "2020", "items": [{"id": 1}, {"etc": "etc"}]}));
+        f.placeholders = vec![
+            Placeholder {
+                body: BodyRef::Response,
+                pointer: "/items/1".into(),
+                kind: PlaceholderKind::MoreElements,
+            },
+            Placeholder {
+                body: BodyRef::Response,
+                pointer: "/when".into(),
+                kind: PlaceholderKind::SampleValue,
+            },
+        ];
+        let got =
+            answer(json!({"n": 1.0, "when": "2026", "items": [{"id": 1}, {"id": "x"}, {"id": 3}]}));
+        let (d, _) = response(&f, &got, MatchLevel::Values);
+        assert_eq!(
+            d,
+            vec![Difference::TypeMismatch {
+                pointer: "/items/1/id".into(),
+                expected: json!(1),
+                actual: json!("x")
+            }]
+        );
+        let (d, _) = response(
+            &fixture(json!([1, 2])),
+            &answer(json!([1])),
+            MatchLevel::Values,
+        );
+        assert_eq!(
+            d,
+            vec![Difference::LengthMismatch {
+                pointer: "".into(),
+                expected: 2,
+                actual: 1
+            }]
+        );
+    }
+}
