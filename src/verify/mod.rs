@@ -205,9 +205,11 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
     let mut tasks = tokio::task::JoinSet::new();
     for (index, fixture) in selected.into_iter().enumerate() {
         let shared = Arc::clone(&shared);
-        let permits = Arc::clone(&permits);
+        // Taken here, not in the task: cases start in document order (one at a time with
+        // `--jobs 1`, so a setup command sees them in that order).
+        let permit = Arc::clone(&permits).acquire_owned().await;
         tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
+            let _permit = permit;
             let (client, base, options) = &*shared;
             (index, run_case(client, base, options, &fixture).await)
         });

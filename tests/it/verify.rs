@@ -1,1 +1,438 @@
+//! `docmock verify` against implementations written here: a drifted one (each kind of drift
+//! caught, at each match level, with the exit code), reports, variables, headers, setup,
+//! `--update`, and the stub server of the same docs.
 
+use crate::common::{data, docmock, transcript};
+use axum::extract::Path as UrlPath;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+/// Serve `app` on an ephemeral loopback port, on a thread of its own, for the rest of the test
+/// run.
+fn serve(app: Router) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+/// The widgets API as implemented, drifted from `tests/data/verify/drift/widgets.mdx`: each
+/// endpoint drifts in one way.
+fn drifted_app() -> Router {
+    Router::new()
+        // A status changed.
+        .route(
+            "/status",
+            get(|| async { (StatusCode::CREATED, Json(json!({"ok": true}))) }),
+        )
+        // A key dropped (`name`).
+        .route(
+            "/widgets/{id}",
+            get(|UrlPath(id): UrlPath<u64>| async move { Json(json!({"id": id, "price": 12.5})) }),
+        )
+        // A type changed (`count` became a string).
+        .route(
+            "/widgets/{id}/stock",
+            get(|| async { Json(json!({"count": "3", "warehouse": "north"})) }),
+        )
+        // A key added (`email`).
+        .route(
+            "/widgets/{id}/owner",
+            get(|| async { Json(json!({"name": "Ada", "email": "ada@example.com"})) }),
+        )
+        // A value changed (`colour`).
+        .route(
+            "/widgets/{id}/colour",
+            get(|| async { Json(json!({"colour": "blue", "shades": ["crimson", "scarlet"]})) }),
+        )
+        // A header omitted (`X-Api-Version`).
+        .route(
+            "/widgets/{id}/manual",
+            get(|| async { Json(json!({"pages": 10})) }),
+        )
+        // Too slow to answer.
+        .route(
+            "/reports/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                Json(json!({"done": true}))
+            }),
+        )
+        .route("/widgets", post(create_widget))
+        .route(
+            "/owners/{owner_id}",
+            get(|UrlPath(owner): UrlPath<String>| async move { Json(json!({"id": owner})) }),
+        )
+        .route("/secret", get(secret))
+}
+
+/// Creating a widget follows the docs: the "etc" placeholder is not sent, a timestamp and any
+/// number of parts come back.
+async fn create_widget(Json(body): Json<Value>) -> (StatusCode, Json<Value>) {
+    if body != json!({"name": "Sprocket", "tags": ["new"]}) {
+        return (StatusCode::BAD_REQUEST, Json(json!({"got": body})));
+    }
+    (
+        StatusCode::CREATED,
+        Json(json!({
+            "id": 8,
+            "name": "Sprocket",
+            "created_at": "2026-12-01T10:00:00.000Z",
+            "parts": [{"sku": "A-1", "count": 2}, {"sku": "B-7", "count": 1}, {"sku": "C-3", "count": 4}]
+        })),
+    )
+}
+
+/// Only with the bearer token the test passes through `--header`.
+async fn secret(headers: HeaderMap) -> (StatusCode, Json<Value>) {
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+    if auth == Some("Bearer widgets/show-a-secret/success") {
+        (StatusCode::OK, Json(json!({"secret": "s3cr3t"})))
+    } else {
+        (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "who are you"})),
+        )
+    }
+}
+
+fn drift_docs() -> std::path::PathBuf {
+    data("data/verify/drift")
+}
+
+fn verify(addr: SocketAddr, docs: &Path, extra: &[&str]) -> Output {
+    let target = format!("http://{addr}");
+    docmock(&data("data/verify"))
+        .args(["verify", "--target", &target, "--timeout", "0.5"])
+        .arg(docs)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// The transcripts of one case at `shape`, `values` and `exact`.
+fn at_each_level(addr: SocketAddr, id: &str) -> String {
+    ["shape", "values", "exact"]
+        .iter()
+        .map(|level| {
+            let output = verify(addr, &drift_docs(), &["--only", id, "--match", level]);
+            format!("## --match {level}\n{}", transcript(&output))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+macro_rules! assert_drift_snapshot {
+    ($name:expr, $text:expr) => {
+        insta::with_settings!({filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {
+            insta::assert_snapshot!($name, $text);
+        })
+    };
+}
+
+#[test]
+fn a_changed_status_fails_at_every_level() {
+    let addr = serve(drifted_app());
+    let text = at_each_level(addr, "widgets/show-the-service-status/");
+    assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
+    assert_drift_snapshot!("drift_status", text);
+}
+
+#[test]
+fn a_dropped_key_fails_at_every_level() {
+    let addr = serve(drifted_app());
+    let text = at_each_level(addr, "widgets/show-a-widget/");
+    assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
+    assert_drift_snapshot!("drift_dropped_key", text);
+}
+
+#[test]
+fn a_changed_type_fails_at_every_level() {
+    let addr = serve(drifted_app());
+    let text = at_each_level(addr, "widgets/show-the-stock-of-a-widget/");
+    assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
+    assert_drift_snapshot!("drift_changed_type", text);
+}
+
+#[test]
+fn an_added_key_is_a_warning_until_exact() {
+    let addr = serve(drifted_app());
+    let text = at_each_level(addr, "widgets/show-the-owner-of-a-widget/");
+    assert_eq!(text.matches("exit: 0").count(), 2, "{text}");
+    assert_eq!(text.matches("exit: 1").count(), 1, "{text}");
+    assert_drift_snapshot!("drift_added_key", text);
+}
+
+#[test]
+fn a_changed_value_passes_shape_and_fails_values_and_exact() {
+    let addr = serve(drifted_app());
+    let text = at_each_level(addr, "widgets/show-the-colour-of-a-widget/");
+    assert_eq!(text.matches("exit: 0").count(), 1, "{text}");
+    assert_eq!(text.matches("exit: 1").count(), 2, "{text}");
+    assert_drift_snapshot!("drift_changed_value", text);
+}
+
+#[test]
+fn an_omitted_header_fails_at_every_level_and_volatile_headers_are_only_checked_for_presence() {
+    let addr = serve(drifted_app());
+    let text = at_each_level(addr, "widgets/show-the-manual-of-a-widget/");
+    assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
+    assert!(!text.contains("header Date"), "{text}");
+    assert_drift_snapshot!("drift_omitted_header", text);
+}
+
+#[test]
+fn a_request_that_times_out_fails_at_every_level() {
+    let addr = serve(drifted_app());
+    let text = at_each_level(addr, "widgets/build-a-report-slowly/");
+    assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
+    assert_drift_snapshot!("drift_timeout", text);
+}
+
+#[test]
+fn placeholders_and_computed_values_match_by_type_and_the_documented_body_is_sent_without_them() {
+    let addr = serve(drifted_app());
+    let text = at_each_level(addr, "widgets/create-a-widget/");
+    assert_eq!(text.matches("exit: 0").count(), 3, "{text}");
+}
+
+#[test]
+fn the_whole_run_lists_cases_in_document_order_whatever_the_number_of_jobs() {
+    let addr = serve(drifted_app());
+    let auth = ["--header", "Authorization: Bearer ${DOCMOCK_FIXTURE_ID}"];
+    let one = verify(addr, &drift_docs(), &auth);
+    let four = verify(addr, &drift_docs(), &[&auth[..], &["--jobs", "4"]].concat());
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&four.stdout)
+    );
+    assert_drift_snapshot!("whole_run", transcript(&one));
+}
+
+#[test]
+fn extra_headers_carry_the_fixture_id() {
+    let addr = serve(drifted_app());
+    let only = ["--only", "show-a-secret"];
+    let without = verify(addr, &drift_docs(), &only);
+    assert_eq!(without.status.code(), Some(1), "{}", transcript(&without));
+    let with = verify(
+        addr,
+        &drift_docs(),
+        &[
+            &only[..],
+            &["-H", "Authorization: Bearer ${DOCMOCK_FIXTURE_ID}"],
+        ]
+        .concat(),
+    );
+    assert_eq!(with.status.code(), Some(0), "{}", transcript(&with));
+}
+
+#[test]
+fn path_parameters_come_from_the_fixture_id_table_then_the_route_table_then_var_then_the_global_value(
+) {
+    let addr = serve(drifted_app());
+    let dir = tempfile::tempdir().unwrap();
+    let only = ["--only", "owner-by-id", "--match", "values"];
+    let run = |vars_file: &str, extra: &[&str]| {
+        let path = dir.path().join("vars.toml");
+        std::fs::write(&path, vars_file).unwrap();
+        let path = path.to_str().unwrap().to_string();
+        let output = verify(
+            addr,
+            &drift_docs(),
+            &[&only[..], &["--vars-file", &path], extra].concat(),
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    // No value anywhere: skipped, saying why.
+    let output = verify(addr, &drift_docs(), &only);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!("skipped_without_a_value", transcript(&output));
+
+    assert_eq!(
+        run("owner_id = \"ada\"\n", &[]),
+        "PASS widgets/show-a-widget-s-owner-by-id/success GET /owners/ada"
+    );
+    assert!(run("owner_id = \"bob\"\n", &["--var", "owner_id=ada"]).ends_with("/owners/ada"));
+    assert!(run(
+        "owner_id = \"bob\"\n[\"/owners/{owner_id}\"]\nowner_id = \"ada\"\n",
+        &["--var", "owner_id=carl"]
+    )
+    .ends_with("/owners/ada"));
+    assert!(run(
+        "[\"/owners/{owner_id}\"]\nowner_id = \"bob\"\n[\"GET /owners/{owner_id}\"]\nowner_id = \"eve\"\n[\"widgets/show-a-widget-s-owner-by-id/success\"]\nowner_id = \"ada\"\n",
+        &[]
+    )
+    .ends_with("/owners/ada"));
+    // JSON works too; a value with a slash stays one segment.
+    let path = dir.path().join("vars.json");
+    std::fs::write(&path, r#"{"owner_id": "a/b"}"#).unwrap();
+    let output = verify(
+        addr,
+        &drift_docs(),
+        &[&only[..], &["--vars-file", path.to_str().unwrap()]].concat(),
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("GET /owners/a%2Fb"));
+}
+
+#[test]
+fn a_bad_vars_file_names_its_line_and_exits_2() {
+    let addr = serve(drifted_app());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vars.toml");
+    std::fs::write(&path, "owner_id = \"ada\"\nbroken =\n").unwrap();
+    let output = verify(
+        addr,
+        &drift_docs(),
+        &["--vars-file", path.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("vars.toml:2:"), "{stderr}");
+}
+
+#[test]
+fn the_setup_command_runs_before_each_case_with_its_id_and_title_and_its_failure_fails_the_case() {
+    let addr = serve(drifted_app());
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("setup.log");
+    let setup = format!(
+        "printf '%s|%s\\n' \"$DOCMOCK_FIXTURE_ID\" \"$DOCMOCK_FIXTURE_TITLE\" >> '{}'",
+        log.display()
+    );
+    let output = verify(
+        addr,
+        &drift_docs(),
+        &["--only", "widgets/show-*-widget/", "--setup", &setup],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "widgets/show-a-widget/success|Success\n\
+         widgets/show-the-stock-of-a-widget/success|Success\n\
+         widgets/show-the-owner-of-a-widget/success|Success\n\
+         widgets/show-the-colour-of-a-widget/success|Success\n\
+         widgets/show-the-manual-of-a-widget/success|Success\n"
+    );
+    let output = verify(
+        addr,
+        &drift_docs(),
+        &[
+            "--only",
+            "service-status",
+            "--setup",
+            "echo no database >&2; exit 3",
+        ],
+    );
+    insta::assert_snapshot!("failing_setup", transcript(&output));
+}
+
+#[test]
+fn a_target_that_is_down_gives_one_error_line_and_exit_2() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let output = verify(addr, &drift_docs(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: cannot connect to the target http://{addr}: "
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn junit_and_json_reports_are_written_and_the_junit_xml_parses() {
+    let addr = serve(drifted_app());
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let json_path = dir.path().join("report.json");
+    let output = verify(
+        addr,
+        &drift_docs(),
+        &[
+            "--report",
+            &format!("junit={}", junit.display()),
+            "--report",
+            &format!("json={}", json_path.display()),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("tests"), Some("10"));
+    assert_eq!(suite.attribute("failures"), Some("6"));
+    assert_eq!(suite.attribute("skipped"), Some("1"));
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 10);
+    let status = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("widgets/show-the-service-status/success"))
+        .unwrap();
+    let failure = status
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(
+        failure.attribute("message"),
+        Some("status: expected 200, got 201")
+    );
+    let dropped = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("widgets/show-a-widget/success"))
+        .unwrap();
+    let text = dropped
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        text.contains("/name: missing key; the docs show string <\"Gizmo\">"),
+        "{text}"
+    );
+
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert_eq!(
+        report["summary"],
+        json!({"passed": 3, "failed": 6, "skipped": 1})
+    );
+    let stock = &report["cases"][2];
+    assert_eq!(stock["status"], "fail");
+    assert_eq!(
+        stock["differences"],
+        json!([{"kind": "type_mismatch", "pointer": "/count", "expected": 3, "actual": "3"}])
+    );
+}
