@@ -4,6 +4,7 @@
 use super::Outcome;
 use crate::cli::{MatchLevel as CliMatch, VerifyArgs};
 use anyhow::{bail, Context};
+use docmock::extract::DocsLocation;
 use docmock::report::lint::Colour;
 use docmock::report::verify as report;
 use docmock::verify::{self, MatchLevel, Summary, Vars, VerifyOptions};
@@ -61,7 +62,12 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         match_level,
     };
 
-    let (_location, extraction) = super::load(&args.docs)?;
+    let (location, extraction) = super::load(&args.docs)?;
+    let docs_root = match (&location, args.update) {
+        (DocsLocation::Dir(dir), true) => Some(dir.clone()),
+        (_, true) => bail!("--update rewrites doc files: give the docs folder (not {location})"),
+        _ => None,
+    };
     super::print_extract_errors(&extraction);
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -75,6 +81,14 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     report::human::render(&verdicts, colour, &mut out)?;
+    if let Some(root) = &docs_root {
+        let plan = verify::update::plan(root, &extraction.docs, &verdicts);
+        if !args.dry_run {
+            plan.write(root)
+                .with_context(|| format!("cannot rewrite the docs in {}", root.display()))?;
+        }
+        report::human::render_update(&plan, args.dry_run, &mut out)?;
+    }
     out.flush()?;
 
     for report_file in &reports {

@@ -9,6 +9,7 @@
 
 pub mod compare;
 pub mod request;
+pub mod update;
 
 pub use compare::{Difference, MatchLevel};
 pub use request::{Vars, VarsError};

@@ -436,3 +436,130 @@ fn junit_and_json_reports_are_written_and_the_junit_xml_parses() {
         json!([{"kind": "type_mismatch", "pointer": "/count", "expected": 3, "actual": "3"}])
     );
 }
+
+/// The books API of `tests/data/verify/update`, drifted: a book's body changed (value, extra
+/// element, extra key, a timestamp where the docs compute one), deleting answers 204, an
+/// author has a new key.
+fn books_app() -> Router {
+    Router::new()
+        .route(
+            "/books/{id}",
+            get(|| async {
+                Json(json!({
+                    "id": 1,
+                    "title": "Dune Messiah",
+                    "updated_at": "2026-12-01T10:00:00.000Z",
+                    "tags": ["sf", "classic"],
+                    "pages": 256
+                }))
+            })
+            .delete(|| async { StatusCode::NO_CONTENT }),
+        )
+        .route("/health", get(|| async { Json(json!({"ok": true})) }))
+        .route(
+            "/authors/{id}",
+            get(|| async { Json(json!({"name": "Frank Herbert", "born": 1920, "died": 1986})) }),
+        )
+}
+
+/// A copy of `tests/data/verify/update` to rewrite.
+fn copy_of_update_docs() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = data("data/verify/update");
+    std::fs::create_dir_all(dir.path().join("snapshots")).unwrap();
+    for file in ["books.mdx", "snapshots/author.json"] {
+        std::fs::copy(from.join(file), dir.path().join(file)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn dry_run_prints_the_diff_of_each_doc_file_and_writes_nothing() {
+    let addr = serve(books_app());
+    let docs = copy_of_update_docs();
+    let output = verify(
+        addr,
+        docs.path(),
+        &["--match", "exact", "--update", "--dry-run"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    for file in ["books.mdx", "snapshots/author.json"] {
+        assert_eq!(
+            std::fs::read(docs.path().join(file)).unwrap(),
+            std::fs::read(data("data/verify/update").join(file)).unwrap()
+        );
+    }
+    insta::assert_snapshot!("update_dry_run", transcript(&output));
+}
+
+#[test]
+fn update_rewrites_only_the_differing_literals_and_files_and_a_second_run_passes() {
+    let addr = serve(books_app());
+    let docs = copy_of_update_docs();
+    let first = verify(addr, docs.path(), &["--match", "exact", "--update"]);
+    assert_eq!(first.status.code(), Some(1), "{}", transcript(&first));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        stdout.contains("updated books.mdx (2 responses)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("updated snapshots/author.json (1 response)\n"),
+        "{stdout}"
+    );
+
+    let second = verify(addr, docs.path(), &["--match", "exact"]);
+    assert_eq!(second.status.code(), Some(0), "{}", transcript(&second));
+
+    // Outside the responses of the two changed inline literals, the page is byte for byte the
+    // same.
+    let original_dir = data("data/verify/update");
+    let original = std::fs::read_to_string(original_dir.join("books.mdx")).unwrap();
+    let updated = std::fs::read_to_string(docs.path().join("books.mdx")).unwrap();
+    let extraction =
+        docmock::extract::from_dir(&original_dir, &docmock::extract::Options::default()).unwrap();
+    let mut changed: Vec<_> = ["books/show-a-book/success", "books/delete-a-book/success"]
+        .iter()
+        .map(|id| {
+            extraction
+                .docs
+                .fixture(id)
+                .unwrap()
+                .source
+                .literal
+                .unwrap()
+                .response
+        })
+        .collect();
+    changed.sort_by_key(|s| s.start);
+    let mut kept = Vec::new();
+    let mut at = 0;
+    for span in &changed {
+        kept.push(&original[at..span.start]);
+        at = span.end;
+    }
+    kept.push(&original[at..]);
+    assert!(updated.starts_with(kept[0]));
+    assert!(updated.ends_with(kept[kept.len() - 1]));
+    let mut rest = &updated[kept[0].len()..];
+    for segment in &kept[1..] {
+        let found = rest
+            .find(segment)
+            .expect("unchanged text between the literals");
+        rest = &rest[found + segment.len()..];
+    }
+    assert!(rest.is_empty());
+    insta::assert_snapshot!("update_rewritten_page", updated);
+
+    let author: Value = serde_json::from_str(
+        &std::fs::read_to_string(docs.path().join("snapshots/author.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        author,
+        json!({
+            "request": {"request_method": "GET", "path": "/authors/1"},
+            "response": {"status": 200, "body": {"name": "Frank Herbert", "born": 1920, "died": 1986}}
+        })
+    );
+}

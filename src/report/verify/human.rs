@@ -197,3 +197,37 @@ fn body_diff(verdict: &Verdict, paint: &Paint, out: &mut impl Write) -> io::Resu
     }
     Ok(())
 }
+
+/// What `--update` did (or, with `--dry-run`, would do): a unified diff per doc file, or one
+/// line per rewritten file; then the differing responses it could not rewrite.
+pub fn render_update(
+    plan: &crate::verify::update::UpdatePlan,
+    dry_run: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    for file in &plan.files {
+        if dry_run {
+            let diff = similar::TextDiff::from_lines(&file.before, &file.after);
+            write!(
+                out,
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{}", file.file), &format!("b/{}", file.file))
+                    .missing_newline_hint(false)
+            )?;
+        } else {
+            let n = file.fixtures.len();
+            writeln!(
+                out,
+                "updated {} ({n} response{})",
+                file.file,
+                if n == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    for skipped in &plan.not_updated {
+        writeln!(out, "note: not updated {}: {}", skipped.id, skipped.reason)?;
+    }
+    Ok(())
+}
