@@ -162,7 +162,9 @@ pub fn response(
             });
         }
     }
-    if let Some(expected) = &documented.body {
+    // Another status is another case: its body is shown as a diff, not compared key by key.
+    let same_case = documented.status == actual.status;
+    if let (Some(expected), true) = (&documented.body, same_case) {
         let unrepaired = fixture
             .reconstructed
             .as_ref()
@@ -584,6 +586,73 @@ mod tests {
                 pointer: "".into(),
                 expected: 2,
                 actual: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn reconstructed_bodies_compare_documented_keys_by_shape_even_at_exact() {
+        let mut f = fixture(json!({"a": 1, "b": {"c": "x"}, "list": [1]}));
+        f.reconstructed = Some(crate::fixture::Reconstruction::default());
+        let got = answer(json!({"a": 2, "b": {"c": "y", "d": 1}, "list": [1, 2], "e": 3}));
+        assert_eq!(response(&f, &got, MatchLevel::Exact), (vec![], vec![]));
+        let (d, _) = response(&f, &answer(json!({"a": "2"})), MatchLevel::Exact);
+        assert_eq!(d.len(), 3, "{d:?}");
+    }
+
+    #[test]
+    fn computed_values_compare_by_the_type_their_generator_makes() {
+        let mut f = fixture(json!({"at": null}));
+        f.computed = vec![crate::fixture::Computed {
+            body: BodyRef::Response,
+            pointer: "/at".into(),
+            generator: crate::fixture::Generator::NowIso8601,
+            expression: "new Date().toISOString()".into(),
+        }];
+        let ok = answer(json!({"at": "2026-12-01T10:00:00.000Z"}));
+        assert_eq!(response(&f, &ok, MatchLevel::Exact), (vec![], vec![]));
+        let (d, _) = response(&f, &answer(json!({"at": 5})), MatchLevel::Shape);
+        assert!(matches!(&d[..], [Difference::TypeMismatch { pointer, .. }] if pointer == "/at"));
+    }
+
+    #[test]
+    fn another_status_is_reported_without_comparing_the_body_key_by_key() {
+        let f = fixture(json!({"id": 1}));
+        let mut got = answer(json!({"error": "gone"}));
+        got.status = 404;
+        let (d, w) = response(&f, &got, MatchLevel::Shape);
+        assert_eq!(
+            d,
+            vec![Difference::StatusMismatch {
+                expected: 200,
+                actual: 404
+            }]
+        );
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn content_type_compares_media_types_and_volatile_headers_only_their_presence() {
+        let mut f = fixture(json!({}));
+        f.response
+            .headers
+            .insert("Content-Type".into(), "application/json".into());
+        f.response.headers.insert("ETag".into(), "\"abc\"".into());
+        f.response.headers.insert("X-Version".into(), "2".into());
+        let mut got = answer(json!({}));
+        got.headers.insert(
+            "content-type".into(),
+            "application/json; charset=utf-8".into(),
+        );
+        got.headers.insert("etag".into(), "\"def\"".into());
+        got.headers.insert("x-version".into(), "3".into());
+        let (d, _) = response(&f, &got, MatchLevel::Shape);
+        assert_eq!(
+            d,
+            vec![Difference::HeaderMismatch {
+                name: "X-Version".into(),
+                expected: "2".into(),
+                actual: "3".into()
             }]
         );
     }

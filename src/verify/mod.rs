@@ -153,12 +153,13 @@ impl Verdict {
         }
     }
 
-    /// The body differs from the docs (the report shows a diff).
+    /// The body differs from the docs, or belongs to another status (the report shows a
+    /// diff).
     pub fn body_differs(&self) -> bool {
         self.differences
             .iter()
             .chain(&self.warnings)
-            .any(|d| d.is_about_body())
+            .any(|d| d.is_about_body() || matches!(d, Difference::StatusMismatch { .. }))
     }
 }
 

@@ -231,3 +231,52 @@ pub fn render_update(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::Source;
+
+    fn verdict(status: CaseStatus) -> Verdict {
+        Verdict {
+            id: "p/e/c".into(),
+            title: "c".into(),
+            source: Source {
+                file: "p.md".into(),
+                line: 3,
+                ..Default::default()
+            },
+            method: "GET".into(),
+            path: "/x".into(),
+            status,
+            reason: None,
+            differences: vec![Difference::StatusMismatch {
+                expected: 200,
+                actual: 500,
+            }],
+            warnings: Vec::new(),
+            expected_body: None,
+            actual: None,
+            duration_ms: 0,
+        }
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let verdicts = [verdict(CaseStatus::Fail)];
+        let mut plain = Vec::new();
+        render(&verdicts, Colour::Never, &mut plain).unwrap();
+        let plain = String::from_utf8(plain).unwrap();
+        assert_eq!(
+            plain,
+            "FAIL p/e/c GET /x\n  --> p.md:3\n  status: expected 200, got 500\n0 passed, 1 failed, 0 skipped\n"
+        );
+        let mut coloured = Vec::new();
+        render(&verdicts, Colour::Always, &mut coloured).unwrap();
+        let coloured = String::from_utf8(coloured).unwrap();
+        assert!(
+            coloured.starts_with("\x1b[1;31mFAIL\x1b[0m p/e/c"),
+            "{coloured:?}"
+        );
+    }
+}
