@@ -123,7 +123,7 @@ pub struct VerifyArgs {
     /// Extra header for every request: `Authorization: Basic ...`.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
-    /// Shell command run before each case, with DOCMOCK_FIXTURE_ID and DOCMOCK_FIXTURE_TITLE set.
+    /// Shell command run before each case, with DOCMOCK_FIXTURE_ID, DOCMOCK_FIXTURE_TITLE and DOCMOCK_TARGET set.
     #[arg(long, value_name = "CMD")]
     pub setup: Option<String>,
     /// Cases run concurrently.

@@ -31,8 +31,8 @@ pub struct VerifyOptions {
     /// Extra headers for every request; `${DOCMOCK_FIXTURE_ID}` and `${DOCMOCK_FIXTURE_TITLE}`
     /// in values are expanded.
     pub headers: Vec<(String, String)>,
-    /// Shell command run (`sh -c`) before each case, with the fixture id and title in its
-    /// environment.
+    /// Shell command run (`sh -c`) before each case, with `DOCMOCK_FIXTURE_ID`,
+    /// `DOCMOCK_FIXTURE_TITLE` and `DOCMOCK_TARGET` in its environment.
     pub setup: Option<String>,
     /// Cases run at the same time (at least 1).
     pub jobs: usize,
@@ -74,6 +74,8 @@ pub enum VerifyError {
     },
     #[error("`{pattern}` is not a valid pattern: {message}")]
     BadPattern { pattern: String, message: String },
+    #[error("--only {only} matched no fixture id (see `docmock routes` or `docmock extract`)")]
+    NothingSelected { only: String },
     #[error("cannot build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
 }
@@ -188,7 +190,6 @@ impl Summary {
 /// Run every selected, non-duplicate fixture against the target; verdicts in document order.
 pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>, VerifyError> {
     let base = request::base_url(&options.target)?;
-    check_connectivity(&base, &options.target, options.timeout).await?;
     let only = patterns(&options.only)?;
     let skip = patterns(&options.skip)?;
     let selected: Vec<Fixture> = docs
@@ -197,6 +198,12 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
         .filter(|f| !skip.iter().any(|p| p.is_match(&f.id)))
         .cloned()
         .collect();
+    if selected.is_empty() && !options.only.is_empty() {
+        return Err(VerifyError::NothingSelected {
+            only: options.only.join(", "),
+        });
+    }
+    check_connectivity(&base, &options.target, options.timeout).await?;
     let client = reqwest::Client::builder()
         .timeout(options.timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -287,7 +294,7 @@ async fn run_case(
     };
     let mut verdict = Verdict::new(fixture, prepared.path.clone());
     if let Some(command) = &options.setup {
-        if let Err(message) = request::run_setup(command, fixture).await {
+        if let Err(message) = request::run_setup(command, fixture, &options.target).await {
             verdict.status = CaseStatus::Fail;
             verdict.reason = Some(message);
             return verdict;

@@ -223,6 +223,14 @@ pub fn prepare(fixture: &Fixture, options: &VerifyOptions) -> Result<PreparedReq
         }
         None => None,
     };
+    // Many frameworks answer HTML unless asked for JSON.
+    let json_documented = matches!(
+        fixture.response.body,
+        Some(Value::Object(_) | Value::Array(_))
+    );
+    if json_documented && crate::fixture::header(&request.headers, "accept").is_none() {
+        headers.push(("Accept".into(), "application/json".into()));
+    }
     for (name, value) in &options.headers {
         let value = value
             .replace("${DOCMOCK_FIXTURE_ID}", &fixture.id)
@@ -314,10 +322,11 @@ pub fn parse_header(text: &str) -> Result<(String, String), String> {
 }
 
 /// Run the setup command for a case; `Err` says why the case fails.
-pub async fn run_setup(command: &str, fixture: &Fixture) -> Result<(), String> {
+pub async fn run_setup(command: &str, fixture: &Fixture, target: &str) -> Result<(), String> {
     let output = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(command)
+        .env("DOCMOCK_TARGET", target)
         .env("DOCMOCK_FIXTURE_ID", &fixture.id)
         .env("DOCMOCK_FIXTURE_TITLE", &fixture.title)
         .stdin(std::process::Stdio::null())

@@ -563,3 +563,11 @@ fn update_rewrites_only_the_differing_literals_and_files_and_a_second_run_passes
         })
     );
 }
+
+#[test]
+fn an_only_pattern_that_matches_nothing_is_a_usage_error() {
+    let addr = serve(drifted_app());
+    let output = verify(addr, &drift_docs(), &["--only", "widgest/*"]);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!("only_matches_nothing", transcript(&output));
+}
