@@ -571,3 +571,20 @@ fn an_only_pattern_that_matches_nothing_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     insta::assert_snapshot!("only_matches_nothing", transcript(&output));
 }
+
+#[test]
+fn skip_leaves_out_the_fixtures_whose_ids_match() {
+    let addr = serve(drifted_app());
+    let output = verify(
+        addr,
+        &drift_docs(),
+        &["--skip", "widgets/show-*", "--skip", "slowly"],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let ids: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split(' ').nth(1))
+        .filter(|id| id.starts_with("widgets/"))
+        .collect();
+    assert_eq!(ids, ["widgets/create-a-widget/success"], "{stdout}");
+}
