@@ -99,7 +99,9 @@ fn log_table_warnings(table: &Table) {
 /// The stub server as an axum router.
 pub fn router(server: Arc<Server>) -> Router {
     let cors = server.config.cors;
-    let router = Router::new().fallback(handle).with_state(server);
+    let router = Router::new().fallback(handle).with_state(server).layer(
+        tower_http::catch_panic::CatchPanicLayer::custom(panic_answer),
+    );
     if cors {
         router.layer(
             tower_http::cors::CorsLayer::very_permissive().expose_headers([
@@ -111,6 +113,23 @@ pub fn router(server: Arc<Server>) -> Router {
     } else {
         router
     }
+}
+
+/// A bug in docmock answers 500, marked as docmock's own, and is logged.
+fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(message, "docmock failed while answering a request");
+    own_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        json!({"error": format!("docmock failed: {message}")}),
+        Bytes::new(),
+    )
+    .0
 }
 
 /// Serve on `listener` until `shutdown` completes, then finish the requests in flight.
@@ -228,7 +247,14 @@ async fn answer(
     };
 
     let table = server.table();
-    let (route_index, values) = match table.matcher.lookup(method.as_str(), path) {
+    let mut lookup = table.matcher.lookup(method.as_str(), path);
+    if *method == Method::HEAD && !matches!(lookup, Lookup::Found { .. }) {
+        // HEAD is GET without the body (hyper leaves the body out).
+        if let found @ Lookup::Found { .. } = table.matcher.lookup("GET", path) {
+            lookup = found;
+        }
+    }
+    let (route_index, values) = match lookup {
         Lookup::Found { route, values } => (route, values),
         Lookup::MethodNotAllowed { routes } => {
             return method_not_allowed(&table, &routes, method, path, bytes)

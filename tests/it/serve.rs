@@ -732,3 +732,39 @@ fn sigterm_shuts_the_server_down_cleanly() {
     };
     assert_eq!(exit.code(), Some(0));
 }
+
+#[tokio::test]
+async fn head_is_answered_like_get_without_a_body() {
+    let mock = Mock::start(&[]);
+    let answer = send(client().head(mock.url("/api/v1/dossiers/7/responses"))).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+    assert_eq!(answer.text, "");
+}
+
+#[tokio::test]
+async fn odd_requests_never_bring_the_server_down() {
+    let mock = Mock::start(&[]);
+    let many_segments = "/a".repeat(2000);
+    let odd = [
+        "GET /%ff%fe/%00/../x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_string(),
+        "GET /api/v1/dossiers/%/responses%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_string(),
+        format!("GET {many_segments} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        "POST /api/v1/dossiers/7/protocol_subscriptions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nConnection: close\r\n\r\n\u{ff}\u{fe}"
+            .to_string(),
+        "DELETE /api/v1/dossiers/7/protocol_subscriptions/1 HTTP/1.1\r\nHost: x\r\nPrefer: code=99999999999999999999, example=\r\nConnection: close\r\n\r\n".to_string(),
+        "POST /api/v1/dossiers/7/protocol_subscriptions?__code=&__example=%ff HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n=&"
+            .to_string(),
+        "BREW /coffee HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_string(),
+        "this is not http\r\n\r\n".to_string(),
+    ];
+    for request in odd {
+        let answer = raw_request(&mock.base, request.clone());
+        assert!(
+            !answer.starts_with("HTTP/1.1 500"),
+            "{request:?} -> {answer}"
+        );
+    }
+    let answer = send(client().get(mock.url("/api/v1/dossiers/7/responses"))).await;
+    assert_eq!(answer.status, 200, "still serving");
+}
