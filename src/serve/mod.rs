@@ -229,7 +229,13 @@ async fn answer(
     if declared.is_some_and(|len| len > max as u64) {
         return too_large(max);
     }
-    let bytes = match axum::body::to_bytes(body, max).await {
+    // Most requests have no body: skip the collecting machinery for them.
+    let bytes = if axum::body::HttpBody::is_end_stream(&body) {
+        Ok(Bytes::new())
+    } else {
+        axum::body::to_bytes(body, max).await
+    };
+    let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(err) => {
             let limited = std::error::Error::source(&err)

@@ -8,7 +8,7 @@
 
 use super::table::{Case, Route};
 use crate::fixture::{Param, ParamLocation};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -56,7 +56,8 @@ impl Preference {
     /// and the `__code` / `__example` query parameters, which are removed from `query`.
     pub fn from_request(headers: &HeaderMap, query: &mut Vec<(Cow<str>, Cow<str>)>) -> Preference {
         let mut preference = Preference::default();
-        for value in headers.get_all("prefer") {
+        const PREFER: HeaderName = HeaderName::from_static("prefer");
+        for value in headers.get_all(PREFER) {
             let Ok(value) = value.to_str() else { continue };
             for token in value.split([',', ';']) {
                 let Some((name, value)) = token.split_once('=') else {
