@@ -1,8 +1,111 @@
-//! `docmock serve`.
+//! `docmock serve`: load the docs, bind, print the address, serve until Ctrl-C or SIGTERM.
 
 use super::Outcome;
 use crate::cli::ServeArgs;
+use anyhow::Context;
+use docmock::extract::DocsLocation;
+use docmock::serve::{self, watch, Config, Server};
+use std::io::Write;
 
-pub fn run(_args: ServeArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`docmock serve` is not available yet")
+pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
+    init_logging();
+    let (location, extraction) = super::load(&args.docs)?;
+    super::print_extract_errors(&extraction);
+    let server = Server::new(
+        &extraction.docs,
+        Config {
+            journal_size: args.journal_size,
+            max_body_bytes: args.max_body_bytes,
+            cors: args.cors,
+        },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+            .await
+            .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
+        let address = listener.local_addr()?;
+        let shutdown = shutdown_signal()?;
+        let table = server.table();
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "docmock serving {} routes ({} cases) on http://{address}",
+            table.routes.len(),
+            table.case_count()
+        )?;
+        out.flush()?;
+        drop(out);
+        let _watcher = if args.watch {
+            Some(start_watch(&server, &location, &args.docs)?)
+        } else {
+            None
+        };
+        serve::run(server, listener, shutdown)
+            .await
+            .context("the server stopped")
+    })?;
+    Ok(Outcome::Clean)
+}
+
+/// Structured logs to stderr (`RUST_LOG` filters; default `info`), written off the request path.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(super::use_colour_on_stderr())
+        .with_writer(serve::log::Background::spawn(std::io::stderr()))
+        .try_init();
+}
+
+fn start_watch(
+    server: &std::sync::Arc<Server>,
+    location: &DocsLocation,
+    docs: &crate::cli::DocsArgs,
+) -> anyhow::Result<notify::RecommendedWatcher> {
+    let DocsLocation::Dir(dir) = location else {
+        anyhow::bail!("--watch needs a docs folder; {location} cannot change while serving");
+    };
+    let reload_location = location.clone();
+    let options = super::options(&docs.aliases);
+    watch::spawn(server.clone(), dir, move || {
+        match docmock::extract::load(&reload_location, &options) {
+            Err(err) => Err(vec![format!(
+                "cannot read docs from {reload_location}: {err}"
+            )]),
+            Ok(extraction) if !extraction.errors.is_empty() => {
+                Err(extraction.errors.iter().map(|e| e.to_string()).collect())
+            }
+            Ok(extraction) => Ok(extraction.docs),
+        }
+    })
+    .with_context(|| format!("cannot watch {}", dir.display()))
+}
+
+/// Completes on Ctrl-C or SIGTERM. The handlers are installed when this is called (before the
+/// address is printed), so a signal sent right after start-up is not missed.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
+        }
+        tracing::info!("shutting down");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }

@@ -1,1 +1,656 @@
-//! serve: (to be written).
+//! serve: a stub HTTP server answering as the docs say.
+//!
+//! Fixtures in ([`Server::new`] takes a [`DocSet`]), an axum [`Router`] out ([`router`]). The
+//! router is one fallback service doing its own work per request: [`matcher`] finds the route,
+//! [`select`] chooses the documented case, [`response`] holds each case pre-rendered,
+//! [`journal`] remembers requests, [`log`] writes one line per request, and [`watch`] swaps in
+//! a new table when the docs change. docmock's own answers (no route, wrong method, bad
+//! request) carry `x-docmock-error`; documented ones `x-docmock-fixture` and
+//! `x-docmock-reason`. Admin endpoints live under `/__docmock/`.
+
+pub mod journal;
+pub mod log;
+pub mod matcher;
+pub mod response;
+pub mod select;
+pub mod table;
+pub mod watch;
+
+use crate::fixture::DocSet;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+use axum::Router;
+use journal::{Entry, Journal};
+use matcher::Lookup;
+use response::{is_json_media_type, ERROR_HEADER};
+use select::{Incoming, Preference, Reason, Selection};
+use serde_json::{json, Value};
+use std::borrow::Cow;
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+use table::Table;
+
+/// How the server behaves, from the command line.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Requests the journal keeps.
+    pub journal_size: usize,
+    /// Largest accepted request body (413 above).
+    pub max_body_bytes: usize,
+    /// Answer CORS preflights and add CORS headers.
+    pub cors: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            journal_size: 1000,
+            max_body_bytes: 1024 * 1024,
+            cors: false,
+        }
+    }
+}
+
+/// Longest request target accepted (414 above).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Largest total size of request headers accepted (431 above).
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// A running stub server's state: the current route table, the journal, the config.
+#[derive(Debug)]
+pub struct Server {
+    table: RwLock<Arc<Table>>,
+    pub journal: Journal,
+    pub config: Config,
+}
+
+impl Server {
+    pub fn new(docs: &DocSet, config: Config) -> Arc<Server> {
+        let table = Table::build(docs);
+        log_table_warnings(&table);
+        Arc::new(Server {
+            table: RwLock::new(Arc::new(table)),
+            journal: Journal::new(config.journal_size),
+            config,
+        })
+    }
+
+    /// The current route table.
+    pub fn table(&self) -> Arc<Table> {
+        self.table.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Serve a new doc set from now on; requests in flight finish with the old one.
+    pub fn replace(&self, docs: &DocSet) -> Arc<Table> {
+        let table = Arc::new(Table::build(docs));
+        log_table_warnings(&table);
+        *self.table.write().unwrap_or_else(|e| e.into_inner()) = table.clone();
+        table
+    }
+}
+
+fn log_table_warnings(table: &Table) {
+    for warning in &table.warnings {
+        tracing::warn!("{warning}");
+    }
+}
+
+/// The stub server as an axum router.
+pub fn router(server: Arc<Server>) -> Router {
+    let cors = server.config.cors;
+    let router = Router::new().fallback(handle).with_state(server).layer(
+        tower_http::catch_panic::CatchPanicLayer::custom(panic_answer),
+    );
+    if cors {
+        router.layer(
+            tower_http::cors::CorsLayer::very_permissive().expose_headers([
+                response::FIXTURE_HEADER,
+                response::REASON_HEADER,
+                ERROR_HEADER,
+            ]),
+        )
+    } else {
+        router
+    }
+}
+
+/// A bug in docmock answers 500, marked as docmock's own, and is logged.
+fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(message, "docmock failed while answering a request");
+    own_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        json!({"error": format!("docmock failed: {message}")}),
+        Bytes::new(),
+    )
+    .0
+}
+
+/// Serve on `listener` until `shutdown` completes, then finish the requests in flight.
+pub async fn run(
+    server: Arc<Server>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(server))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// What answered a request, for the journal and the log line.
+struct Outcome {
+    fixture: Option<Arc<str>>,
+    reason: &'static str,
+}
+
+impl Outcome {
+    fn own(kind: &'static str) -> Outcome {
+        Outcome {
+            fixture: None,
+            reason: kind,
+        }
+    }
+}
+
+async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path();
+    if let Some(admin) = path.strip_prefix("/__docmock/") {
+        return admin_answer(&server, &parts.method, admin);
+    }
+    let started = std::time::Instant::now();
+    let query = parts.uri.query().unwrap_or("");
+    let (response, outcome, body) =
+        answer(&server, &parts.method, &parts.headers, path, query, body).await;
+    let status = response.status().as_u16();
+    log::request(
+        &parts.method,
+        path,
+        query,
+        status,
+        &outcome,
+        started.elapsed(),
+    );
+    server.journal.record(Entry {
+        time: SystemTime::now(),
+        method: parts.method.clone(),
+        path: path.to_string(),
+        query: query.to_string(),
+        body: Entry::kept_body(&body),
+        body_len: body.len(),
+        fixture: outcome.fixture,
+        reason: outcome.reason,
+        status,
+    });
+    response
+}
+
+/// The answer to one request to a documented (or not) route.
+async fn answer(
+    server: &Server,
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    query: &str,
+    body: Body,
+) -> (Response<Body>, Outcome, Bytes) {
+    let empty = Bytes::new();
+    if path.len() + query.len() > MAX_URI_BYTES {
+        return own_error(
+            StatusCode::URI_TOO_LONG,
+            "uri-too-long",
+            json!({"error": format!("the request target is longer than {MAX_URI_BYTES} bytes")}),
+            empty,
+        );
+    }
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return own_error(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers-too-large",
+            json!({"error": format!("the request headers are larger than {MAX_HEADER_BYTES} bytes")}),
+            empty,
+        );
+    }
+    let max = server.config.max_body_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > max as u64) {
+        return too_large(max);
+    }
+    // Most requests have no body: skip the collecting machinery for them.
+    let bytes = if axum::body::HttpBody::is_end_stream(&body) {
+        Ok(Bytes::new())
+    } else {
+        axum::body::to_bytes(body, max).await
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let limited = std::error::Error::source(&err)
+                .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
+            if limited {
+                return too_large(max);
+            }
+            return own_error(
+                StatusCode::BAD_REQUEST,
+                "body-unreadable",
+                json!({"error": format!("cannot read the request body: {err}")}),
+                empty,
+            );
+        }
+    };
+
+    let table = server.table();
+    let mut lookup = table.matcher.lookup(method.as_str(), path);
+    if *method == Method::HEAD && !matches!(lookup, Lookup::Found { .. }) {
+        // HEAD is GET without the body (hyper leaves the body out).
+        if let found @ Lookup::Found { .. } = table.matcher.lookup("GET", path) {
+            lookup = found;
+        }
+    }
+    let (route_index, values) = match lookup {
+        Lookup::Found { route, values } => (route, values),
+        Lookup::MethodNotAllowed { routes } => {
+            return method_not_allowed(&table, &routes, method, path, bytes)
+        }
+        Lookup::NotFound => return not_found(&table, method, path, bytes),
+    };
+    let route = &table.routes[route_index];
+
+    let mut incoming = Incoming {
+        path: route.template.param_names().zip(values).collect(),
+        query: query_pairs(query),
+        body: None,
+    };
+    let preference = Preference::from_request(headers, &mut incoming.query);
+    if !bytes.is_empty() {
+        match parse_body(headers, &bytes) {
+            Ok(value) => incoming.body = value,
+            Err(message) => {
+                return own_error(
+                    StatusCode::BAD_REQUEST,
+                    "malformed-json",
+                    json!({"error": "the request body is not valid JSON", "detail": message}),
+                    bytes,
+                )
+            }
+        }
+    }
+    match select::select(route, &preference, &incoming) {
+        Selection::Case { case, reason } => {
+            let case = &route.cases[case];
+            case.record_served();
+            let response = case.rendered.to_response(reason.header_value());
+            (
+                response,
+                Outcome {
+                    fixture: Some(case.id.clone()),
+                    reason: reason.as_str(),
+                },
+                bytes,
+            )
+        }
+        Selection::Invalid(invalid) => {
+            // The endpoint's parameter table speaks for the answer: name its success case.
+            let fixture = route.cases.get(route.success).map(|c| c.id.clone());
+            let body = json!({"errors": {invalid.param: [invalid.problem]}});
+            let mut response = json_response(StatusCode::UNPROCESSABLE_ENTITY, &body);
+            let headers = response.headers_mut();
+            headers.insert(
+                response::REASON_HEADER,
+                Reason::ValidationSynthesized.header_value(),
+            );
+            if let Some(value) = fixture
+                .as_deref()
+                .and_then(|f| HeaderValue::from_str(f).ok())
+            {
+                headers.insert(response::FIXTURE_HEADER, value);
+            }
+            (
+                response,
+                Outcome {
+                    fixture,
+                    reason: Reason::ValidationSynthesized.as_str(),
+                },
+                bytes,
+            )
+        }
+        Selection::UnknownPreference {
+            asked,
+            codes,
+            examples,
+        } => own_error(
+            StatusCode::BAD_REQUEST,
+            "unknown-preference",
+            json!({
+                "error": format!("{} {} documents no case {asked}", route.method, route.route),
+                "available": {"codes": codes, "examples": examples},
+            }),
+            bytes,
+        ),
+    }
+}
+
+/// Decoded query pairs.
+fn query_pairs(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    if query.is_empty() {
+        return Vec::new();
+    }
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                matcher::percent_decode(name, true),
+                matcher::percent_decode(value, true),
+            )
+        })
+        .collect()
+}
+
+/// The body as JSON for selection: parsed when it is JSON (or has no type), read as pairs when
+/// it is a form; other media types are not looked into.
+fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Option<Value>, String> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    match content_type {
+        // `curl -d '{...}'` sends JSON labelled as a form: read it as the JSON it is.
+        Some(ct)
+            if ct
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+                && !bytes.trim_ascii_start().starts_with(b"{") =>
+        {
+            let text = String::from_utf8_lossy(bytes);
+            let object = query_pairs(&text)
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+                .collect();
+            Ok(Some(Value::Object(object)))
+        }
+        Some(ct) if !is_json_media_type(ct) => Ok(None),
+        _ => serde_json::from_slice(bytes)
+            .map(Some)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let mut response = Response::new(Body::from(
+        serde_json::to_vec_pretty(body).unwrap_or_default(),
+    ));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// One of docmock's own answers, marked with `x-docmock-error: <kind>`.
+fn own_error(
+    status: StatusCode,
+    kind: &'static str,
+    body: Value,
+    bytes: Bytes,
+) -> (Response<Body>, Outcome, Bytes) {
+    let mut response = json_response(status, &body);
+    response
+        .headers_mut()
+        .insert(ERROR_HEADER, HeaderValue::from_static(kind));
+    (response, Outcome::own(kind), bytes)
+}
+
+fn too_large(max: usize) -> (Response<Body>, Outcome, Bytes) {
+    own_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body-too-large",
+        json!({"error": format!("the request body is larger than {max} bytes (--max-body-bytes)")}),
+        Bytes::new(),
+    )
+}
+
+fn method_not_allowed(
+    table: &Table,
+    routes: &[usize],
+    method: &Method,
+    path: &str,
+    bytes: Bytes,
+) -> (Response<Body>, Outcome, Bytes) {
+    let mut methods: Vec<&str> = routes
+        .iter()
+        .map(|&r| table.routes[r].method.as_str())
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    let allow = methods.join(", ");
+    let (mut response, outcome, bytes) = own_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        json!({
+            "error": format!("{path} is documented, but not for {method}"),
+            "allow": methods,
+        }),
+        bytes,
+    );
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    (response, outcome, bytes)
+}
+
+fn not_found(
+    table: &Table,
+    method: &Method,
+    path: &str,
+    bytes: Bytes,
+) -> (Response<Body>, Outcome, Bytes) {
+    own_error(
+        StatusCode::NOT_FOUND,
+        "no-route",
+        json!({
+            "error": format!("no documented route matches {method} {path}"),
+            "closest": closest_routes(table, method.as_str(), path, 3),
+        }),
+        bytes,
+    )
+}
+
+/// The documented routes most like `method path`, by edit distance over the path's segments.
+/// Only for 404s, so a scan is fine here.
+fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
+    let want: Vec<String> = matcher::split_path(path)
+        .iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    let mut scored: Vec<(usize, String)> = table
+        .routes
+        .iter()
+        .map(|route| {
+            let have: Vec<String> = route
+                .template
+                .segments
+                .iter()
+                .map(|s| match s {
+                    crate::fixture::Segment::Literal(l) => l.to_ascii_lowercase(),
+                    crate::fixture::Segment::Param(_) => String::new(),
+                })
+                .collect();
+            let mut score = segment_distance(&want, &have);
+            if !route.method.eq_ignore_ascii_case(method) {
+                score += 50;
+            }
+            (score, format!("{} {}", route.method, route.route))
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(n).map(|(_, r)| r).collect()
+}
+
+/// Edit distance between two segment lists, in hundredths of a segment: a differing segment
+/// costs its character edit distance relative to its length, so `respons` is close to
+/// `responses`; an empty `have` segment (a parameter) matches any.
+fn segment_distance(want: &[String], have: &[String]) -> usize {
+    const WHOLE: usize = 100;
+    let mut previous: Vec<usize> = (0..=have.len()).map(|j| j * WHOLE).collect();
+    for (i, w) in want.iter().enumerate() {
+        let mut current = vec![(i + 1) * WHOLE];
+        for (j, h) in have.iter().enumerate() {
+            let cost = if h.is_empty() || h == w {
+                0
+            } else {
+                let longest = w.chars().count().max(h.chars().count()).max(1);
+                WHOLE * char_distance(w, h) / longest
+            };
+            let substitution = previous[j] + cost;
+            current.push(
+                substitution
+                    .min(previous[j + 1] + WHOLE)
+                    .min(current[j] + WHOLE),
+            );
+        }
+        previous = current;
+    }
+    previous[have.len()]
+}
+
+/// Levenshtein distance over characters.
+fn char_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// `/__docmock/...`: the journal, the routes, coverage.
+fn admin_answer(server: &Server, method: &Method, path: &str) -> Response<Body> {
+    let path = path.trim_end_matches('/');
+    match (method.as_str(), path) {
+        ("GET", "requests") => json_response(StatusCode::OK, &json!(server.journal.snapshot())),
+        ("DELETE", "requests") => {
+            server.journal.clear();
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            response
+        }
+        ("GET", "routes") => json_response(StatusCode::OK, &routes_view(&server.table())),
+        ("GET", "coverage") => json_response(StatusCode::OK, &coverage_view(&server.table())),
+        (_, "requests" | "routes" | "coverage") => {
+            let allow = if path == "requests" {
+                "GET, DELETE"
+            } else {
+                "GET"
+            };
+            let mut response = json_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &json!({"error": format!("/__docmock/{path} answers {allow}")}),
+            );
+            let headers = response.headers_mut();
+            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+            headers.insert(ERROR_HEADER, HeaderValue::from_static("method-not-allowed"));
+            response
+        }
+        _ => {
+            let mut response = json_response(
+                StatusCode::NOT_FOUND,
+                &json!({
+                    "error": format!("no docmock endpoint /__docmock/{path}"),
+                    "closest": ["GET /__docmock/requests", "DELETE /__docmock/requests", "GET /__docmock/routes", "GET /__docmock/coverage"],
+                }),
+            );
+            response
+                .headers_mut()
+                .insert(ERROR_HEADER, HeaderValue::from_static("no-route"));
+            response
+        }
+    }
+}
+
+fn routes_view(table: &Table) -> Value {
+    let routes: Vec<Value> = table
+        .routes
+        .iter()
+        .map(|route| {
+            json!({
+                "method": route.method,
+                "route": route.route,
+                "case_insensitive": route.case_insensitive,
+                "cases": route.cases.iter().map(|c| json!({
+                    "id": &*c.id,
+                    "status": c.status,
+                    "title": c.title,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"routes": routes})
+}
+
+fn coverage_view(table: &Table) -> Value {
+    let mut served = Vec::new();
+    let mut never_served = Vec::new();
+    for route in &table.routes {
+        for case in &route.cases {
+            let count = case.served_count();
+            let item = json!({
+                "id": &*case.id,
+                "method": route.method,
+                "route": route.route,
+                "status": case.status,
+                "count": count,
+            });
+            if count > 0 {
+                served.push(item);
+            } else {
+                never_served.push(item);
+            }
+        }
+    }
+    json!({
+        "cases": table.case_count(),
+        "served_count": served.len(),
+        "served": served,
+        "never_served": never_served,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_distance_counts_parameters_as_wildcards() {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            segment_distance(&s(&["a", "7", "b"]), &s(&["a", "", "b"])),
+            0
+        );
+        assert_eq!(segment_distance(&s(&["a", "7"]), &s(&["a", "", "b"])), 100);
+        assert!(
+            segment_distance(&s(&["a", "respons"]), &s(&["a", "responses"]))
+                < segment_distance(&s(&["a", "respons"]), &s(&["a", "subscriptions"]))
+        );
+    }
+}

@@ -1,1 +1,770 @@
+//! `docmock serve` as a client sees it: the built binary on an ephemeral loopback port, real
+//! HTTP requests, the documented answers.
 
+use crate::common;
+use docmock::extract::{DocsLocation, Options};
+use docmock::fixture::{DocSet, Fixture, PlaceholderKind, Segment};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `docmock serve`, killed when dropped.
+struct Mock {
+    child: Child,
+    base: String,
+    stderr: PathBuf,
+    _logs: tempfile::TempDir,
+}
+
+impl Mock {
+    fn start(args: &[&str]) -> Mock {
+        let logs = tempfile::tempdir().unwrap();
+        let stderr = logs.path().join("stderr.log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_docmock"))
+            .env_clear()
+            .env("NO_COLOR", "1")
+            .current_dir(common::root())
+            .arg("serve")
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&stderr).unwrap())
+            .spawn()
+            .expect("docmock starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no address in {line:?}; stderr: {}",
+                    std::fs::read_to_string(&stderr).unwrap_or_default()
+                )
+            })
+            .to_string();
+        assert!(line.starts_with("docmock serving "), "{line}");
+        Mock {
+            child,
+            base,
+            stderr,
+            _logs: logs,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A JSON request body (reqwest is built without its `json` feature).
+trait JsonBody {
+    fn json_body(self, body: &Value) -> Self;
+}
+
+impl JsonBody for reqwest::RequestBuilder {
+    fn json_body(self, body: &Value) -> Self {
+        self.header("content-type", "application/json")
+            .body(body.to_string())
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// Status, headers and body (JSON when it parses, else the text as a JSON string).
+struct Answer {
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    text: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+async fn send(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("the server answers");
+    Answer {
+        status: response.status(),
+        headers: response.headers().clone(),
+        text: response.text().await.unwrap(),
+    }
+}
+
+fn default_docs() -> DocSet {
+    docmock::extract::load(&DocsLocation::Embedded, &Options::default())
+        .unwrap()
+        .docs
+}
+
+/// A concrete path for a fixture: documented values where the docs give them, else `7`.
+fn concrete_path(fixture: &Fixture) -> String {
+    let template = docmock::fixture::RouteTemplate::parse(&fixture.request.route);
+    let mut path = String::new();
+    for segment in &template.segments {
+        path.push('/');
+        match segment {
+            Segment::Literal(l) => path.push_str(l),
+            Segment::Param(p) => path.push_str(
+                fixture
+                    .request
+                    .path_params
+                    .get(p)
+                    .map(String::as_str)
+                    .unwrap_or("7"),
+            ),
+        }
+    }
+    path
+}
+
+fn method(fixture: &Fixture) -> Method {
+    Method::from_bytes(fixture.request.method.as_bytes()).unwrap()
+}
+
+#[tokio::test]
+async fn every_documented_case_of_the_default_docs_is_served_as_documented() {
+    let mock = Mock::start(&[]);
+    let docs = default_docs();
+    let client = client();
+    let mut checked = 0;
+    for fixture in docs.servable() {
+        let answer = send(
+            client
+                .request(method(fixture), mock.url(&concrete_path(fixture)))
+                .header("Prefer", format!("example={}", fixture.id)),
+        )
+        .await;
+        assert_eq!(
+            answer.status.as_u16(),
+            fixture.response.status,
+            "{}",
+            fixture.id
+        );
+        assert_eq!(
+            answer.header("x-docmock-fixture"),
+            Some(fixture.id.as_str())
+        );
+        assert_eq!(answer.header("x-docmock-reason"), Some("prefer-example"));
+        assert_eq!(answer.header("x-docmock-error"), None);
+        match &fixture.response.body {
+            None => assert_eq!(answer.text, "", "{}", fixture.id),
+            Some(documented) => {
+                assert_eq!(answer.header("content-type"), Some("application/json"));
+                let served = answer.json();
+                let more: Vec<&str> = fixture
+                    .placeholders
+                    .iter()
+                    .filter(|p| p.kind == PlaceholderKind::MoreElements)
+                    .map(|p| p.pointer.as_str())
+                    .collect();
+                if more.is_empty() {
+                    assert_eq!(&served, documented, "{}", fixture.id);
+                } else {
+                    // "More elements" stand-ins are left out, everything else is as documented.
+                    for pointer in more {
+                        let (parent, _) = pointer.rsplit_once('/').unwrap();
+                        let documented_len = documented
+                            .pointer(parent)
+                            .unwrap()
+                            .as_array()
+                            .unwrap()
+                            .len();
+                        let served_len = served.pointer(parent).unwrap().as_array().unwrap().len();
+                        assert_eq!(served_len, documented_len - 1, "{} {pointer}", fixture.id);
+                    }
+                    assert_eq!(served["id"], documented["id"]);
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} cases");
+}
+
+#[tokio::test]
+async fn a_case_can_be_chosen_by_code_by_slug_by_duplicate_id_or_from_the_query() {
+    let mock = Mock::start(&[]);
+    let client = client();
+    let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions");
+    let answer = send(client.post(&path).header("Prefer", "code=422")).await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.header("x-docmock-reason"), Some("prefer-code"));
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"base": ["flag_does_not_exist"]}})
+    );
+
+    let answer = send(
+        client
+            .post(&path)
+            .header("Prefer", "example=when-a-flag-is-set-to-an-invalid-value"),
+    )
+    .await;
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"base": ["flag_value_invalid"]}})
+    );
+
+    let duplicate = "protocol-subscriptions/start-a-protocol-subscription/when-a-flag-is-set-to-an-invalid-value@002-106654f3fb5ffc7e-txt";
+    let answer = send(
+        client
+            .post(&path)
+            .header("Prefer", format!("example={duplicate}")),
+    )
+    .await;
+    assert_eq!(answer.status, 422);
+
+    let answer = send(client.post(format!("{path}?__code=404"))).await;
+    assert_eq!(answer.status, 404);
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("protocol-subscriptions/start-a-protocol-subscription/when-no-protocol-exists-with-the-protocol-key-provided")
+    );
+    assert_eq!(
+        answer.header("x-docmock-error"),
+        None,
+        "a documented 404 is not docmock's own"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_preference_gets_400_listing_the_available_cases() {
+    let mock = Mock::start(&[]);
+    let client = client();
+    let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions/3");
+    for prefer in ["code=418", "example=no-such-case", "code=teapot"] {
+        let answer = send(client.delete(&path).header("Prefer", prefer)).await;
+        assert_eq!(answer.status, 400, "{prefer}");
+        assert_eq!(answer.header("x-docmock-error"), Some("unknown-preference"));
+        let body = answer.json();
+        assert_eq!(body["available"]["codes"], json!([200, 404]));
+        assert_eq!(body["available"]["examples"].as_array().unwrap().len(), 2);
+    }
+    let answer = send(client.delete(format!("{path}?__example=nope"))).await;
+    assert_eq!(answer.status, 400);
+}
+
+#[tokio::test]
+async fn a_request_equal_to_a_documented_one_gets_that_case() {
+    let mock = Mock::start(&[]);
+    let client = client();
+    let answer =
+        send(client.post(mock.url("/api/v1/dossiers/some_epd_id/fill_out_sessions"))).await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"questionnaire_keys": "missing", "response_ids": "missing"}})
+    );
+    let answer = send(client.get(mock.url("/api/v1/dossiers/epd_id_index/responses"))).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    // Any other dossier gets the success case.
+    let answer = send(client.get(mock.url("/api/v1/dossiers/other/responses"))).await;
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+}
+
+#[tokio::test]
+async fn parameter_tables_validate_requests() {
+    let mock = Mock::start(&[]);
+    let client = client();
+    let fill = mock.url("/api/v1/dossiers/7/fill_out_sessions");
+    // Missing `return_to`: the documented error case whose heading names it.
+    let answer = send(
+        client
+            .post(&fill)
+            .json_body(&json!({"questionnaire_keys": ["a"]})),
+    )
+    .await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.header("x-docmock-reason"), Some("validation"));
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("fill-out-sessions/start-a-fill-out-session/when-no-return-to-url-is-provided")
+    );
+    let answer = send(
+        client
+            .post(&fill)
+            .json_body(&json!({"return_to": "https://x"})),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+
+    let subscribe = mock.url("/api/v1/dossiers/7/protocol_subscriptions");
+    // Neither `protocol_key` nor `protocol_id`: no documented case names them, so 422 in the
+    // docs' error shape.
+    let answer = send(client.post(&subscribe).json_body(&json!({}))).await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(
+        answer.header("x-docmock-reason"),
+        Some("validation-synthesized")
+    );
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"protocol_key": ["missing"]}})
+    );
+    // `protocol_id` alone is enough ("required unless"), but it must be an integer.
+    let answer = send(
+        client
+            .post(&subscribe)
+            .json_body(&json!({"protocol_id": "x"})),
+    )
+    .await;
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"protocol_id": ["must be an integer"]}})
+    );
+    let answer = send(
+        client
+            .post(&subscribe)
+            .json_body(&json!({"protocol_id": 5})),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    let answer = send(
+        client
+            .post(&subscribe)
+            .json_body(&json!({"protocol_key": "rom"})),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+}
+
+#[tokio::test]
+async fn another_method_on_a_documented_path_gets_405_with_allow() {
+    let mock = Mock::start(&[]);
+    let answer = send(client().patch(mock.url("/api/v1/dossiers/7/responses/5"))).await;
+    assert_eq!(answer.status, 405);
+    assert_eq!(answer.header("allow"), Some("DELETE, PUT"));
+    assert_eq!(answer.header("x-docmock-error"), Some("method-not-allowed"));
+}
+
+#[tokio::test]
+async fn an_undocumented_path_gets_404_naming_the_closest_routes() {
+    let mock = Mock::start(&[]);
+    let answer = send(client().get(mock.url("/api/v1/dossiers/7/respons"))).await;
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
+    let closest = answer.json()["closest"].clone();
+    assert_eq!(
+        closest[0], "GET /api/v1/dossiers/{dossier_id}/responses",
+        "{closest}"
+    );
+    let log = wait_for(|| Some(mock.stderr()).filter(|l| l.contains("/api/v1/dossiers/7/respons")));
+    assert!(log.contains("WARN"), "{log}");
+}
+
+#[tokio::test]
+async fn trailing_slash_json_suffix_and_case_of_aspnet_routes_are_tolerated() {
+    let mock = Mock::start(&[]);
+    let client = client();
+    for path in [
+        "/api/v1/dossiers/7/responses/",
+        "/api/v1/dossiers/7/responses.json",
+    ] {
+        let answer = send(client.get(mock.url(path))).await;
+        assert_eq!(answer.status, 200, "{path}");
+    }
+    for path in [
+        "/api/v1/patients/12/forms",
+        "/API/V1/PATIENTS/12/FORMS/",
+        "/Api/V1/Patients/12/Forms",
+    ] {
+        let answer = send(client.post(mock.url(path)).json_body(&json!({}))).await;
+        assert_eq!(answer.status, 200, "{path}");
+        assert_eq!(
+            answer.header("x-docmock-fixture"),
+            Some("post-api-v1-patients-patientid-forms/post-api-v1-patients-patientid-forms/200")
+        );
+    }
+    // Case does not matter for ASP.NET routes only.
+    let answer = send(client.get(mock.url("/API/v1/dossiers/7/responses"))).await;
+    assert_eq!(answer.status, 404);
+    // `patientId` is an integer.
+    let answer = send(
+        client
+            .post(mock.url("/api/v1/patients/abc/forms"))
+            .json_body(&json!({})),
+    )
+    .await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"patientId": ["must be an integer"]}})
+    );
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_gets_413_and_broken_json_gets_400_with_the_place() {
+    let mock = Mock::start(&["--max-body-bytes", "100"]);
+    let client = client();
+    let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions");
+    let answer = send(
+        client
+            .post(&path)
+            .json_body(&json!({"protocol_key": "x".repeat(200)})),
+    )
+    .await;
+    assert_eq!(answer.status, 413);
+    assert_eq!(answer.header("x-docmock-error"), Some("body-too-large"));
+    // Without a length up front (chunked), the limit holds too.
+    let head = raw_request(
+        &mock.base,
+        "POST /api/v1/dossiers/7/protocol_subscriptions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n50\r\n"
+            .to_string()
+            + &"x".repeat(80)
+            + "\r\n50\r\n"
+            + &"y".repeat(80)
+            + "\r\n0\r\n\r\n",
+    );
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+
+    let answer = send(
+        client
+            .post(&path)
+            .header("content-type", "application/json")
+            .body("{\n  \"protocol_key\": \"x\",\n}"),
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.header("x-docmock-error"), Some("malformed-json"));
+    let detail = answer.json()["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("line 3 column 1"), "{detail}");
+}
+
+/// Send raw bytes over a new connection and return what comes back.
+fn raw_request(base: &str, request: String) -> String {
+    use std::io::{Read, Write};
+    let address = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn header_and_uri_sizes_are_limited() {
+    let mock = Mock::start(&[]);
+    let client = client();
+    let long = format!("/api/v1/dossiers/{}/responses", "x".repeat(10_000));
+    let answer = send(client.get(mock.url(&long))).await;
+    assert_eq!(answer.status, 414);
+    let answer = send(
+        client
+            .get(mock.url("/api/v1/dossiers/7/responses"))
+            .header("x-big", "y".repeat(70_000)),
+    )
+    .await;
+    assert_eq!(answer.status, 431);
+}
+
+#[tokio::test]
+async fn the_journal_lists_requests_and_is_bounded_and_resettable() {
+    let mock = Mock::start(&["--journal-size", "3"]);
+    let client = client();
+    let answer = send(
+        client
+            .post(mock.url("/api/v1/dossiers/7/protocol_subscriptions"))
+            .json_body(&json!({"protocol_id": 1})),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    send(client.get(mock.url("/nowhere?x=1"))).await;
+    let journal = send(client.get(mock.url("/__docmock/requests")))
+        .await
+        .json();
+    assert_eq!(journal["dropped"], 0);
+    let requests = journal["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0]["method"], "POST");
+    assert_eq!(requests[0]["body"], r#"{"protocol_id":1}"#);
+    assert_eq!(
+        requests[0]["fixture"],
+        "protocol-subscriptions/start-a-protocol-subscription/success"
+    );
+    assert_eq!(requests[0]["reason"], "success");
+    assert_eq!(requests[0]["status"], 200);
+    assert!(requests[0]["time"].as_str().unwrap().ends_with('Z'));
+    // Requests that matched nothing are listed too.
+    assert_eq!(requests[1]["path"], "/nowhere");
+    assert_eq!(requests[1]["query"], "x=1");
+    assert_eq!(requests[1]["fixture"], Value::Null);
+    assert_eq!(requests[1]["reason"], "no-route");
+    assert_eq!(requests[1]["status"], 404);
+
+    for i in 0..5 {
+        send(client.get(mock.url(&format!("/api/v1/dossiers/{i}/responses")))).await;
+    }
+    let journal = send(client.get(mock.url("/__docmock/requests")))
+        .await
+        .json();
+    assert_eq!(journal["requests"].as_array().unwrap().len(), 3);
+    assert_eq!(journal["dropped"], 4);
+    assert_eq!(
+        journal["requests"][2]["path"],
+        "/api/v1/dossiers/4/responses"
+    );
+
+    let answer = send(client.delete(mock.url("/__docmock/requests"))).await;
+    assert_eq!(answer.status, 204);
+    let journal = send(client.get(mock.url("/__docmock/requests")))
+        .await
+        .json();
+    assert_eq!(journal["requests"], json!([]));
+    assert_eq!(journal["dropped"], 0);
+}
+
+#[tokio::test]
+async fn routes_and_coverage_say_what_is_documented_and_what_was_served() {
+    let mock = Mock::start(&[]);
+    let client = client();
+    let routes = send(client.get(mock.url("/__docmock/routes"))).await.json();
+    assert_eq!(routes["routes"].as_array().unwrap().len(), 9);
+    let coverage = send(client.get(mock.url("/__docmock/coverage")))
+        .await
+        .json();
+    let cases = coverage["cases"].as_u64().unwrap();
+    assert_eq!(
+        coverage["never_served"].as_array().unwrap().len() as u64,
+        cases
+    );
+
+    send(client.delete(mock.url("/api/v1/dossiers/7/protocol_subscriptions/1"))).await;
+    send(client.delete(mock.url("/api/v1/dossiers/7/protocol_subscriptions/1"))).await;
+    let coverage = send(client.get(mock.url("/__docmock/coverage")))
+        .await
+        .json();
+    assert_eq!(coverage["served_count"], 1);
+    assert_eq!(
+        coverage["served"][0]["id"],
+        "protocol-subscriptions/stop-a-protocol-subscription/success"
+    );
+    assert_eq!(coverage["served"][0]["count"], 2);
+    assert_eq!(
+        coverage["never_served"].as_array().unwrap().len() as u64,
+        cases - 1
+    );
+}
+
+#[tokio::test]
+async fn computed_values_are_generated_and_placeholders_are_not_served() {
+    let mock = Mock::start(&["tests/pages/mdx/shapes"]);
+    let client = client();
+    let first = send(client.get(mock.url("/api/v1/sync_status")))
+        .await
+        .json();
+    std::thread::sleep(Duration::from_millis(5));
+    let second = send(client.get(mock.url("/api/v1/sync_status")))
+        .await
+        .json();
+    assert_ne!(first["request_id"], second["request_id"]);
+    assert_eq!(first["request_id"].as_str().unwrap().len(), 36);
+    let year = first["last_success"].as_str().unwrap();
+    assert!(year.len() == 24 && year.ends_with('Z'), "{year}");
+    assert_ne!(first["last_success"], second["last_success"]);
+    assert!(first["checked_at"].as_u64().unwrap() > 1_700_000_000);
+    assert_eq!(first["history"].as_array().unwrap().len(), 1);
+    assert_eq!(first["names"], json!(["a", "b"]));
+    assert_eq!(first["more"], json!([1, 2]));
+}
+
+#[tokio::test]
+async fn cors_is_answered_only_with_the_flag() {
+    let mock = Mock::start(&["--cors"]);
+    let client = client();
+    let preflight = send(
+        client
+            .request(Method::OPTIONS, mock.url("/api/v1/dossiers/7/responses"))
+            .header("Origin", "http://app.localhost")
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type, prefer"),
+    )
+    .await;
+    assert!(preflight.status.is_success(), "{}", preflight.status);
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("http://app.localhost")
+    );
+    let answer = send(
+        client
+            .get(mock.url("/api/v1/dossiers/7/responses"))
+            .header("Origin", "http://app.localhost"),
+    )
+    .await;
+    assert_eq!(
+        answer.header("access-control-allow-origin"),
+        Some("http://app.localhost")
+    );
+    assert!(answer
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .contains("x-docmock-fixture"));
+
+    let plain = Mock::start(&[]);
+    let answer = send(
+        client
+            .get(plain.url("/api/v1/dossiers/7/responses"))
+            .header("Origin", "http://app.localhost"),
+    )
+    .await;
+    assert_eq!(answer.header("access-control-allow-origin"), None);
+}
+
+const PAGE: &str = r#"# Things
+
+## Get a thing
+
+```http
+GET /things/:id
+```
+
+### Success
+
+<snapshot json={{
+  request: {request_method: "GET", path: "/things/1"},
+  response: {status: 200, body: {version: VERSION}}
+}} />
+"#;
+
+fn write_page(dir: &Path, text: &str) {
+    // Write then rename, as editors do, so the watcher never reads half a file.
+    let tmp = dir.join(".things.md.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, dir.join("things.md")).unwrap();
+}
+
+/// Poll `f` for up to 10 s.
+fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = f() {
+            return value;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[tokio::test]
+async fn watch_reloads_changed_docs_and_keeps_the_last_good_ones_after_a_broken_edit() {
+    let docs = tempfile::tempdir().unwrap();
+    write_page(docs.path(), &PAGE.replace("VERSION", "1"));
+    let mock = Mock::start(&["--watch", docs.path().to_str().unwrap()]);
+    let client = client();
+    let version =
+        || async { send(client.get(mock.url("/things/9"))).await.json()["version"].clone() };
+    assert_eq!(version().await, 1);
+
+    write_page(docs.path(), &PAGE.replace("VERSION", "2"));
+    let start = Instant::now();
+    while version().await != 2 {
+        assert!(start.elapsed() < Duration::from_secs(10), "no reload");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    write_page(
+        docs.path(),
+        &PAGE
+            .replace("VERSION", "3")
+            .replace("status: 200,", "status: 200"),
+    );
+    let log = wait_for(|| Some(mock.stderr()).filter(|l| l.contains("last good docs")));
+    assert!(
+        log.contains("things.md:"),
+        "the log names the broken place: {log}"
+    );
+    assert_eq!(version().await, 2, "the last good docs are still served");
+
+    write_page(docs.path(), &PAGE.replace("VERSION", "4"));
+    let start = Instant::now();
+    while version().await != 4 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no reload after the fix"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[test]
+fn sigterm_shuts_the_server_down_cleanly() {
+    let mut mock = Mock::start(&[]);
+    let pid = mock.child.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    let exit = loop {
+        if let Some(exit) = mock.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "still running");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(exit.code(), Some(0));
+}
+
+#[tokio::test]
+async fn head_is_answered_like_get_without_a_body() {
+    let mock = Mock::start(&[]);
+    let answer = send(client().head(mock.url("/api/v1/dossiers/7/responses"))).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+    assert_eq!(answer.text, "");
+}
+
+#[tokio::test]
+async fn odd_requests_never_bring_the_server_down() {
+    let mock = Mock::start(&[]);
+    let many_segments = "/a".repeat(2000);
+    let odd = [
+        "GET /%ff%fe/%00/../x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_string(),
+        "GET /api/v1/dossiers/%/responses%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_string(),
+        format!("GET {many_segments} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        "POST /api/v1/dossiers/7/protocol_subscriptions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nConnection: close\r\n\r\n\u{ff}\u{fe}"
+            .to_string(),
+        "DELETE /api/v1/dossiers/7/protocol_subscriptions/1 HTTP/1.1\r\nHost: x\r\nPrefer: code=99999999999999999999, example=\r\nConnection: close\r\n\r\n".to_string(),
+        "POST /api/v1/dossiers/7/protocol_subscriptions?__code=&__example=%ff HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n=&"
+            .to_string(),
+        "BREW /coffee HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_string(),
+        "this is not http\r\n\r\n".to_string(),
+    ];
+    for request in odd {
+        let answer = raw_request(&mock.base, request.clone());
+        assert!(
+            !answer.starts_with("HTTP/1.1 500"),
+            "{request:?} -> {answer}"
+        );
+    }
+    let answer = send(client().get(mock.url("/api/v1/dossiers/7/responses"))).await;
+    assert_eq!(answer.status, 200, "still serving");
+}

@@ -1,0 +1,293 @@
+//! Route lookup: a request's method and path in, the documented route it names out.
+//!
+//! Routes live in a segment trie (one trie for case-sensitive routes, one with lower-cased
+//! literals for ASP.NET routes), so a lookup walks as many nodes as the path has segments
+//! whatever the number of routes. At each node a literal segment is tried before a parameter,
+//! which makes the most specific route win; the walk backtracks to the parameter branch when
+//! the literal branch leads nowhere.
+
+use crate::fixture::{RouteTemplate, Segment};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// What a lookup found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    /// The route (its index in the table) and the path's parameter values in route order.
+    Found {
+        route: usize,
+        values: Vec<Cow<'a, str>>,
+    },
+    /// The path names routes, none with this method: their indices.
+    MethodNotAllowed {
+        routes: Vec<usize>,
+    },
+    NotFound,
+}
+
+/// Routes by method and path template.
+#[derive(Debug, Default)]
+pub struct Matcher {
+    exact: Node,
+    /// Literals stored lower-cased; looked up with the request's segments lower-cased.
+    case_insensitive: Node,
+    has_case_insensitive: bool,
+}
+
+#[derive(Debug, Default)]
+struct Node {
+    literals: HashMap<Box<str>, Node>,
+    param: Option<Box<Node>>,
+    /// Routes ending here: (upper-case method, route index).
+    routes: Vec<(Box<str>, usize)>,
+}
+
+impl Matcher {
+    /// Add route `index`. A second route with the same method and template shape is shadowed by
+    /// the first (the table merges such fixtures into one route before they get here).
+    pub fn insert(
+        &mut self,
+        method: &str,
+        template: &RouteTemplate,
+        case_insensitive: bool,
+        index: usize,
+    ) {
+        let mut node = if case_insensitive {
+            self.has_case_insensitive = true;
+            &mut self.case_insensitive
+        } else {
+            &mut self.exact
+        };
+        for segment in &template.segments {
+            node = match segment {
+                Segment::Literal(text) => {
+                    let key: Box<str> = if case_insensitive {
+                        text.to_ascii_lowercase().into()
+                    } else {
+                        text.as_str().into()
+                    };
+                    node.literals.entry(key).or_default()
+                }
+                Segment::Param(_) => node.param.get_or_insert_with(Default::default),
+            };
+        }
+        node.routes.push((method.into(), index));
+    }
+
+    /// Find the route for `method` and `path` (no query string). A trailing slash and a `.json`
+    /// suffix are tolerated; segments are percent-decoded.
+    pub fn lookup<'p>(&self, method: &str, path: &'p str) -> Lookup<'p> {
+        let segments = split_path(path);
+        let mut values = Vec::new();
+        let mut allowed = Vec::new();
+        if let Some(route) = find(&self.exact, &segments, method, &mut values, &mut allowed) {
+            return Lookup::Found { route, values };
+        }
+        if self.has_case_insensitive {
+            let lower: Vec<Cow<str>> = segments
+                .iter()
+                .map(|s| Cow::Owned(s.to_ascii_lowercase()))
+                .collect();
+            let mut positions = Vec::new();
+            if let Some(route) = find_positions(
+                &self.case_insensitive,
+                &lower,
+                0,
+                method,
+                &mut positions,
+                &mut allowed,
+            ) {
+                // Parameter values keep the case the client sent.
+                let values = positions.into_iter().map(|i| segments[i].clone()).collect();
+                return Lookup::Found { route, values };
+            }
+        }
+        if allowed.is_empty() {
+            Lookup::NotFound
+        } else {
+            allowed.sort_unstable();
+            allowed.dedup();
+            Lookup::MethodNotAllowed { routes: allowed }
+        }
+    }
+}
+
+/// The decoded segments of a request path, trailing slash and `.json` suffix removed.
+pub fn split_path(path: &str) -> Vec<Cow<'_, str>> {
+    let mut path = path;
+    if path.len() > 1 && path.ends_with('/') {
+        path = &path[..path.len() - 1];
+    }
+    if let Some(stripped) = path.strip_suffix(".json") {
+        if !stripped.ends_with('/') && !stripped.is_empty() {
+            path = stripped;
+        }
+    }
+    path.strip_prefix('/')
+        .unwrap_or(path)
+        .split('/')
+        .map(|s| percent_decode(s, false))
+        .collect()
+}
+
+fn find<'p>(
+    node: &Node,
+    segments: &[Cow<'p, str>],
+    method: &str,
+    values: &mut Vec<Cow<'p, str>>,
+    allowed: &mut Vec<usize>,
+) -> Option<usize> {
+    let mut positions = Vec::new();
+    let route = find_positions(node, segments, 0, method, &mut positions, allowed)?;
+    values.extend(positions.into_iter().map(|i| segments[i].clone()));
+    Some(route)
+}
+
+/// Depth-first walk, literal before parameter; `positions` collects the indices of the
+/// segments bound to parameters. Routes that match the path with another method go to
+/// `allowed`.
+fn find_positions(
+    node: &Node,
+    segments: &[Cow<'_, str>],
+    depth: usize,
+    method: &str,
+    positions: &mut Vec<usize>,
+    allowed: &mut Vec<usize>,
+) -> Option<usize> {
+    let Some(segment) = segments.get(depth) else {
+        if let Some((_, route)) = node.routes.iter().find(|(m, _)| &**m == method) {
+            return Some(*route);
+        }
+        allowed.extend(node.routes.iter().map(|(_, r)| *r));
+        return None;
+    };
+    if let Some(next) = node.literals.get(segment.as_ref()) {
+        if let Some(route) = find_positions(next, segments, depth + 1, method, positions, allowed) {
+            return Some(route);
+        }
+    }
+    if let Some(next) = &node.param {
+        // A parameter matches one non-empty segment.
+        if !segment.is_empty() {
+            positions.push(depth);
+            if let Some(route) =
+                find_positions(next, segments, depth + 1, method, positions, allowed)
+            {
+                return Some(route);
+            }
+            positions.pop();
+        }
+    }
+    None
+}
+
+/// Decode `%XX` escapes (and `+` as a space in query strings); invalid escapes stay as written.
+pub fn percent_decode(text: &str, plus_as_space: bool) -> Cow<'_, str> {
+    if !(text.contains('%') || plus_as_space && text.contains('+')) {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(hi), Some(lo)) => {
+                        out.push((hi * 16 + lo) as u8);
+                        i += 3;
+                    }
+                    _ => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' if plus_as_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(routes: &[(&str, &str, bool)]) -> Matcher {
+        let mut m = Matcher::default();
+        for (i, (method, route, ci)) in routes.iter().enumerate() {
+            m.insert(method, &RouteTemplate::parse(route), *ci, i);
+        }
+        m
+    }
+
+    #[test]
+    fn literal_segments_beat_parameters_and_the_walk_backtracks() {
+        let m = matcher(&[
+            ("GET", "/a/{id}/b", false),
+            ("GET", "/a/new/c", false),
+            ("GET", "/a/new", false),
+        ]);
+        assert_eq!(
+            m.lookup("GET", "/a/new"),
+            Lookup::Found {
+                route: 2,
+                values: vec![]
+            }
+        );
+        assert_eq!(
+            m.lookup("GET", "/a/new/b"),
+            Lookup::Found {
+                route: 0,
+                values: vec!["new".into()]
+            }
+        );
+        assert_eq!(
+            m.lookup("GET", "/a/7/b/"),
+            Lookup::Found {
+                route: 0,
+                values: vec!["7".into()]
+            }
+        );
+        assert_eq!(m.lookup("GET", "/a/7/b.json"), m.lookup("GET", "/a/7/b"));
+        assert_eq!(m.lookup("GET", "/a//b"), Lookup::NotFound);
+    }
+
+    #[test]
+    fn another_method_on_a_known_path_is_not_allowed() {
+        let m = matcher(&[("GET", "/a/{id}", false), ("DELETE", "/a/{id}", false)]);
+        assert_eq!(
+            m.lookup("POST", "/a/1"),
+            Lookup::MethodNotAllowed { routes: vec![0, 1] }
+        );
+        assert_eq!(m.lookup("POST", "/b/1"), Lookup::NotFound);
+    }
+
+    #[test]
+    fn aspnet_routes_match_in_any_case_and_keep_the_value_case() {
+        let m = matcher(&[("POST", "/API/V1/Patients/{patientId}/Forms", true)]);
+        assert_eq!(
+            m.lookup("POST", "/api/v1/patients/AbC/forms"),
+            Lookup::Found {
+                route: 0,
+                values: vec!["AbC".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn escapes_are_decoded_and_broken_ones_kept() {
+        assert_eq!(percent_decode("a%20b", false), "a b");
+        assert_eq!(percent_decode("a+b%2", true), "a b%2");
+        assert_eq!(percent_decode("%zz%", false), "%zz%");
+        assert_eq!(percent_decode("%C3%A9", false), "é");
+    }
+}

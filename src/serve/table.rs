@@ -1,0 +1,168 @@
+//! The route table: the servable fixtures of a doc set grouped into routes (method + path
+//! template), each with its documented cases rendered and a matcher to find them.
+
+use super::matcher::Matcher;
+use super::response::Rendered;
+use crate::fixture::{BodyRef, DocSet, Param, PlaceholderKind, RequestSpec, RouteTemplate};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Everything `serve` answers from; rebuilt as a whole when the docs change.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub routes: Vec<Route>,
+    pub matcher: Matcher,
+    /// Problems met while rendering (invalid headers ...), logged at load.
+    pub warnings: Vec<String>,
+}
+
+/// One documented method + path template and its cases, in document order.
+#[derive(Debug)]
+pub struct Route {
+    pub method: String,
+    /// Normalized template, e.g. `/api/v1/dossiers/{dossier_id}/responses`.
+    pub route: String,
+    pub template: RouteTemplate,
+    pub case_insensitive: bool,
+    /// Parameter table of the endpoint (of its first fixture that has one).
+    pub params: Vec<Param>,
+    pub cases: Vec<Case>,
+    /// Index of the case served when nothing else decides: the first 2xx, else the first.
+    pub success: usize,
+}
+
+/// One documented case (fixture) of a route.
+#[derive(Debug)]
+pub struct Case {
+    pub id: Arc<str>,
+    /// The last part of the id (the case heading's slug), accepted by `Prefer: example=`.
+    pub slug: String,
+    /// Ids of identical fixtures documented elsewhere, accepted too.
+    pub aliases: Vec<String>,
+    pub title: String,
+    pub status: u16,
+    pub request: RequestSpec,
+    /// Pointers of type-generated sample values in the documented request body: compared by
+    /// type when matching a request.
+    pub request_samples: Vec<String>,
+    /// The error body, searched for a parameter name during validation.
+    pub response_body: Option<serde_json::Value>,
+    pub rendered: Rendered,
+    /// How many times this case was served (coverage).
+    pub served: AtomicU64,
+}
+
+impl Case {
+    pub fn record_served(&self) {
+        self.served.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn served_count(&self) -> u64 {
+        self.served.load(Ordering::Relaxed)
+    }
+
+    /// Is this case named by `Prefer: example=<name>` (full id, duplicate id, or slug)?
+    pub fn is_named(&self, name: &str) -> bool {
+        &*self.id == name || self.slug == name || self.aliases.iter().any(|a| a == name)
+    }
+}
+
+impl Table {
+    /// Build the table from every servable fixture of the doc set.
+    pub fn build(docs: &DocSet) -> Table {
+        let mut table = Table::default();
+        let mut index: HashMap<(String, String), usize> = HashMap::new();
+        let mut aliases: HashMap<&str, Vec<String>> = HashMap::new();
+        for fixture in docs.fixtures() {
+            if let Some(original) = &fixture.duplicate_of {
+                aliases
+                    .entry(original.as_str())
+                    .or_default()
+                    .push(fixture.id.clone());
+            }
+        }
+        for fixture in docs.servable() {
+            let method = fixture.request.method.to_ascii_uppercase();
+            let template = RouteTemplate::parse(&fixture.request.route);
+            let case_insensitive = fixture.request.case_insensitive;
+            // One route per method and template shape; parameter names do not matter to a
+            // request, and case does not matter for ASP.NET routes.
+            let shape = template
+                .segments
+                .iter()
+                .map(|s| match s {
+                    crate::fixture::Segment::Literal(l) if case_insensitive => {
+                        l.to_ascii_lowercase()
+                    }
+                    crate::fixture::Segment::Literal(l) => l.clone(),
+                    crate::fixture::Segment::Param(_) => "{}".to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let key = (method.clone(), format!("{case_insensitive}:{shape}"));
+            let route_index = *index.entry(key).or_insert_with(|| {
+                table.routes.push(Route {
+                    method: method.clone(),
+                    route: fixture.request.route.clone(),
+                    template: template.clone(),
+                    case_insensitive,
+                    params: Vec::new(),
+                    cases: Vec::new(),
+                    success: 0,
+                });
+                table.routes.len() - 1
+            });
+            let (rendered, warnings) = Rendered::from_fixture(fixture);
+            table.warnings.extend(warnings);
+            let route = &mut table.routes[route_index];
+            if route.params.is_empty() {
+                route.params = fixture.params.clone();
+            }
+            let slug = fixture
+                .id
+                .rsplit('/')
+                .next()
+                .unwrap_or(&fixture.id)
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            route.cases.push(Case {
+                id: fixture.id.as_str().into(),
+                slug,
+                aliases: aliases.remove(fixture.id.as_str()).unwrap_or_default(),
+                title: fixture.title.clone(),
+                status: fixture.response.status,
+                request: fixture.request.clone(),
+                request_samples: fixture
+                    .placeholders
+                    .iter()
+                    .filter(|p| {
+                        p.body == BodyRef::Request && p.kind == PlaceholderKind::SampleValue
+                    })
+                    .map(|p| p.pointer.clone())
+                    .collect(),
+                response_body: fixture.response.body.clone(),
+                rendered,
+                served: AtomicU64::new(0),
+            });
+        }
+        for (i, route) in table.routes.iter_mut().enumerate() {
+            route.success = route
+                .cases
+                .iter()
+                .position(|c| (200..300).contains(&c.status))
+                .unwrap_or(0);
+            table
+                .matcher
+                .insert(&route.method, &route.template, route.case_insensitive, i);
+        }
+        table
+    }
+
+    /// Number of documented cases served.
+    pub fn case_count(&self) -> usize {
+        self.routes.iter().map(|r| r.cases.len()).sum()
+    }
+}
