@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per pipeline stage, helpers in `common`.
 
+mod agreement;
 mod cli;
 mod common;
 mod diff;
