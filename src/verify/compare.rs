@@ -123,6 +123,22 @@ pub const TRANSPORT_HEADERS: &[&str] = &[
 ];
 
 /// Compare an answer with a fixture's documented response: `(differences, warnings)`.
+///
+/// ```
+/// use docmock::fixture::{Fixture, ResponseSpec};
+/// use docmock::verify::{compare, ActualResponse, Difference, MatchLevel};
+/// use serde_json::json;
+///
+/// let fixture = Fixture {
+///     response: ResponseSpec { status: 200, body: Some(json!({"id": 7, "name": "Gizmo"})), ..Default::default() },
+///     ..Default::default()
+/// };
+/// let answer = ActualResponse { status: 200, body: Some(json!({"id": "7", "extra": 1})), ..Default::default() };
+/// let (differences, warnings) = compare::response(&fixture, &answer, MatchLevel::Shape);
+/// assert!(matches!(&differences[0], Difference::TypeMismatch { pointer, .. } if pointer == "/id"));
+/// assert!(matches!(&differences[1], Difference::MissingKey { pointer, .. } if pointer == "/name"));
+/// assert!(matches!(&warnings[0], Difference::UnexpectedKey { pointer, .. } if pointer == "/extra"));
+/// ```
 pub fn response(
     fixture: &Fixture,
     actual: &ActualResponse,

@@ -588,3 +588,100 @@ fn skip_leaves_out_the_fixtures_whose_ids_match() {
         .collect();
     assert_eq!(ids, ["widgets/create-a-widget/success"], "{stdout}");
 }
+
+/// `docmock serve` of a doc set on an ephemeral port, stopped when dropped.
+struct Stub {
+    child: std::process::Child,
+    target: String,
+}
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start the stub server and read its address from the `... on http://ADDR` line.
+fn stub(docs: Option<&Path>) -> Stub {
+    use std::io::BufRead;
+    let mut command = docmock(&data("data/verify"));
+    command.args(["serve", "--port", "0"]);
+    if let Some(docs) = docs {
+        command.arg(docs);
+    }
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let target = loop {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "serve ended without an address"
+        );
+        if let Some(at) = line.find(" on http://") {
+            break line[at + 4..].trim().to_string();
+        }
+    };
+    // Keep reading the request log so the stub never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+    Stub { child, target }
+}
+
+#[test]
+fn verify_against_docmock_serve_of_the_same_docs_passes_every_case_that_can_run() {
+    let update_docs = data("data/verify/update");
+    let drift = drift_docs();
+    // The seed docs give no value for some path parameters; these make every case runnable.
+    let seed_vars = [
+        "--var",
+        "dossier_id=1",
+        "--var",
+        "external_id=2",
+        "--var",
+        "id=3",
+        "--var",
+        "patientId=4",
+    ];
+    let sets: [(Option<&Path>, &[&str]); 3] = [
+        (None, &seed_vars),
+        (Some(drift.as_path()), &[]),
+        (Some(update_docs.as_path()), &[]),
+    ];
+    for (docs, vars) in sets {
+        let stub = stub(docs);
+        for level in ["shape", "values", "exact"] {
+            let mut command = docmock(&data("data/verify"));
+            command.args(["verify", "--target", &stub.target, "--match", level]);
+            if let Some(docs) = docs {
+                command.arg(docs);
+            }
+            // The stub's way to choose a case, as a provider state would.
+            let output = command
+                .args(["-H", "Prefer: example=${DOCMOCK_FIXTURE_ID}"])
+                .args(vars)
+                .output()
+                .unwrap();
+            let text = transcript(&output);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{docs:?} at {level}:\n{text}"
+            );
+            assert!(!text.contains("FAIL"), "{text}");
+            assert!(!text.contains("warning"), "{text}");
+        }
+    }
+    // Without the variables the seed docs skip what cannot run, and say why.
+    let stub = stub(None);
+    let output = docmock(&data("data/verify"))
+        .args(["verify", "--target", &stub.target, "--match", "exact"])
+        .args(["-H", "Prefer: example=${DOCMOCK_FIXTURE_ID}"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("seed_docs_against_serve", transcript(&output));
+}
