@@ -1,6 +1,5 @@
 //! The integration tests: one binary, one module per pipeline stage, helpers in `common`.
 
-mod agreement;
 mod cli;
 mod common;
 mod diff;
