@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Benchmark `docmock serve` against a bare axum server returning the same bytes, in one run:
 # requests/s, p99 latency and RSS (before/after load), docmock with 10,000 generated routes,
-# and docmock's RSS sampled over a 60 s run (the journal must keep memory flat).
+# and docmock's RSS sampled over a 60 s run (the journal must keep memory flat). The servers
+# take turns over several rounds and medians are compared, so that other load on a shared
+# machine hits all of them alike.
 #
-#   bench/serve.sh                 # DURATION=15 LONG=60 CONNECTIONS=64 THREADS=2 to change
+#   bench/serve.sh     # ROUNDS=3 DURATION=10 LONG=60 CONNECTIONS=64 THREADS=2 ROUTES=10000
 #
 # Needs wrk (`apt-get install -y wrk`). Both servers log nothing to a terminal: docmock's
 # per-request log lines are formatted as usual and written to /dev/null.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-15}
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 LONG=${LONG:-60}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -24,9 +27,10 @@ DOCMOCK=target/release/docmock
 BARE=target/release/examples/bare_axum
 
 WORK=$(mktemp -d)
-PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for file in "$WORK"/*.pid; do
+    [ -e "$file" ] && kill "$(cat "$file")" 2>/dev/null || true
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -35,7 +39,6 @@ trap cleanup EXIT
 start() {
   local name=$1; shift
   "$@" >"$WORK/$name.out" 2>/dev/null &
-  PIDS+=($!)
   echo $! >"$WORK/$name.pid"
   for _ in $(seq 1 600); do
     if grep -q 'http://' "$WORK/$name.out" 2>/dev/null; then
@@ -81,44 +84,49 @@ generate_docs() {
   done
 }
 
-echo "== bare axum vs docmock serve, ${DURATION}s each, $CONNECTIONS connections, $THREADS wrk threads, $(nproc) cores"
-
-url=$(start bare "$BARE" 0)
-pid=$(cat "$WORK/bare.pid")
-load "$url$PATH_UNDER_TEST" 3 >/dev/null   # warm-up
-bare_rss_before=$(rss_kb "$pid")
-read -r bare_rps bare_p99 < <(load "$url$PATH_UNDER_TEST" "$DURATION")
-bare_rss_after=$(rss_kb "$pid")
-kill "$pid"
-
-url=$(start docmock "$DOCMOCK" serve --port 0)
-pid=$(cat "$WORK/docmock.pid")
-load "$url$PATH_UNDER_TEST" 3 >/dev/null
-dm_rss_before=$(rss_kb "$pid")
-read -r dm_rps dm_p99 < <(load "$url$PATH_UNDER_TEST" "$DURATION")
-dm_rss_after=$(rss_kb "$pid")
-journal=$(curl -s "$url/__docmock/requests" | head -c 200 | tr -d '\n ')
-kill "$pid"
+echo "== bare axum vs docmock serve: $ROUNDS rounds of ${DURATION}s each, servers taking turns"
+echo "   ($CONNECTIONS connections, $THREADS wrk threads, $(nproc) cores; medians reported)"
 
 generate_docs "$WORK/docs10k"
-url=$(start docmock10k "$DOCMOCK" serve --port 0 "$WORK/docs10k")
-pid=$(cat "$WORK/docmock10k.pid")
+bare_url=$(start bare "$BARE" 0)
+dm_url=$(start docmock "$DOCMOCK" serve --port 0)
+big_url=$(start docmock10k "$DOCMOCK" serve --port 0 "$WORK/docs10k")
 routes_line=$(head -1 "$WORK/docmock10k.out")
-load "$url$PATH_UNDER_TEST" 3 >/dev/null
-big_rss_before=$(rss_kb "$pid")
-read -r big_rps big_p99 < <(load "$url$PATH_UNDER_TEST" "$DURATION")
+names=(bare docmock docmock10k)
+urls=("$bare_url" "$dm_url" "$big_url")
+declare -A rss_before rss_after rps_runs p99_runs
+for i in 0 1 2; do
+  load "${urls[$i]}$PATH_UNDER_TEST" 2 >/dev/null   # warm-up
+  rss_before[${names[$i]}]=$(rss_kb "$(cat "$WORK/${names[$i]}.pid")")
+done
+for round in $(seq 1 "$ROUNDS"); do
+  for i in 0 1 2; do
+    read -r rps p99 < <(load "${urls[$i]}$PATH_UNDER_TEST" "$DURATION")
+    rps_runs[${names[$i]}]+="$rps "
+    p99_runs[${names[$i]}]+="$p99 "
+    echo "   round $round ${names[$i]}: $rps req/s, p99 $p99 ms"
+  done
+done
+for i in 0 1 2; do
+  rss_after[${names[$i]}]=$(rss_kb "$(cat "$WORK/${names[$i]}.pid")")
+done
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+bare_rps=$(echo "${rps_runs[bare]}" | median); bare_p99=$(echo "${p99_runs[bare]}" | median)
+dm_rps=$(echo "${rps_runs[docmock]}" | median); dm_p99=$(echo "${p99_runs[docmock]}" | median)
+big_rps=$(echo "${rps_runs[docmock10k]}" | median); big_p99=$(echo "${p99_runs[docmock10k]}" | median)
 # A generated route deep in the table answers too.
-big_check=$(curl -s -o /dev/null -w '%{http_code}' "$url/gen/v1/area99/5/items9999")
-big_rss_after=$(rss_kb "$pid")
-kill "$pid"
+big_check=$(curl -s -o /dev/null -w '%{http_code}' "$big_url/gen/v0/area99/5/items9999")
+curl -s "$dm_url/__docmock/requests" >"$WORK/journal.json"
+journal=$(head -c 120 "$WORK/journal.json" | tr -d '\n ')
+for name in "${names[@]}"; do kill "$(cat "$WORK/$name.pid")"; rm "$WORK/$name.pid"; done
 
 echo
 printf '%-22s %12s %10s %14s %14s\n' server "req/s" "p99 ms" "RSS before kB" "RSS after kB"
-printf '%-22s %12s %10s %14s %14s\n' "bare axum" "$bare_rps" "$bare_p99" "$bare_rss_before" "$bare_rss_after"
-printf '%-22s %12s %10s %14s %14s\n' "docmock (default)" "$dm_rps" "$dm_p99" "$dm_rss_before" "$dm_rss_after"
-printf '%-22s %12s %10s %14s %14s\n' "docmock (10k routes)" "$big_rps" "$big_p99" "$big_rss_before" "$big_rss_after"
+printf '%-22s %12s %10s %14s %14s\n' "bare axum" "$bare_rps" "$bare_p99" "${rss_before[bare]}" "${rss_after[bare]}"
+printf '%-22s %12s %10s %14s %14s\n' "docmock (default)" "$dm_rps" "$dm_p99" "${rss_before[docmock]}" "${rss_after[docmock]}"
+printf '%-22s %12s %10s %14s %14s\n' "docmock (10k routes)" "$big_rps" "$big_p99" "${rss_before[docmock10k]}" "${rss_after[docmock10k]}"
 echo "10k docs: $routes_line; a generated route answered $big_check"
-echo "journal after the run: $journal..."
+echo "journal after the runs: $journal..."
 awk -v b="$bare_rps" -v d="$dm_rps" -v g="$big_rps" 'BEGIN {
   printf "docmock / bare axum throughput:      %.1f%% (target >= 90%%)\n", 100 * d / b
   printf "10k routes / default docs throughput: %.1f%% (target >= 90%%)\n", 100 * g / d

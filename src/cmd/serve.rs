@@ -8,7 +8,7 @@ use docmock::serve::{self, watch, Config, Server};
 use std::io::Write;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
-    init_logging();
+    let log = init_logging();
     let (location, extraction) = super::load(&args.docs)?;
     super::print_extract_errors(&extraction);
     let server = Server::new(
@@ -50,18 +50,21 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             .await
             .context("the server stopped")
     })?;
+    log.flush_to(&mut std::io::stderr());
     Ok(Outcome::Clean)
 }
 
 /// Structured logs to stderr (`RUST_LOG` filters; default `info`), written off the request path.
-fn init_logging() {
+fn init_logging() -> serve::log::Background {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let writer = serve::log::Background::spawn(std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(super::use_colour_on_stderr())
-        .with_writer(serve::log::Background::spawn(std::io::stderr()))
+        .with_writer(writer.clone())
         .try_init();
+    writer
 }
 
 fn start_watch(

@@ -127,20 +127,43 @@ fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         json!({"error": format!("docmock failed: {message}")}),
-        Bytes::new(),
     )
     .0
 }
 
 /// Serve on `listener` until `shutdown` completes, then finish the requests in flight.
+///
+/// The handler is served as a service of its own, without [`router`]'s (empty) path table in
+/// front of it: every request goes to it anyway.
 pub async fn run(
     server: Arc<Server>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(server))
-        .with_graceful_shutdown(shutdown)
-        .await
+    use axum::handler::Handler;
+    let catch_panic = tower_http::catch_panic::CatchPanicLayer::custom(panic_answer);
+    if server.config.cors {
+        let app = handle
+            .layer(cors_layer())
+            .layer(catch_panic)
+            .with_state(server);
+        axum::serve(listener, app.into_make_service())
+            .with_graceful_shutdown(shutdown)
+            .await
+    } else {
+        let app = handle.layer(catch_panic).with_state(server);
+        axum::serve(listener, app.into_make_service())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+fn cors_layer() -> tower_http::cors::CorsLayer {
+    tower_http::cors::CorsLayer::very_permissive().expose_headers([
+        response::FIXTURE_HEADER,
+        response::REASON_HEADER,
+        ERROR_HEADER,
+    ])
 }
 
 /// What answered a request, for the journal and the log line.
@@ -158,25 +181,42 @@ impl Outcome {
     }
 }
 
+/// A request docmock refuses (too large, unreadable): the answer and why.
+type Refusal = (Response<Body>, Outcome);
+
 async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response<Body> {
     let (parts, body) = request.into_parts();
-    let path = parts.uri.path();
-    if let Some(admin) = path.strip_prefix("/__docmock/") {
+    if let Some(admin) = parts.uri.path().strip_prefix("/__docmock/") {
         return admin_answer(&server, &parts.method, admin);
     }
-    let started = std::time::Instant::now();
+    // Only reading a body awaits; everything else is synchronous, which keeps this future
+    // (moved into a box per request) small.
+    let read = match check_limits(&server.config, &parts.uri, &parts.headers) {
+        Some(refusal) => Err(refusal),
+        None if axum::body::HttpBody::is_end_stream(&body) => Ok(Bytes::new()),
+        None => read_body(body, server.config.max_body_bytes).await,
+    };
+    finish(&server, &parts, read)
+}
+
+/// Answer, log and journal one request.
+fn finish(
+    server: &Server,
+    parts: &axum::http::request::Parts,
+    read: Result<Bytes, Refusal>,
+) -> Response<Body> {
+    let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or("");
-    let (response, outcome, body) =
-        answer(&server, &parts.method, &parts.headers, path, query, body).await;
+    let (response, outcome, body) = match read {
+        Ok(body) => {
+            let (response, outcome) =
+                answer(server, &parts.method, &parts.headers, path, query, &body);
+            (response, outcome, body)
+        }
+        Err((response, outcome)) => (response, outcome, Bytes::new()),
+    };
     let status = response.status().as_u16();
-    log::request(
-        &parts.method,
-        path,
-        query,
-        status,
-        &outcome,
-        started.elapsed(),
-    );
+    log::request(&parts.method, path, query, status, &outcome);
     server.journal.record(Entry {
         time: SystemTime::now(),
         method: parts.method.clone(),
@@ -191,67 +231,63 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
     response
 }
 
-/// The answer to one request to a documented (or not) route.
-async fn answer(
-    server: &Server,
-    method: &Method,
-    headers: &HeaderMap,
-    path: &str,
-    query: &str,
-    body: Body,
-) -> (Response<Body>, Outcome, Bytes) {
-    let empty = Bytes::new();
-    if path.len() + query.len() > MAX_URI_BYTES {
-        return own_error(
+/// URI, header and declared body sizes.
+fn check_limits(config: &Config, uri: &axum::http::Uri, headers: &HeaderMap) -> Option<Refusal> {
+    let target = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    if target > MAX_URI_BYTES {
+        return Some(own_error(
             StatusCode::URI_TOO_LONG,
             "uri-too-long",
             json!({"error": format!("the request target is longer than {MAX_URI_BYTES} bytes")}),
-            empty,
-        );
+        ));
     }
     let header_bytes: usize = headers
         .iter()
         .map(|(k, v)| k.as_str().len() + v.len() + 4)
         .sum();
     if header_bytes > MAX_HEADER_BYTES {
-        return own_error(
+        return Some(own_error(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "headers-too-large",
             json!({"error": format!("the request headers are larger than {MAX_HEADER_BYTES} bytes")}),
-            empty,
-        );
+        ));
     }
-    let max = server.config.max_body_bytes;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > max as u64) {
-        return too_large(max);
+    if declared.is_some_and(|len| len > config.max_body_bytes as u64) {
+        return Some(too_large(config.max_body_bytes));
     }
-    // Most requests have no body: skip the collecting machinery for them.
-    let bytes = if axum::body::HttpBody::is_end_stream(&body) {
-        Ok(Bytes::new())
-    } else {
-        axum::body::to_bytes(body, max).await
-    };
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            let limited = std::error::Error::source(&err)
-                .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
-            if limited {
-                return too_large(max);
-            }
-            return own_error(
+    None
+}
+
+/// The request body, at most `max` bytes.
+async fn read_body(body: Body, max: usize) -> Result<Bytes, Refusal> {
+    axum::body::to_bytes(body, max).await.map_err(|err| {
+        let limited = std::error::Error::source(&err)
+            .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
+        if limited {
+            too_large(max)
+        } else {
+            own_error(
                 StatusCode::BAD_REQUEST,
                 "body-unreadable",
                 json!({"error": format!("cannot read the request body: {err}")}),
-                empty,
-            );
+            )
         }
-    };
+    })
+}
 
+/// The answer to one request to a documented (or not) route.
+fn answer(
+    server: &Server,
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    query: &str,
+    bytes: &Bytes,
+) -> (Response<Body>, Outcome) {
     let table = server.table();
     let mut lookup = table.matcher.lookup(method.as_str(), path);
     if *method == Method::HEAD && !matches!(lookup, Lookup::Found { .. }) {
@@ -263,9 +299,9 @@ async fn answer(
     let (route_index, values) = match lookup {
         Lookup::Found { route, values } => (route, values),
         Lookup::MethodNotAllowed { routes } => {
-            return method_not_allowed(&table, &routes, method, path, bytes)
+            return method_not_allowed(&table, &routes, method, path)
         }
-        Lookup::NotFound => return not_found(&table, method, path, bytes),
+        Lookup::NotFound => return not_found(&table, method, path),
     };
     let route = &table.routes[route_index];
 
@@ -276,14 +312,13 @@ async fn answer(
     };
     let preference = Preference::from_request(headers, &mut incoming.query);
     if !bytes.is_empty() {
-        match parse_body(headers, &bytes) {
+        match parse_body(headers, bytes) {
             Ok(value) => incoming.body = value,
             Err(message) => {
                 return own_error(
                     StatusCode::BAD_REQUEST,
                     "malformed-json",
                     json!({"error": "the request body is not valid JSON", "detail": message}),
-                    bytes,
                 )
             }
         }
@@ -299,7 +334,6 @@ async fn answer(
                     fixture: Some(case.id.clone()),
                     reason: reason.as_str(),
                 },
-                bytes,
             )
         }
         Selection::Invalid(invalid) => {
@@ -324,7 +358,6 @@ async fn answer(
                     fixture,
                     reason: Reason::ValidationSynthesized.as_str(),
                 },
-                bytes,
             )
         }
         Selection::UnknownPreference {
@@ -338,7 +371,6 @@ async fn answer(
                 "error": format!("{} {} documents no case {asked}", route.method, route.route),
                 "available": {"codes": codes, "examples": examples},
             }),
-            bytes,
         ),
     }
 }
@@ -402,35 +434,23 @@ fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
 }
 
 /// One of docmock's own answers, marked with `x-docmock-error: <kind>`.
-fn own_error(
-    status: StatusCode,
-    kind: &'static str,
-    body: Value,
-    bytes: Bytes,
-) -> (Response<Body>, Outcome, Bytes) {
+fn own_error(status: StatusCode, kind: &'static str, body: Value) -> Refusal {
     let mut response = json_response(status, &body);
     response
         .headers_mut()
         .insert(ERROR_HEADER, HeaderValue::from_static(kind));
-    (response, Outcome::own(kind), bytes)
+    (response, Outcome::own(kind))
 }
 
-fn too_large(max: usize) -> (Response<Body>, Outcome, Bytes) {
+fn too_large(max: usize) -> Refusal {
     own_error(
         StatusCode::PAYLOAD_TOO_LARGE,
         "body-too-large",
         json!({"error": format!("the request body is larger than {max} bytes (--max-body-bytes)")}),
-        Bytes::new(),
     )
 }
 
-fn method_not_allowed(
-    table: &Table,
-    routes: &[usize],
-    method: &Method,
-    path: &str,
-    bytes: Bytes,
-) -> (Response<Body>, Outcome, Bytes) {
+fn method_not_allowed(table: &Table, routes: &[usize], method: &Method, path: &str) -> Refusal {
     let mut methods: Vec<&str> = routes
         .iter()
         .map(|&r| table.routes[r].method.as_str())
@@ -438,27 +458,21 @@ fn method_not_allowed(
     methods.sort_unstable();
     methods.dedup();
     let allow = methods.join(", ");
-    let (mut response, outcome, bytes) = own_error(
+    let (mut response, outcome) = own_error(
         StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",
         json!({
             "error": format!("{path} is documented, but not for {method}"),
             "allow": methods,
         }),
-        bytes,
     );
     if let Ok(value) = HeaderValue::from_str(&allow) {
         response.headers_mut().insert(header::ALLOW, value);
     }
-    (response, outcome, bytes)
+    (response, outcome)
 }
 
-fn not_found(
-    table: &Table,
-    method: &Method,
-    path: &str,
-    bytes: Bytes,
-) -> (Response<Body>, Outcome, Bytes) {
+fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
     own_error(
         StatusCode::NOT_FOUND,
         "no-route",
@@ -466,7 +480,6 @@ fn not_found(
             "error": format!("no documented route matches {method} {path}"),
             "closest": closest_routes(table, method.as_str(), path, 3),
         }),
-        bytes,
     )
 }
 
