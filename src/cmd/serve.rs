@@ -59,7 +59,7 @@ fn init_logging() -> serve::log::Background {
     let writer = serve::log::Background::spawn(std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(super::use_colour_on_stderr())
+        .event_format(serve::log::LineFormat)
         .with_writer(writer.clone())
         .try_init();
     writer

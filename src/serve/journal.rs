@@ -8,7 +8,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 /// Bytes of a request body the journal keeps.
@@ -25,7 +25,7 @@ pub struct Entry {
     pub body: Bytes,
     pub body_len: usize,
     /// The fixture that answered, if a documented case did.
-    pub fixture: Option<Arc<str>>,
+    pub fixture: Option<&'static str>,
     pub reason: &'static str,
     pub status: u16,
 }
@@ -136,7 +136,7 @@ impl From<&Entry> for EntryView {
             query: e.query.clone(),
             body: (!e.body.is_empty()).then(|| String::from_utf8_lossy(&e.body).into_owned()),
             body_truncated: e.body_len > e.body.len(),
-            fixture: e.fixture.as_deref().map(str::to_string),
+            fixture: e.fixture.map(str::to_string),
             reason: e.reason,
             status: e.status,
         }
