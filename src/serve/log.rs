@@ -160,20 +160,21 @@ pub struct Background {
 
 #[derive(Debug)]
 struct Shared {
-    buffers: Vec<Mutex<Vec<u8>>>,
+    buffers: Vec<Shard>,
     dropped: AtomicU64,
 }
+
+/// One thread's buffer, alone on its cache lines: neighbouring buffers written by other
+/// threads would otherwise bounce the line between cores on every lock.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Shard(Mutex<Vec<u8>>);
 
 impl Shared {
     /// The buffer of the calling thread.
     fn buffer(&self) -> &Mutex<Vec<u8>> {
-        use std::sync::atomic::AtomicUsize;
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        thread_local! {
-            static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed);
-        }
-        let shard = SHARD.with(|s| *s) % self.buffers.len();
-        &self.buffers[shard]
+        let shard = super::thread_index() % self.buffers.len();
+        &self.buffers[shard].0
     }
 }
 
@@ -188,7 +189,7 @@ impl Background {
     /// Start the writer thread over `out`.
     pub fn spawn(out: impl Write + Send + 'static) -> Background {
         let shared = Arc::new(Shared {
-            buffers: (0..Self::SHARDS).map(|_| Mutex::default()).collect(),
+            buffers: (0..Self::SHARDS).map(|_| Shard::default()).collect(),
             dropped: AtomicU64::new(0),
         });
         let writer = shared.clone();
@@ -214,7 +215,7 @@ impl Background {
 
 fn write_pending(shared: &Shared, spare: &mut Vec<u8>, out: &mut impl Write) {
     let mut wrote = false;
-    for buffer in &shared.buffers {
+    for Shard(buffer) in &shared.buffers {
         {
             let mut buffer = buffer.lock().unwrap_or_else(|e| e.into_inner());
             if buffer.is_empty() {

@@ -58,6 +58,17 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// Largest total size of request headers accepted (431 above).
 pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 
+/// A small number for the calling thread, distinct for the first threads that ask: picks a
+/// per-thread cell of sharded counters and buffers.
+pub(crate) fn thread_index() -> usize {
+    use std::sync::atomic::AtomicUsize;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static INDEX: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    INDEX.with(|i| *i)
+}
+
 /// A running stub server's state: the current route table, the journal, the config.
 #[derive(Debug)]
 pub struct Server {
@@ -387,9 +398,7 @@ fn answer_from(
                 response::REASON_HEADER,
                 Reason::ValidationSynthesized.header_value(),
             );
-            if let Some(value) = fixture
-                .and_then(|f| HeaderValue::from_str(f).ok())
-            {
+            if let Some(value) = fixture.and_then(|f| HeaderValue::from_str(f).ok()) {
                 headers.insert(response::FIXTURE_HEADER, value);
             }
             (
