@@ -17,6 +17,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             journal_size: args.journal_size,
             max_body_bytes: args.max_body_bytes,
             cors: args.cors,
+            request_log: Some(log.clone()),
         },
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()

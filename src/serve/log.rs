@@ -12,14 +12,36 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Log one answered request.
-pub(super) fn request(method: &Method, path: &str, query: &str, status: u16, outcome: &Outcome) {
-    match &outcome.fixture {
-        Some(fixture) => tracing::info!(
-            %method, path, query, status, fixture = &**fixture, reason = outcome.reason,
+/// Where served-request lines are logged: the target tracing filters (`RUST_LOG`) apply to.
+pub const TARGET: &str = "docmock::serve::log";
+
+/// Log one answered request: INFO when a documented case answered, WARN when nothing did.
+///
+/// With a [`Background`] writer (the `docmock serve` binary), INFO lines are written straight
+/// into its buffer in [`LineFormat`]'s format, still filtered by the tracing subscriber's level
+/// for [`TARGET`]: going through tracing-subscriber's formatting machinery cost as much per
+/// request as answering it. WARN lines, and every line without a writer, go through tracing.
+pub(super) fn request(
+    writer: Option<&Background>,
+    method: &Method,
+    path: &str,
+    query: &str,
+    status: u16,
+    outcome: &Outcome,
+) {
+    match (outcome.fixture, writer) {
+        (Some(fixture), Some(writer)) => {
+            if tracing::enabled!(target: TARGET, tracing::Level::INFO) {
+                writer.served_line(method, path, query, status, fixture, outcome.reason);
+            }
+        }
+        (Some(fixture), None) => tracing::info!(
+            target: TARGET,
+            %method, path, query, status, fixture, reason = outcome.reason,
             "served"
         ),
-        None => tracing::warn!(
+        (None, _) => tracing::warn!(
+            target: TARGET,
             %method, path, query, status, reason = outcome.reason,
             "not a documented request"
         ),
@@ -123,6 +145,11 @@ impl tracing::field::Visit for Fields<'_, '_> {
 /// RFC 3339 UTC with milliseconds; the part up to the seconds is formatted once a second per
 /// thread.
 fn write_timestamp(writer: &mut impl std::fmt::Write) -> std::fmt::Result {
+    with_timestamp(|seconds, millis| write!(writer, "{seconds}.{millis:03}Z"))
+}
+
+/// Call `f` with the current time as `2026-12-01T14:13:33` and its milliseconds.
+fn with_timestamp<T>(f: impl FnOnce(&str, u32) -> T) -> T {
     use std::cell::RefCell;
     thread_local! {
         static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
@@ -141,8 +168,25 @@ fn write_timestamp(writer: &mut impl std::fmt::Write) -> std::fmt::Result {
             cache.1 = full.trim_end_matches('Z').to_string();
             cache.0 = seconds;
         }
-        write!(writer, "{}.{:03}Z", cache.1, since_epoch.subsec_millis())
+        f(&cache.1, since_epoch.subsec_millis())
     })
+}
+
+/// Append `name="value"`, escaped as a Rust string when it has to be.
+fn push_quoted(line: &mut Vec<u8>, name: &str, value: &str) {
+    line.push(b' ');
+    line.extend_from_slice(name.as_bytes());
+    line.push(b'=');
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    {
+        line.push(b'"');
+        line.extend_from_slice(value.as_bytes());
+        line.push(b'"');
+    } else {
+        line.extend_from_slice(format!("{value:?}").as_bytes());
+    }
 }
 
 /// A `MakeWriter` for tracing-subscriber that writes on a background thread.
@@ -205,6 +249,51 @@ impl Background {
             })
             .ok();
         Background { shared }
+    }
+
+    /// Append one served-request line, formatted as [`LineFormat`] would.
+    fn served_line(
+        &self,
+        method: &Method,
+        path: &str,
+        query: &str,
+        status: u16,
+        fixture: &str,
+        reason: &str,
+    ) {
+        let mut buffer = self
+            .shared
+            .buffer()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if buffer.len() + 512 + path.len() + query.len() > Background::LIMIT / Background::SHARDS {
+            self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let line = &mut *buffer;
+        with_timestamp(|seconds, millis| {
+            line.extend_from_slice(seconds.as_bytes());
+            line.extend_from_slice(&[
+                b'.',
+                b'0' + (millis / 100) as u8,
+                b'0' + (millis / 10 % 10) as u8,
+                b'0' + (millis % 10) as u8,
+                b'Z',
+            ]);
+        });
+        line.extend_from_slice(b"  INFO served method=");
+        line.extend_from_slice(method.as_str().as_bytes());
+        push_quoted(line, "path", path);
+        push_quoted(line, "query", query);
+        line.extend_from_slice(b" status=");
+        line.extend_from_slice(&[
+            b'0' + (status / 100 % 10) as u8,
+            b'0' + (status / 10 % 10) as u8,
+            b'0' + (status % 10) as u8,
+        ]);
+        push_quoted(line, "fixture", fixture);
+        push_quoted(line, "reason", reason);
+        line.push(b'\n');
     }
 
     /// Write what is buffered now (at shutdown), to `out`.

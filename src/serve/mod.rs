@@ -41,6 +41,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Answer CORS preflights and add CORS headers.
     pub cors: bool,
+    /// Write served-request log lines straight to this writer, bypassing tracing-subscriber's
+    /// formatting (still filtered by its level).
+    pub request_log: Option<log::Background>,
 }
 
 impl Default for Config {
@@ -49,6 +52,7 @@ impl Default for Config {
             journal_size: 1000,
             max_body_bytes: 1024 * 1024,
             cors: false,
+            request_log: None,
         }
     }
 }
@@ -258,7 +262,14 @@ fn finish(
         Err((response, outcome)) => (response, outcome, Bytes::new()),
     };
     let status = response.status().as_u16();
-    log::request(&parts.method, path, query, status, &outcome);
+    log::request(
+        server.config.request_log.as_ref(),
+        &parts.method,
+        path,
+        query,
+        status,
+        &outcome,
+    );
     server.journal.record(Entry {
         time: SystemTime::now(),
         method: parts.method.clone(),
