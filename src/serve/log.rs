@@ -23,6 +23,7 @@ pub const TARGET: &str = "docmock::serve::log";
 /// request as answering it. WARN lines, and every line without a writer, go through tracing.
 pub(super) fn request(
     writer: Option<&Background>,
+    now: std::time::SystemTime,
     method: &Method,
     path: &str,
     query: &str,
@@ -32,7 +33,7 @@ pub(super) fn request(
     match (outcome.fixture, writer) {
         (Some(fixture), Some(writer)) => {
             if tracing::enabled!(target: TARGET, tracing::Level::INFO) {
-                writer.served_line(method, path, query, status, fixture, outcome.reason);
+                writer.served_line(now, method, path, query, status, fixture, outcome.reason);
             }
         }
         (Some(fixture), None) => tracing::info!(
@@ -145,16 +146,18 @@ impl tracing::field::Visit for Fields<'_, '_> {
 /// RFC 3339 UTC with milliseconds; the part up to the seconds is formatted once a second per
 /// thread.
 fn write_timestamp(writer: &mut impl std::fmt::Write) -> std::fmt::Result {
-    with_timestamp(|seconds, millis| write!(writer, "{seconds}.{millis:03}Z"))
+    with_timestamp(std::time::SystemTime::now(), |seconds, millis| {
+        write!(writer, "{seconds}.{millis:03}Z")
+    })
 }
 
-/// Call `f` with the current time as `2026-12-01T14:13:33` and its milliseconds.
-fn with_timestamp<T>(f: impl FnOnce(&str, u32) -> T) -> T {
+/// Call `f` with `now` as `2026-12-01T14:13:33` and its milliseconds.
+fn with_timestamp<T>(now: std::time::SystemTime, f: impl FnOnce(&str, u32) -> T) -> T {
     use std::cell::RefCell;
     thread_local! {
         static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
     }
-    let since_epoch = std::time::SystemTime::now()
+    let since_epoch = now
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     let seconds = since_epoch.as_secs();
@@ -252,8 +255,10 @@ impl Background {
     }
 
     /// Append one served-request line, formatted as [`LineFormat`] would.
+    #[allow(clippy::too_many_arguments)]
     fn served_line(
         &self,
+        now: std::time::SystemTime,
         method: &Method,
         path: &str,
         query: &str,
@@ -271,7 +276,7 @@ impl Background {
             return;
         }
         let line = &mut *buffer;
-        with_timestamp(|seconds, millis| {
+        with_timestamp(now, |seconds, millis| {
             line.extend_from_slice(seconds.as_bytes());
             line.extend_from_slice(&[
                 b'.',

@@ -262,8 +262,10 @@ fn finish(
         Err((response, outcome)) => (response, outcome, Bytes::new()),
     };
     let status = response.status().as_u16();
+    let now = SystemTime::now();
     log::request(
         server.config.request_log.as_ref(),
+        now,
         &parts.method,
         path,
         query,
@@ -271,7 +273,7 @@ fn finish(
         &outcome,
     );
     server.journal.record(Entry {
-        time: SystemTime::now(),
+        time: now,
         method: parts.method.clone(),
         path: path.to_string(),
         query: query.to_string(),
