@@ -17,6 +17,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             journal_size: args.journal_size,
             max_body_bytes: args.max_body_bytes,
             cors: args.cors,
+            request_log: Some(log.clone()),
         },
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -61,7 +62,7 @@ fn init_logging() -> serve::log::Background {
     let writer = serve::log::Background::spawn(std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(super::use_colour_on_stderr())
+        .event_format(serve::log::LineFormat)
         .with_writer(writer.clone())
         .try_init();
     writer

@@ -1,14 +1,13 @@
 //! The request journal: a ring of the last N requests and what answered them.
 //!
 //! Bounded so memory stays flat under any load: when full, the oldest entry is dropped and
-//! counted. Bodies are kept up to [`BODY_LIMIT`] bytes. The lock is held only to push or copy
-//! entries; an entry is built before the lock is taken.
+//! counted. Bodies are kept up to [`BODY_LIMIT`] bytes. An entry is built before any lock is
+//! taken, and each slot of the ring has its own lock.
 
 use bytes::Bytes;
 use serde::Serialize;
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 /// Bytes of a request body the journal keeps.
@@ -25,7 +24,7 @@ pub struct Entry {
     pub body: Bytes,
     pub body_len: usize,
     /// The fixture that answered, if a documented case did.
-    pub fixture: Option<Arc<str>>,
+    pub fixture: Option<&'static str>,
     pub reason: &'static str,
     pub status: u16,
 }
@@ -42,63 +41,73 @@ impl Entry {
     }
 }
 
-/// The journal of one server.
+/// The journal of one server: a ring of slots indexed by a sequence number.
+///
+/// Recording takes one shared counter increment and the lock of its own slot (on its own
+/// cache lines), so request threads rarely meet; a single lock around the whole ring was
+/// contended by every request.
 #[derive(Debug)]
 pub struct Journal {
-    entries: Mutex<VecDeque<Entry>>,
-    capacity: usize,
-    dropped: AtomicU64,
+    slots: Box<[Slot]>,
+    /// Sequence number of the next entry: how many were ever recorded.
+    next: AtomicU64,
+    /// Entries numbered below this were cleared.
+    cleared_at: AtomicU64,
 }
+
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Slot(Mutex<Option<(u64, Entry)>>);
 
 impl Journal {
     pub fn new(capacity: usize) -> Journal {
         Journal {
-            entries: Mutex::new(VecDeque::with_capacity(capacity.min(65_536))),
-            capacity,
-            dropped: AtomicU64::new(0),
+            slots: (0..capacity).map(|_| Slot::default()).collect(),
+            next: AtomicU64::new(0),
+            cleared_at: AtomicU64::new(0),
         }
     }
 
     pub fn record(&self, entry: Entry) {
-        if self.capacity == 0 {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+        let seq = self.next.fetch_add(1, Ordering::Relaxed);
+        if self.slots.is_empty() {
             return;
         }
-        let evicted = {
-            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-            let evicted = if entries.len() >= self.capacity {
-                entries.pop_front()
-            } else {
-                None
-            };
-            entries.push_back(entry);
-            evicted
-        };
+        let slot = &self.slots[(seq % self.slots.len() as u64) as usize];
+        let evicted = slot
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace((seq, entry));
         // Freed outside the lock.
-        if evicted.is_some() {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-        }
+        drop(evicted);
     }
 
+    /// Forget every entry recorded so far (and the count of dropped ones).
     pub fn clear(&self) {
-        let old = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|e| e.into_inner()));
-        self.dropped.store(0, Ordering::Relaxed);
-        drop(old);
+        self.cleared_at
+            .store(self.next.load(Ordering::Relaxed), Ordering::Relaxed);
+        for slot in self.slots.iter() {
+            let old = slot.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+            drop(old);
+        }
     }
 
     /// The journal as JSON: entries oldest first, and how many were dropped.
     pub fn snapshot(&self) -> JournalView {
-        let entries: Vec<Entry> = self
-            .entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        let cleared_at = self.cleared_at.load(Ordering::Relaxed);
+        let mut entries: Vec<(u64, Entry)> = self
+            .slots
             .iter()
-            .cloned()
+            .filter_map(|slot| slot.0.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .filter(|(seq, _)| *seq >= cleared_at)
             .collect();
+        entries.sort_by_key(|(seq, _)| *seq);
+        let recorded = self.next.load(Ordering::Relaxed).saturating_sub(cleared_at);
         JournalView {
-            capacity: self.capacity,
-            dropped: self.dropped.load(Ordering::Relaxed),
-            requests: entries.iter().map(EntryView::from).collect(),
+            capacity: self.slots.len(),
+            dropped: recorded.saturating_sub(entries.len() as u64),
+            requests: entries.iter().map(|(_, e)| EntryView::from(e)).collect(),
         }
     }
 }
@@ -136,7 +145,7 @@ impl From<&Entry> for EntryView {
             query: e.query.clone(),
             body: (!e.body.is_empty()).then(|| String::from_utf8_lossy(&e.body).into_owned()),
             body_truncated: e.body_len > e.body.len(),
-            fixture: e.fixture.as_deref().map(str::to_string),
+            fixture: e.fixture.map(str::to_string),
             reason: e.reason,
             status: e.status,
         }

@@ -12,34 +12,217 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Log one answered request.
-pub(super) fn request(method: &Method, path: &str, query: &str, status: u16, outcome: &Outcome) {
-    match &outcome.fixture {
-        Some(fixture) => tracing::info!(
-            %method, path, query, status, fixture = &**fixture, reason = outcome.reason,
+/// Where served-request lines are logged: the target tracing filters (`RUST_LOG`) apply to.
+pub const TARGET: &str = "docmock::serve::log";
+
+/// Log one answered request: INFO when a documented case answered, WARN when nothing did.
+///
+/// With a [`Background`] writer (the `docmock serve` binary), INFO lines are written straight
+/// into its buffer in [`LineFormat`]'s format, still filtered by the tracing subscriber's level
+/// for [`TARGET`]: going through tracing-subscriber's formatting machinery cost as much per
+/// request as answering it. WARN lines, and every line without a writer, go through tracing.
+pub(super) fn request(
+    writer: Option<&Background>,
+    now: std::time::SystemTime,
+    method: &Method,
+    path: &str,
+    query: &str,
+    status: u16,
+    outcome: &Outcome,
+) {
+    match (outcome.fixture, writer) {
+        (Some(fixture), Some(writer)) => {
+            if tracing::enabled!(target: TARGET, tracing::Level::INFO) {
+                writer.served_line(now, method, path, query, status, fixture, outcome.reason);
+            }
+        }
+        (Some(fixture), None) => tracing::info!(
+            target: TARGET,
+            %method, path, query, status, fixture, reason = outcome.reason,
             "served"
         ),
-        None => tracing::warn!(
+        (None, _) => tracing::warn!(
+            target: TARGET,
             %method, path, query, status, reason = outcome.reason,
             "not a documented request"
         ),
     }
 }
 
+/// A compact event format: `2026-12-01T14:13:33.123Z  INFO served method=GET path="/x" ...`.
+///
+/// tracing-subscriber's default format cost as much as the rest of a request; this one writes
+/// the same facts with a per-second cached timestamp and without styling.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineFormat;
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for LineFormat
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        _ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        write_timestamp(&mut writer)?;
+        let metadata = event.metadata();
+        write!(writer, " {:>5} ", metadata.level())?;
+        if !metadata.target().starts_with("docmock") {
+            write!(writer, "{}: ", metadata.target())?;
+        }
+        let mut visitor = Fields {
+            writer: &mut writer,
+            first: true,
+            result: Ok(()),
+        };
+        event.record(&mut visitor);
+        visitor.result?;
+        writer.write_char('\n')
+    }
+}
+
+/// Writes `name=value` pairs; the message bare; text quoted and escaped as Rust strings.
+struct Fields<'a, 'w> {
+    writer: &'a mut tracing_subscriber::fmt::format::Writer<'w>,
+    first: bool,
+    result: std::fmt::Result,
+}
+
+impl Fields<'_, '_> {
+    fn separate(&mut self) -> std::fmt::Result {
+        if self.first {
+            self.first = false;
+            Ok(())
+        } else {
+            self.writer.write_char(' ')
+        }
+    }
+}
+
+impl tracing::field::Visit for Fields<'_, '_> {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if self.result.is_err() {
+            return;
+        }
+        self.result = self.separate().and_then(|()| {
+            if field.name() == "message" {
+                self.writer.write_str(value)
+            } else if value
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+            {
+                // Plain text needs no escaping: the common case, written as it is.
+                write!(self.writer, "{}=\"{value}\"", field.name())
+            } else {
+                write!(self.writer, "{}={value:?}", field.name())
+            }
+        });
+    }
+
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        if self.result.is_ok() {
+            self.result = self
+                .separate()
+                .and_then(|()| write!(self.writer, "{}={value}", field.name()));
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if self.result.is_ok() {
+            self.result = self.separate().and_then(|()| {
+                if field.name() == "message" {
+                    write!(self.writer, "{value:?}")
+                } else {
+                    write!(self.writer, "{}={value:?}", field.name())
+                }
+            });
+        }
+    }
+}
+
+/// RFC 3339 UTC with milliseconds; the part up to the seconds is formatted once a second per
+/// thread.
+fn write_timestamp(writer: &mut impl std::fmt::Write) -> std::fmt::Result {
+    with_timestamp(std::time::SystemTime::now(), |seconds, millis| {
+        write!(writer, "{seconds}.{millis:03}Z")
+    })
+}
+
+/// Call `f` with `now` as `2026-12-01T14:13:33` and its milliseconds.
+fn with_timestamp<T>(now: std::time::SystemTime, f: impl FnOnce(&str, u32) -> T) -> T {
+    use std::cell::RefCell;
+    thread_local! {
+        static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
+    let since_epoch = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let seconds = since_epoch.as_secs();
+    SECOND.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != seconds {
+            let full = humantime::format_rfc3339_seconds(
+                std::time::UNIX_EPOCH + Duration::from_secs(seconds),
+            )
+            .to_string();
+            cache.1 = full.trim_end_matches('Z').to_string();
+            cache.0 = seconds;
+        }
+        f(&cache.1, since_epoch.subsec_millis())
+    })
+}
+
+/// Append `name="value"`, escaped as a Rust string when it has to be.
+fn push_quoted(line: &mut Vec<u8>, name: &str, value: &str) {
+    line.push(b' ');
+    line.extend_from_slice(name.as_bytes());
+    line.push(b'=');
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    {
+        line.push(b'"');
+        line.extend_from_slice(value.as_bytes());
+        line.push(b'"');
+    } else {
+        line.extend_from_slice(format!("{value:?}").as_bytes());
+    }
+}
+
 /// A `MakeWriter` for tracing-subscriber that writes on a background thread.
 ///
-/// Lines are appended to one shared buffer (a short memcpy under a lock); the thread takes
-/// the whole buffer every [`Background::INTERVAL`] and writes it. No thread is woken per line:
-/// waking a writer thread for every request cost more than the rest of the request.
+/// Lines are appended to a buffer (a short memcpy under a lock); the thread takes the
+/// buffers every [`Background::INTERVAL`] and writes them. No thread is woken per line: waking
+/// a writer thread for every request cost more than the rest of the request. Each thread that
+/// logs has its own buffer (of [`Background::SHARDS`]), so request threads do not share cache
+/// lines; lines of different threads within one interval may come out of time order (each
+/// carries its timestamp).
 #[derive(Debug, Clone)]
 pub struct Background {
     shared: Arc<Shared>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shared {
-    buffer: Mutex<Vec<u8>>,
+    buffers: Vec<Shard>,
     dropped: AtomicU64,
+}
+
+/// One thread's buffer, alone on its cache lines: neighbouring buffers written by other
+/// threads would otherwise bounce the line between cores on every lock.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Shard(Mutex<Vec<u8>>);
+
+impl Shared {
+    /// The buffer of the calling thread.
+    fn buffer(&self) -> &Mutex<Vec<u8>> {
+        let shard = super::thread_index() % self.buffers.len();
+        &self.buffers[shard].0
+    }
 }
 
 impl Background {
@@ -47,10 +230,15 @@ impl Background {
     pub const INTERVAL: Duration = Duration::from_millis(20);
     /// Bytes buffered before further lines are dropped (and counted) rather than kept.
     pub const LIMIT: usize = 8 * 1024 * 1024;
+    /// Buffers, one per logging thread up to this many.
+    pub const SHARDS: usize = 8;
 
     /// Start the writer thread over `out`.
     pub fn spawn(out: impl Write + Send + 'static) -> Background {
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared {
+            buffers: (0..Self::SHARDS).map(|_| Shard::default()).collect(),
+            dropped: AtomicU64::new(0),
+        });
         let writer = shared.clone();
         let mut out = out;
         std::thread::Builder::new()
@@ -66,6 +254,53 @@ impl Background {
         Background { shared }
     }
 
+    /// Append one served-request line, formatted as [`LineFormat`] would.
+    #[allow(clippy::too_many_arguments)]
+    fn served_line(
+        &self,
+        now: std::time::SystemTime,
+        method: &Method,
+        path: &str,
+        query: &str,
+        status: u16,
+        fixture: &str,
+        reason: &str,
+    ) {
+        let mut buffer = self
+            .shared
+            .buffer()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if buffer.len() + 512 + path.len() + query.len() > Background::LIMIT / Background::SHARDS {
+            self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let line = &mut *buffer;
+        with_timestamp(now, |seconds, millis| {
+            line.extend_from_slice(seconds.as_bytes());
+            line.extend_from_slice(&[
+                b'.',
+                b'0' + (millis / 100) as u8,
+                b'0' + (millis / 10 % 10) as u8,
+                b'0' + (millis % 10) as u8,
+                b'Z',
+            ]);
+        });
+        line.extend_from_slice(b"  INFO served method=");
+        line.extend_from_slice(method.as_str().as_bytes());
+        push_quoted(line, "path", path);
+        push_quoted(line, "query", query);
+        line.extend_from_slice(b" status=");
+        line.extend_from_slice(&[
+            b'0' + (status / 100 % 10) as u8,
+            b'0' + (status / 10 % 10) as u8,
+            b'0' + (status % 10) as u8,
+        ]);
+        push_quoted(line, "fixture", fixture);
+        push_quoted(line, "reason", reason);
+        line.push(b'\n');
+    }
+
     /// Write what is buffered now (at shutdown), to `out`.
     pub fn flush_to(&self, out: &mut impl Write) {
         write_pending(&self.shared, &mut Vec::new(), out);
@@ -73,20 +308,26 @@ impl Background {
 }
 
 fn write_pending(shared: &Shared, spare: &mut Vec<u8>, out: &mut impl Write) {
-    {
-        let mut buffer = shared.buffer.lock().unwrap_or_else(|e| e.into_inner());
-        if buffer.is_empty() {
-            return;
+    let mut wrote = false;
+    for Shard(buffer) in &shared.buffers {
+        {
+            let mut buffer = buffer.lock().unwrap_or_else(|e| e.into_inner());
+            if buffer.is_empty() {
+                continue;
+            }
+            std::mem::swap(&mut *buffer, spare);
         }
-        std::mem::swap(&mut *buffer, spare);
+        let _ = out.write_all(spare);
+        spare.clear();
+        wrote = true;
     }
-    let _ = out.write_all(spare);
-    spare.clear();
     let lost = shared.dropped.swap(0, Ordering::Relaxed);
     if lost > 0 {
         let _ = writeln!(out, "docmock: {lost} log lines dropped (output too slow)");
     }
-    let _ = out.flush();
+    if wrote || lost > 0 {
+        let _ = out.flush();
+    }
 }
 
 /// The writer of one log line: appends to the shared buffer.
@@ -96,8 +337,12 @@ pub struct Line<'a> {
 
 impl Write for Line<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut buffer = self.shared.buffer.lock().unwrap_or_else(|e| e.into_inner());
-        if buffer.len() + buf.len() > Background::LIMIT {
+        let mut buffer = self
+            .shared
+            .buffer()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if buffer.len() + buf.len() > Background::LIMIT / Background::SHARDS {
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);
         } else {
             buffer.extend_from_slice(buf);

@@ -36,11 +36,62 @@ pub struct Matcher {
 
 #[derive(Debug, Default)]
 struct Node {
-    literals: HashMap<Box<str>, Node>,
+    literals: Literals,
     param: Option<Box<Node>>,
     /// Routes ending here: (upper-case method, route index).
     routes: Vec<(Box<str>, usize)>,
 }
+
+/// The literal children of a node: a short list scanned in place (most nodes have a handful
+/// of children, where comparing beats hashing), with a hash index once it grows.
+#[derive(Debug, Default)]
+struct Literals {
+    children: Vec<(Box<str>, Node)>,
+    index: Option<HashMap<Box<str>, usize>>,
+}
+
+impl Literals {
+    /// Children beyond this many are found through the hash index.
+    const SCAN: usize = 8;
+
+    fn get(&self, key: &str) -> Option<&Node> {
+        let i = match &self.index {
+            Some(index) => *index.get(key)?,
+            None => self.children.iter().position(|(k, _)| &**k == key)?,
+        };
+        Some(&self.children[i].1)
+    }
+
+    fn entry(&mut self, key: Box<str>) -> &mut Node {
+        let found = match &self.index {
+            Some(index) => index.get(&key).copied(),
+            None => self.children.iter().position(|(k, _)| *k == key),
+        };
+        let i = match found {
+            Some(i) => i,
+            None => {
+                self.children.push((key.clone(), Node::default()));
+                let i = self.children.len() - 1;
+                if let Some(index) = &mut self.index {
+                    index.insert(key, i);
+                } else if self.children.len() > Self::SCAN {
+                    self.index = Some(
+                        self.children
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (k, _))| (k.clone(), i))
+                            .collect(),
+                    );
+                }
+                i
+            }
+        };
+        &mut self.children[i].1
+    }
+}
+
+/// Segments a path may have to match a route: parameter positions are kept in a 64-bit set.
+pub const MAX_SEGMENTS: usize = 64;
 
 impl Matcher {
     /// Add route `index`. A second route with the same method and template shape is shadowed by
@@ -66,7 +117,7 @@ impl Matcher {
                     } else {
                         text.as_str().into()
                     };
-                    node.literals.entry(key).or_default()
+                    node.literals.entry(key)
                 }
                 Segment::Param(_) => node.param.get_or_insert_with(Default::default),
             };
@@ -77,19 +128,72 @@ impl Matcher {
     /// Find the route for `method` and `path` (no query string). A trailing slash and a `.json`
     /// suffix are tolerated; segments are percent-decoded.
     pub fn lookup<'p>(&self, method: &str, path: &'p str) -> Lookup<'p> {
-        let segments = split_path(path);
-        let mut values = Vec::new();
+        let path = trim_path(path);
+        if path.contains('%') {
+            let decoded: Vec<Cow<'p, str>> = raw_segments(path)
+                .map(|s| percent_decode(s, false))
+                .collect();
+            self.lookup_segments(method, &decoded)
+        } else {
+            // The usual case: no escapes, segments borrowed from the path, nothing allocated.
+            let mut buffer = [""; MAX_SEGMENTS];
+            let mut count = 0;
+            for segment in raw_segments(path) {
+                if count == MAX_SEGMENTS {
+                    return Lookup::NotFound;
+                }
+                buffer[count] = segment;
+                count += 1;
+            }
+            self.lookup_borrowed(method, &buffer[..count])
+        }
+    }
+
+    fn lookup_borrowed<'p>(&self, method: &str, segments: &[&'p str]) -> Lookup<'p> {
+        self.lookup_in(method, segments, |i| Cow::Borrowed(segments[i]))
+    }
+
+    fn lookup_segments<'p>(&self, method: &str, segments: &[Cow<'p, str>]) -> Lookup<'p> {
+        if segments.len() > MAX_SEGMENTS {
+            return Lookup::NotFound;
+        }
+        self.lookup_in(method, segments, |i| segments[i].clone())
+    }
+
+    fn lookup_in<'p, S: AsRef<str>>(
+        &self,
+        method: &str,
+        segments: &[S],
+        value: impl Fn(usize) -> Cow<'p, str>,
+    ) -> Lookup<'p> {
         let mut allowed = Vec::new();
-        if let Some(route) = find(&self.exact, &segments, method, &mut values, &mut allowed) {
-            return Lookup::Found { route, values };
+        let values = |positions: u64| -> Vec<Cow<'p, str>> {
+            (0..segments.len())
+                .filter(|i| positions & (1 << i) != 0)
+                .map(&value)
+                .collect()
+        };
+        let mut positions = 0;
+        if let Some(route) = find(
+            &self.exact,
+            segments,
+            0,
+            method,
+            &mut positions,
+            &mut allowed,
+        ) {
+            return Lookup::Found {
+                route,
+                values: values(positions),
+            };
         }
         if self.has_case_insensitive {
-            let lower: Vec<Cow<str>> = segments
+            let lower: Vec<String> = segments
                 .iter()
-                .map(|s| Cow::Owned(s.to_ascii_lowercase()))
+                .map(|s| s.as_ref().to_ascii_lowercase())
                 .collect();
-            let mut positions = Vec::new();
-            if let Some(route) = find_positions(
+            let mut positions = 0;
+            if let Some(route) = find(
                 &self.case_insensitive,
                 &lower,
                 0,
@@ -98,8 +202,10 @@ impl Matcher {
                 &mut allowed,
             ) {
                 // Parameter values keep the case the client sent.
-                let values = positions.into_iter().map(|i| segments[i].clone()).collect();
-                return Lookup::Found { route, values };
+                return Lookup::Found {
+                    route,
+                    values: values(positions),
+                };
             }
         }
         if allowed.is_empty() {
@@ -112,8 +218,8 @@ impl Matcher {
     }
 }
 
-/// The decoded segments of a request path, trailing slash and `.json` suffix removed.
-pub fn split_path(path: &str) -> Vec<Cow<'_, str>> {
+/// The path without a trailing slash or `.json` suffix.
+fn trim_path(path: &str) -> &str {
     let mut path = path;
     if path.len() > 1 && path.ends_with('/') {
         path = &path[..path.len() - 1];
@@ -123,35 +229,29 @@ pub fn split_path(path: &str) -> Vec<Cow<'_, str>> {
             path = stripped;
         }
     }
-    path.strip_prefix('/')
-        .unwrap_or(path)
-        .split('/')
+    path
+}
+
+fn raw_segments(path: &str) -> std::str::Split<'_, char> {
+    path.strip_prefix('/').unwrap_or(path).split('/')
+}
+
+/// The decoded segments of a request path, trailing slash and `.json` suffix removed.
+pub fn split_path(path: &str) -> Vec<Cow<'_, str>> {
+    raw_segments(trim_path(path))
         .map(|s| percent_decode(s, false))
         .collect()
 }
 
-fn find<'p>(
-    node: &Node,
-    segments: &[Cow<'p, str>],
-    method: &str,
-    values: &mut Vec<Cow<'p, str>>,
-    allowed: &mut Vec<usize>,
-) -> Option<usize> {
-    let mut positions = Vec::new();
-    let route = find_positions(node, segments, 0, method, &mut positions, allowed)?;
-    values.extend(positions.into_iter().map(|i| segments[i].clone()));
-    Some(route)
-}
-
-/// Depth-first walk, literal before parameter; `positions` collects the indices of the
-/// segments bound to parameters. Routes that match the path with another method go to
+/// Depth-first walk, literal before parameter; `positions` collects (as bits) the indices of
+/// the segments bound to parameters. Routes that match the path with another method go to
 /// `allowed`.
-fn find_positions(
+fn find<S: AsRef<str>>(
     node: &Node,
-    segments: &[Cow<'_, str>],
+    segments: &[S],
     depth: usize,
     method: &str,
-    positions: &mut Vec<usize>,
+    positions: &mut u64,
     allowed: &mut Vec<usize>,
 ) -> Option<usize> {
     let Some(segment) = segments.get(depth) else {
@@ -161,21 +261,20 @@ fn find_positions(
         allowed.extend(node.routes.iter().map(|(_, r)| *r));
         return None;
     };
-    if let Some(next) = node.literals.get(segment.as_ref()) {
-        if let Some(route) = find_positions(next, segments, depth + 1, method, positions, allowed) {
+    let segment = segment.as_ref();
+    if let Some(next) = node.literals.get(segment) {
+        if let Some(route) = find(next, segments, depth + 1, method, positions, allowed) {
             return Some(route);
         }
     }
     if let Some(next) = &node.param {
         // A parameter matches one non-empty segment.
         if !segment.is_empty() {
-            positions.push(depth);
-            if let Some(route) =
-                find_positions(next, segments, depth + 1, method, positions, allowed)
-            {
+            *positions |= 1 << depth;
+            if let Some(route) = find(next, segments, depth + 1, method, positions, allowed) {
                 return Some(route);
             }
-            positions.pop();
+            *positions &= !(1 << depth);
         }
     }
     None
@@ -281,6 +380,27 @@ mod tests {
                 values: vec!["AbC".into()]
             }
         );
+    }
+
+    #[test]
+    fn wide_nodes_are_indexed_and_very_deep_paths_match_nothing() {
+        let routes: Vec<(String, String, bool)> = (0..50)
+            .map(|i| ("GET".to_string(), format!("/r{i}/{{id}}"), false))
+            .collect();
+        let mut m = Matcher::default();
+        for (i, (method, route, ci)) in routes.iter().enumerate() {
+            m.insert(method, &RouteTemplate::parse(route), *ci, i);
+        }
+        assert_eq!(
+            m.lookup("GET", "/r42/x"),
+            Lookup::Found {
+                route: 42,
+                values: vec!["x".into()]
+            }
+        );
+        assert_eq!(m.lookup("GET", "/r50/x"), Lookup::NotFound);
+        assert_eq!(m.lookup("GET", &"/r1".repeat(100)), Lookup::NotFound);
+        assert_eq!(m.lookup("GET", &"/r%31".repeat(100)), Lookup::NotFound);
     }
 
     #[test]

@@ -27,6 +27,7 @@ use response::{is_json_media_type, ERROR_HEADER};
 use select::{Incoming, Preference, Reason, Selection};
 use serde_json::{json, Value};
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 use table::Table;
@@ -40,6 +41,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Answer CORS preflights and add CORS headers.
     pub cors: bool,
+    /// Write served-request log lines straight to this writer, bypassing tracing-subscriber's
+    /// formatting (still filtered by its level).
+    pub request_log: Option<log::Background>,
 }
 
 impl Default for Config {
@@ -48,6 +52,7 @@ impl Default for Config {
             journal_size: 1000,
             max_body_bytes: 1024 * 1024,
             cors: false,
+            request_log: None,
         }
     }
 }
@@ -57,10 +62,23 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// Largest total size of request headers accepted (431 above).
 pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 
+/// A small number for the calling thread, distinct for the first threads that ask: picks a
+/// per-thread cell of sharded counters and buffers.
+pub(crate) fn thread_index() -> usize {
+    use std::sync::atomic::AtomicUsize;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static INDEX: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    INDEX.with(|i| *i)
+}
+
 /// A running stub server's state: the current route table, the journal, the config.
 #[derive(Debug)]
 pub struct Server {
     table: RwLock<Arc<Table>>,
+    /// The generation of `table`, readable without taking the lock.
+    generation: AtomicU64,
     pub journal: Journal,
     pub config: Config,
 }
@@ -70,6 +88,7 @@ impl Server {
         let table = Table::build(docs);
         log_table_warnings(&table);
         Arc::new(Server {
+            generation: AtomicU64::new(table.generation),
             table: RwLock::new(Arc::new(table)),
             journal: Journal::new(config.journal_size),
             config,
@@ -86,7 +105,25 @@ impl Server {
         let table = Arc::new(Table::build(docs));
         log_table_warnings(&table);
         *self.table.write().unwrap_or_else(|e| e.into_inner()) = table.clone();
+        self.generation.store(table.generation, Ordering::Release);
         table
+    }
+
+    /// Run `f` with the current table. Each request thread keeps the table it last used and
+    /// only checks the generation: no lock and no shared reference count per request.
+    pub fn with_table<T>(&self, f: impl FnOnce(&Table) -> T) -> T {
+        thread_local! {
+            static CACHED: std::cell::RefCell<Option<Arc<Table>>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        CACHED.with(|cached| {
+            let mut cached = cached.borrow_mut();
+            if cached.as_ref().is_none_or(|t| t.generation != generation) {
+                *cached = Some(self.table());
+            }
+            f(cached.get_or_insert_with(|| self.table()))
+        })
     }
 }
 
@@ -96,8 +133,16 @@ fn log_table_warnings(table: &Table) {
     }
 }
 
-/// The stub server as an axum router.
+/// The server lives as long as the process once it serves: handlers hold a plain reference,
+/// so no request touches a reference count shared by every request thread.
+fn leak(server: Arc<Server>) -> &'static Server {
+    let leaked: &'static Arc<Server> = Box::leak(Box::new(server));
+    leaked
+}
+
+/// The stub server as an axum router (for embedding; `run` serves the same handler).
 pub fn router(server: Arc<Server>) -> Router {
+    let server = leak(server);
     let cors = server.config.cors;
     let router = Router::new().fallback(handle).with_state(server).layer(
         tower_http::catch_panic::CatchPanicLayer::custom(panic_answer),
@@ -141,6 +186,7 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::handler::Handler;
+    let server = leak(server);
     let catch_panic = tower_http::catch_panic::CatchPanicLayer::custom(panic_answer);
     if server.config.cors {
         let app = handle
@@ -168,7 +214,7 @@ fn cors_layer() -> tower_http::cors::CorsLayer {
 
 /// What answered a request, for the journal and the log line.
 struct Outcome {
-    fixture: Option<Arc<str>>,
+    fixture: Option<&'static str>,
     reason: &'static str,
 }
 
@@ -184,10 +230,10 @@ impl Outcome {
 /// A request docmock refuses (too large, unreadable): the answer and why.
 type Refusal = (Response<Body>, Outcome);
 
-async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response<Body> {
+async fn handle(State(server): State<&'static Server>, request: Request) -> Response<Body> {
     let (parts, body) = request.into_parts();
     if let Some(admin) = parts.uri.path().strip_prefix("/__docmock/") {
-        return admin_answer(&server, &parts.method, admin);
+        return admin_answer(server, &parts.method, admin);
     }
     // Only reading a body awaits; everything else is synchronous, which keeps this future
     // (moved into a box per request) small.
@@ -196,7 +242,7 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
         None if axum::body::HttpBody::is_end_stream(&body) => Ok(Bytes::new()),
         None => read_body(body, server.config.max_body_bytes).await,
     };
-    finish(&server, &parts, read)
+    finish(server, &parts, read)
 }
 
 /// Answer, log and journal one request.
@@ -216,9 +262,18 @@ fn finish(
         Err((response, outcome)) => (response, outcome, Bytes::new()),
     };
     let status = response.status().as_u16();
-    log::request(&parts.method, path, query, status, &outcome);
+    let now = SystemTime::now();
+    log::request(
+        server.config.request_log.as_ref(),
+        now,
+        &parts.method,
+        path,
+        query,
+        status,
+        &outcome,
+    );
     server.journal.record(Entry {
-        time: SystemTime::now(),
+        time: now,
         method: parts.method.clone(),
         path: path.to_string(),
         query: query.to_string(),
@@ -288,7 +343,17 @@ fn answer(
     query: &str,
     bytes: &Bytes,
 ) -> (Response<Body>, Outcome) {
-    let table = server.table();
+    server.with_table(|table| answer_from(table, method, headers, path, query, bytes))
+}
+
+fn answer_from(
+    table: &Table,
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    query: &str,
+    bytes: &Bytes,
+) -> (Response<Body>, Outcome) {
     let mut lookup = table.matcher.lookup(method.as_str(), path);
     if *method == Method::HEAD && !matches!(lookup, Lookup::Found { .. }) {
         // HEAD is GET without the body (hyper leaves the body out).
@@ -299,9 +364,9 @@ fn answer(
     let (route_index, values) = match lookup {
         Lookup::Found { route, values } => (route, values),
         Lookup::MethodNotAllowed { routes } => {
-            return method_not_allowed(&table, &routes, method, path)
+            return method_not_allowed(table, &routes, method, path)
         }
-        Lookup::NotFound => return not_found(&table, method, path),
+        Lookup::NotFound => return not_found(table, method, path),
     };
     let route = &table.routes[route_index];
 
@@ -331,14 +396,14 @@ fn answer(
             (
                 response,
                 Outcome {
-                    fixture: Some(case.id.clone()),
+                    fixture: Some(case.id),
                     reason: reason.as_str(),
                 },
             )
         }
         Selection::Invalid(invalid) => {
             // The endpoint's parameter table speaks for the answer: name its success case.
-            let fixture = route.cases.get(route.success).map(|c| c.id.clone());
+            let fixture = route.cases.get(route.success).map(|c| c.id);
             let body = json!({"errors": {invalid.param: [invalid.problem]}});
             let mut response = json_response(StatusCode::UNPROCESSABLE_ENTITY, &body);
             let headers = response.headers_mut();
@@ -346,10 +411,7 @@ fn answer(
                 response::REASON_HEADER,
                 Reason::ValidationSynthesized.header_value(),
             );
-            if let Some(value) = fixture
-                .as_deref()
-                .and_then(|f| HeaderValue::from_str(f).ok())
-            {
+            if let Some(value) = fixture.and_then(|f| HeaderValue::from_str(f).ok()) {
                 headers.insert(response::FIXTURE_HEADER, value);
             }
             (
@@ -611,7 +673,7 @@ fn routes_view(table: &Table) -> Value {
                 "route": route.route,
                 "case_insensitive": route.case_insensitive,
                 "cases": route.cases.iter().map(|c| json!({
-                    "id": &*c.id,
+                    "id": c.id,
                     "status": c.status,
                     "title": c.title,
                 })).collect::<Vec<_>>(),
@@ -628,7 +690,7 @@ fn coverage_view(table: &Table) -> Value {
         for case in &route.cases {
             let count = case.served_count();
             let item = json!({
-                "id": &*case.id,
+                "id": case.id,
                 "method": route.method,
                 "route": route.route,
                 "status": case.status,

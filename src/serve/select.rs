@@ -363,18 +363,19 @@ fn lookup<'a>(param: &Param, incoming: &'a Incoming) -> Option<Given<'a>> {
 /// The type a value should have had, when it does not have the documented one. Types the
 /// docs write in prose (`time`, class names) are not checked.
 fn type_mismatch(documented: &str, value: &Given) -> Option<&'static str> {
-    let ty = documented.trim().to_ascii_lowercase();
-    let expected = if matches!(ty.as_str(), "integer" | "int" | "long" | "int32" | "int64") {
+    // Extraction lower-cases documented types.
+    let ty = documented.trim();
+    let expected = if matches!(ty, "integer" | "int" | "long" | "int32" | "int64") {
         "an integer"
-    } else if matches!(ty.as_str(), "number" | "float" | "double" | "decimal") {
+    } else if matches!(ty, "number" | "float" | "double" | "decimal") {
         "a number"
-    } else if matches!(ty.as_str(), "boolean" | "bool") {
+    } else if matches!(ty, "boolean" | "bool") {
         "a boolean"
     } else if ty == "string" {
         "a string"
     } else if ty.starts_with("array") || ty.starts_with("collection") || ty.starts_with("list") {
         "an array"
-    } else if matches!(ty.as_str(), "hash" | "object" | "map" | "dictionary") {
+    } else if matches!(ty, "hash" | "object" | "map" | "dictionary") {
         "an object"
     } else {
         return None;

@@ -6,11 +6,14 @@ use super::response::Rendered;
 use crate::fixture::{BodyRef, DocSet, Param, PlaceholderKind, RequestSpec, RouteTemplate};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::Mutex;
 
 /// Everything `serve` answers from; rebuilt as a whole when the docs change.
 #[derive(Debug, Default)]
 pub struct Table {
+    /// Unique in the process: request threads keep the table they last used while this
+    /// stays the server's current generation.
+    pub generation: u64,
     pub routes: Vec<Route>,
     pub matcher: Matcher,
     /// Problems met while rendering (invalid headers ...), logged at load.
@@ -35,7 +38,9 @@ pub struct Route {
 /// One documented case (fixture) of a route.
 #[derive(Debug)]
 pub struct Case {
-    pub id: Arc<str>,
+    /// Interned: answers and journal entries name it without touching a reference count
+    /// that every request thread would share.
+    pub id: &'static str,
     /// The last part of the id (the case heading's slug), accepted by `Prefer: example=`.
     pub slug: String,
     /// Ids of identical fixtures documented elsewhere, accepted too.
@@ -49,29 +54,33 @@ pub struct Case {
     /// The error body, searched for a parameter name during validation.
     pub response_body: Option<serde_json::Value>,
     pub rendered: Rendered,
-    /// How many times this case was served (coverage).
-    pub served: AtomicU64,
+    /// How many times this case was served (coverage), counted per request thread.
+    pub served: ServedCount,
 }
 
 impl Case {
     pub fn record_served(&self) {
-        self.served.fetch_add(1, Ordering::Relaxed);
+        self.served.add();
     }
 
     pub fn served_count(&self) -> u64 {
-        self.served.load(Ordering::Relaxed)
+        self.served.total()
     }
 
     /// Is this case named by `Prefer: example=<name>` (full id, duplicate id, or slug)?
     pub fn is_named(&self, name: &str) -> bool {
-        &*self.id == name || self.slug == name || self.aliases.iter().any(|a| a == name)
+        self.id == name || self.slug == name || self.aliases.iter().any(|a| a == name)
     }
 }
 
 impl Table {
     /// Build the table from every servable fixture of the doc set.
     pub fn build(docs: &DocSet) -> Table {
-        let mut table = Table::default();
+        static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+        let mut table = Table {
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
+            ..Table::default()
+        };
         let mut index: HashMap<(String, String), usize> = HashMap::new();
         let mut aliases: HashMap<&str, Vec<String>> = HashMap::new();
         for fixture in docs.fixtures() {
@@ -129,7 +138,7 @@ impl Table {
                 .unwrap_or_default()
                 .to_string();
             route.cases.push(Case {
-                id: fixture.id.as_str().into(),
+                id: intern(&fixture.id),
                 slug,
                 aliases: aliases.remove(fixture.id.as_str()).unwrap_or_default(),
                 title: fixture.title.clone(),
@@ -145,7 +154,7 @@ impl Table {
                     .collect(),
                 response_body: fixture.response.body.clone(),
                 rendered,
-                served: AtomicU64::new(0),
+                served: ServedCount::default(),
             });
         }
         for (i, route) in table.routes.iter_mut().enumerate() {
@@ -164,5 +173,43 @@ impl Table {
     /// Number of documented cases served.
     pub fn case_count(&self) -> usize {
         self.routes.iter().map(|r| r.cases.len()).sum()
+    }
+}
+
+/// The one `&'static str` for this text. Fixture ids are interned once per distinct id for the
+/// life of the process (reloads reuse them), so memory stays bounded by the ids ever served.
+pub fn intern(text: &str) -> &'static str {
+    static INTERNED: Mutex<Option<std::collections::HashSet<&'static str>>> = Mutex::new(None);
+    let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+    let set = interned.get_or_insert_with(Default::default);
+    if let Some(existing) = set.get(text) {
+        return existing;
+    }
+    let leaked: &'static str = Box::leak(text.to_string().into_boxed_str());
+    set.insert(leaked);
+    leaked
+}
+
+/// A counter with one cell per request thread (up to [`ServedCount::CELLS`]), each on its own
+/// cache line: the same case served by two threads at once does not bounce a line between
+/// cores.
+#[derive(Debug, Default)]
+pub struct ServedCount([Cell; ServedCount::CELLS]);
+
+#[derive(Debug, Default)]
+#[repr(align(64))]
+struct Cell(AtomicU64);
+
+impl ServedCount {
+    pub const CELLS: usize = 4;
+
+    pub fn add(&self) {
+        self.0[super::thread_index() % Self::CELLS]
+            .0
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().map(|c| c.0.load(Ordering::Relaxed)).sum()
     }
 }
