@@ -768,3 +768,42 @@ async fn odd_requests_never_bring_the_server_down() {
     let answer = send(client().get(mock.url("/api/v1/dossiers/7/responses"))).await;
     assert_eq!(answer.status, 200, "still serving");
 }
+
+#[tokio::test]
+async fn a_documented_request_body_matches_with_sample_values_compared_by_type() {
+    let mock = Mock::start(&[]);
+    let docs = default_docs();
+    let fixture = docs
+        .fixture("post-api-v1-patients-patientid-forms/post-api-v1-patients-patientid-forms/200")
+        .unwrap();
+    let mut body = fixture.request.body.clone().unwrap();
+    let path = mock.url("/api/v1/patients/3/forms");
+    let answer = send(client().post(&path).json_body(&body)).await;
+    assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    // `summary` is a generated sample string: any string matches, a number does not.
+    body["sessions"][0]["summary"] = json!("something else");
+    let answer = send(client().post(&path).json_body(&body)).await;
+    assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    body["sessions"][0]["summary"] = json!(5);
+    let answer = send(client().post(&path).json_body(&body)).await;
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+}
+
+#[tokio::test]
+async fn the_router_serves_the_same_answers_in_process() {
+    let server = docmock::serve::Server::new(&default_docs(), docmock::serve::Config::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, docmock::serve::router(server)).await });
+    let answer =
+        send(client().delete(format!("{base}/api/v1/dossiers/7/protocol_subscriptions/1"))).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("protocol-subscriptions/stop-a-protocol-subscription/success")
+    );
+    let journal = send(client().get(format!("{base}/__docmock/requests")))
+        .await
+        .json();
+    assert_eq!(journal["requests"][0]["status"], 200);
+}
