@@ -807,3 +807,24 @@ async fn the_router_serves_the_same_answers_in_process() {
         .json();
     assert_eq!(journal["requests"][0]["status"], 200);
 }
+
+#[tokio::test]
+async fn the_route_table_of_the_default_docs() {
+    let mock = Mock::start(&[]);
+    let routes = send(client().get(mock.url("/__docmock/routes")))
+        .await
+        .json();
+    insta::assert_json_snapshot!(routes);
+}
+
+#[tokio::test]
+async fn the_404_answer_names_the_closest_routes() {
+    let mock = Mock::start(&[]);
+    let answer = send(client().post(mock.url("/api/v1/dossier/7/protocol_subscription"))).await;
+    insta::assert_snapshot!(format!(
+        "{} x-docmock-error: {}\n{}",
+        answer.status,
+        answer.header("x-docmock-error").unwrap_or("-"),
+        answer.text
+    ));
+}
