@@ -32,6 +32,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
         let address = listener.local_addr()?;
         let shutdown = shutdown_signal()?;
+        // Watch before saying we are up: an edit made right after the address is printed
+        // must not be missed.
+        let _watcher = if args.watch {
+            Some(start_watch(&server, &location, &args.docs)?)
+        } else {
+            None
+        };
         let table = server.table();
         let mut out = std::io::stdout().lock();
         writeln!(
@@ -42,11 +49,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         )?;
         out.flush()?;
         drop(out);
-        let _watcher = if args.watch {
-            Some(start_watch(&server, &location, &args.docs)?)
-        } else {
-            None
-        };
         serve::run(server, listener, shutdown)
             .await
             .context("the server stopped")
