@@ -828,3 +828,49 @@ async fn the_404_answer_names_the_closest_routes() {
         answer.text
     ));
 }
+
+const QUERY_PAGE: &str = r#"# Things
+
+## List things
+
+```http
+GET /things
+```
+
+### All things
+
+<snapshot json={{
+  request: {request_method: "GET", path: "/things"},
+  response: {status: 200, body: ["a", "b"]}
+}} />
+
+### Open things
+
+<snapshot json={{
+  request: {request_method: "GET", path: "/things?status=open&tags[]=x"},
+  response: {status: 200, body: ["a"]}
+}} />
+"#;
+
+#[tokio::test]
+async fn a_documented_query_is_matched_whatever_the_order_and_escaping() {
+    let docs = tempfile::tempdir().unwrap();
+    std::fs::write(docs.path().join("things.md"), QUERY_PAGE).unwrap();
+    let mock = Mock::start(&[docs.path().to_str().unwrap()]);
+    let client = client();
+    for query in ["?status=open&tags[]=x", "?tags%5B%5D=x&status=open"] {
+        let answer = send(client.get(mock.url(&format!("/things{query}")))).await;
+        assert_eq!(answer.json(), json!(["a"]), "{query}");
+        assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    }
+    for query in ["", "?status=open", "?status=closed&tags[]=x"] {
+        let answer = send(client.get(mock.url(&format!("/things{query}")))).await;
+        assert_eq!(answer.json(), json!(["a", "b"]), "{query}");
+        assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+    }
+    // docmock's own query parameters are not part of the request that is matched.
+    let answer =
+        send(client.get(mock.url("/things?status=open&tags[]=x&__example=all-things"))).await;
+    assert_eq!(answer.json(), json!(["a", "b"]));
+    assert_eq!(answer.header("x-docmock-reason"), Some("prefer-example"));
+}
