@@ -83,7 +83,8 @@ pub struct ServeArgs {
     /// Port to bind; 0 picks a free one (the bound address is printed).
     #[arg(long, default_value_t = 4010)]
     pub port: u16,
-    /// How many requests the journal keeps (older ones are dropped and counted).
+    /// How many requests the journal keeps (older ones are dropped and counted); each keeps up
+    /// to 4 KiB of its body.
     #[arg(long, default_value_t = 1000)]
     pub journal_size: usize,
     /// Reload when the docs change; a broken edit keeps the last good docs.

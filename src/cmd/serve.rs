@@ -20,6 +20,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             request_log: Some(log.clone()),
         },
     );
+    // The server keeps what it serves; the extracted pages are not needed any more.
+    drop(extraction);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -44,7 +44,7 @@ pub(super) fn request(
         (None, _) => tracing::warn!(
             target: TARGET,
             %method, path, query, status, reason = outcome.reason,
-            "not a documented request"
+            "not answered from the docs"
         ),
     }
 }

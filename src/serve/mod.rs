@@ -1,16 +1,18 @@
 //! serve: a stub HTTP server answering as the docs say.
 //!
-//! Fixtures in ([`Server::new`] takes a [`DocSet`]), an axum [`Router`] out ([`router`]). The
-//! router is one fallback service doing its own work per request: [`matcher`] finds the route,
-//! [`select`] chooses the documented case, [`response`] holds each case pre-rendered,
-//! [`journal`] remembers requests, [`log`] writes one line per request, and [`watch`] swaps in
-//! a new table when the docs change. docmock's own answers (no route, wrong method, bad
-//! request) carry `x-docmock-error`; documented ones `x-docmock-fixture` and
+//! Fixtures in ([`Server::new`] takes a [`DocSet`]), HTTP answers out ([`run`], or [`router`]
+//! to embed). One handler does its own work per request: [`matcher`] finds the route in the
+//! [`table`], [`select`] chooses the documented case, [`response`] holds each case
+//! pre-rendered, [`journal`] remembers requests, [`log`] writes one line per request, and
+//! [`watch`] swaps in a new table when the docs change. docmock's own answers (no route, wrong
+//! method, refused requests) carry `x-docmock-error`; documented ones `x-docmock-fixture` and
 //! `x-docmock-reason`. Admin endpoints live under `/__docmock/`.
 
+mod admin;
 pub mod journal;
 pub mod log;
 pub mod matcher;
+mod own;
 pub mod response;
 pub mod select;
 pub mod table;
@@ -23,6 +25,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use axum::Router;
 use journal::{Entry, Journal};
 use matcher::Lookup;
+use own::{json_response, method_not_allowed, not_found, own_error, too_large, Refusal};
 use response::{is_json_media_type, ERROR_HEADER};
 use select::{Incoming, Preference, Reason, Selection};
 use serde_json::{json, Value};
@@ -227,13 +230,10 @@ impl Outcome {
     }
 }
 
-/// A request docmock refuses (too large, unreadable): the answer and why.
-type Refusal = (Response<Body>, Outcome);
-
 async fn handle(State(server): State<&'static Server>, request: Request) -> Response<Body> {
     let (parts, body) = request.into_parts();
     if let Some(admin) = parts.uri.path().strip_prefix("/__docmock/") {
-        return admin_answer(server, &parts.method, admin);
+        return admin::answer(server, &parts.method, admin);
     }
     // Only reading a body awaits; everything else is synchronous, which keeps this future
     // (moved into a box per request) small.
@@ -480,252 +480,5 @@ fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Option<Value>, String
         _ => serde_json::from_slice(bytes)
             .map(Some)
             .map_err(|e| e.to_string()),
-    }
-}
-
-fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
-    let mut response = Response::new(Body::from(
-        serde_json::to_vec_pretty(body).unwrap_or_default(),
-    ));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-/// One of docmock's own answers, marked with `x-docmock-error: <kind>`.
-fn own_error(status: StatusCode, kind: &'static str, body: Value) -> Refusal {
-    let mut response = json_response(status, &body);
-    response
-        .headers_mut()
-        .insert(ERROR_HEADER, HeaderValue::from_static(kind));
-    (response, Outcome::own(kind))
-}
-
-fn too_large(max: usize) -> Refusal {
-    own_error(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body-too-large",
-        json!({"error": format!("the request body is larger than {max} bytes (--max-body-bytes)")}),
-    )
-}
-
-fn method_not_allowed(table: &Table, routes: &[usize], method: &Method, path: &str) -> Refusal {
-    let mut methods: Vec<&str> = routes
-        .iter()
-        .map(|&r| table.routes[r].method.as_str())
-        .collect();
-    methods.sort_unstable();
-    methods.dedup();
-    let allow = methods.join(", ");
-    let (mut response, outcome) = own_error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        json!({
-            "error": format!("{path} is documented, but not for {method}"),
-            "allow": methods,
-        }),
-    );
-    if let Ok(value) = HeaderValue::from_str(&allow) {
-        response.headers_mut().insert(header::ALLOW, value);
-    }
-    (response, outcome)
-}
-
-fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
-    own_error(
-        StatusCode::NOT_FOUND,
-        "no-route",
-        json!({
-            "error": format!("no documented route matches {method} {path}"),
-            "closest": closest_routes(table, method.as_str(), path, 3),
-        }),
-    )
-}
-
-/// The documented routes most like `method path`, by edit distance over the path's segments.
-/// Only for 404s, so a scan is fine here.
-fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
-    let want: Vec<String> = matcher::split_path(path)
-        .iter()
-        .map(|s| s.to_ascii_lowercase())
-        .collect();
-    let mut scored: Vec<(usize, String)> = table
-        .routes
-        .iter()
-        .map(|route| {
-            let have: Vec<String> = route
-                .template
-                .segments
-                .iter()
-                .map(|s| match s {
-                    crate::fixture::Segment::Literal(l) => l.to_ascii_lowercase(),
-                    crate::fixture::Segment::Param(_) => String::new(),
-                })
-                .collect();
-            let mut score = segment_distance(&want, &have);
-            if !route.method.eq_ignore_ascii_case(method) {
-                score += 50;
-            }
-            (score, format!("{} {}", route.method, route.route))
-        })
-        .collect();
-    scored.sort();
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(n).map(|(_, r)| r).collect()
-}
-
-/// Edit distance between two segment lists, in hundredths of a segment: a differing segment
-/// costs its character edit distance relative to its length, so `respons` is close to
-/// `responses`; an empty `have` segment (a parameter) matches any.
-fn segment_distance(want: &[String], have: &[String]) -> usize {
-    const WHOLE: usize = 100;
-    let mut previous: Vec<usize> = (0..=have.len()).map(|j| j * WHOLE).collect();
-    for (i, w) in want.iter().enumerate() {
-        let mut current = vec![(i + 1) * WHOLE];
-        for (j, h) in have.iter().enumerate() {
-            let cost = if h.is_empty() || h == w {
-                0
-            } else {
-                let longest = w.chars().count().max(h.chars().count()).max(1);
-                WHOLE * char_distance(w, h) / longest
-            };
-            let substitution = previous[j] + cost;
-            current.push(
-                substitution
-                    .min(previous[j + 1] + WHOLE)
-                    .min(current[j] + WHOLE),
-            );
-        }
-        previous = current;
-    }
-    previous[have.len()]
-}
-
-/// Levenshtein distance over characters.
-fn char_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
-/// `/__docmock/...`: the journal, the routes, coverage.
-fn admin_answer(server: &Server, method: &Method, path: &str) -> Response<Body> {
-    let path = path.trim_end_matches('/');
-    match (method.as_str(), path) {
-        ("GET", "requests") => json_response(StatusCode::OK, &json!(server.journal.snapshot())),
-        ("DELETE", "requests") => {
-            server.journal.clear();
-            let mut response = Response::new(Body::empty());
-            *response.status_mut() = StatusCode::NO_CONTENT;
-            response
-        }
-        ("GET", "routes") => json_response(StatusCode::OK, &routes_view(&server.table())),
-        ("GET", "coverage") => json_response(StatusCode::OK, &coverage_view(&server.table())),
-        (_, "requests" | "routes" | "coverage") => {
-            let allow = if path == "requests" {
-                "GET, DELETE"
-            } else {
-                "GET"
-            };
-            let mut response = json_response(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &json!({"error": format!("/__docmock/{path} answers {allow}")}),
-            );
-            let headers = response.headers_mut();
-            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
-            headers.insert(ERROR_HEADER, HeaderValue::from_static("method-not-allowed"));
-            response
-        }
-        _ => {
-            let mut response = json_response(
-                StatusCode::NOT_FOUND,
-                &json!({
-                    "error": format!("no docmock endpoint /__docmock/{path}"),
-                    "closest": ["GET /__docmock/requests", "DELETE /__docmock/requests", "GET /__docmock/routes", "GET /__docmock/coverage"],
-                }),
-            );
-            response
-                .headers_mut()
-                .insert(ERROR_HEADER, HeaderValue::from_static("no-route"));
-            response
-        }
-    }
-}
-
-fn routes_view(table: &Table) -> Value {
-    let routes: Vec<Value> = table
-        .routes
-        .iter()
-        .map(|route| {
-            json!({
-                "method": route.method,
-                "route": route.route,
-                "case_insensitive": route.case_insensitive,
-                "cases": route.cases.iter().map(|c| json!({
-                    "id": c.id,
-                    "status": c.status,
-                    "title": c.title,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({"routes": routes})
-}
-
-fn coverage_view(table: &Table) -> Value {
-    let mut served = Vec::new();
-    let mut never_served = Vec::new();
-    for route in &table.routes {
-        for case in &route.cases {
-            let count = case.served_count();
-            let item = json!({
-                "id": case.id,
-                "method": route.method,
-                "route": route.route,
-                "status": case.status,
-                "count": count,
-            });
-            if count > 0 {
-                served.push(item);
-            } else {
-                never_served.push(item);
-            }
-        }
-    }
-    json!({
-        "cases": table.case_count(),
-        "served_count": served.len(),
-        "served": served,
-        "never_served": never_served,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn segment_distance_counts_parameters_as_wildcards() {
-        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            segment_distance(&s(&["a", "7", "b"]), &s(&["a", "", "b"])),
-            0
-        );
-        assert_eq!(segment_distance(&s(&["a", "7"]), &s(&["a", "", "b"])), 100);
-        assert!(
-            segment_distance(&s(&["a", "respons"]), &s(&["a", "responses"]))
-                < segment_distance(&s(&["a", "respons"]), &s(&["a", "subscriptions"]))
-        );
     }
 }

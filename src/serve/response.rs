@@ -212,6 +212,45 @@ mod tests {
     }
 
     #[test]
+    fn documented_content_type_and_string_bodies_are_served_as_written() {
+        let mut fixture = Fixture {
+            id: "p/e/zip".into(),
+            ..Default::default()
+        };
+        fixture.response.status = 200;
+        fixture
+            .response
+            .headers
+            .insert("Content-Type".into(), "application/zip".into());
+        fixture
+            .response
+            .headers
+            .insert("Content-Length".into(), "99".into());
+        fixture.response.body = Some(json!("PK\u{3}\u{4}zipped"));
+        let (rendered, warnings) = Rendered::from_fixture(&fixture);
+        assert!(warnings.is_empty());
+        assert_eq!(rendered.headers["content-type"], "application/zip");
+        assert!(rendered.headers.get("content-length").is_none());
+        assert_eq!(&rendered.body[..], "PK\u{3}\u{4}zipped".as_bytes());
+
+        // A string under JSON (or no) content type is a JSON string.
+        fixture.response.headers.clear();
+        fixture.response.body = Some(json!("text"));
+        let (rendered, _) = Rendered::from_fixture(&fixture);
+        assert_eq!(rendered.headers["content-type"], "application/json");
+        assert_eq!(&rendered.body[..], b"\"text\"");
+
+        fixture.response.status = 42;
+        fixture
+            .response
+            .headers
+            .insert("Bad Header".into(), "x".into());
+        let (rendered, warnings) = Rendered::from_fixture(&fixture);
+        assert_eq!(rendered.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    #[test]
     fn computed_values_are_generated_per_call() {
         let body = json!({"at": "x", "id": "y"});
         let served = served_value(

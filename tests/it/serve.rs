@@ -768,3 +768,109 @@ async fn odd_requests_never_bring_the_server_down() {
     let answer = send(client().get(mock.url("/api/v1/dossiers/7/responses"))).await;
     assert_eq!(answer.status, 200, "still serving");
 }
+
+#[tokio::test]
+async fn a_documented_request_body_matches_with_sample_values_compared_by_type() {
+    let mock = Mock::start(&[]);
+    let docs = default_docs();
+    let fixture = docs
+        .fixture("post-api-v1-patients-patientid-forms/post-api-v1-patients-patientid-forms/200")
+        .unwrap();
+    let mut body = fixture.request.body.clone().unwrap();
+    let path = mock.url("/api/v1/patients/3/forms");
+    let answer = send(client().post(&path).json_body(&body)).await;
+    assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    // `summary` is a generated sample string: any string matches, a number does not.
+    body["sessions"][0]["summary"] = json!("something else");
+    let answer = send(client().post(&path).json_body(&body)).await;
+    assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    body["sessions"][0]["summary"] = json!(5);
+    let answer = send(client().post(&path).json_body(&body)).await;
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+}
+
+#[tokio::test]
+async fn the_router_serves_the_same_answers_in_process() {
+    let server = docmock::serve::Server::new(&default_docs(), docmock::serve::Config::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, docmock::serve::router(server)).await });
+    let answer =
+        send(client().delete(format!("{base}/api/v1/dossiers/7/protocol_subscriptions/1"))).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("protocol-subscriptions/stop-a-protocol-subscription/success")
+    );
+    let journal = send(client().get(format!("{base}/__docmock/requests")))
+        .await
+        .json();
+    assert_eq!(journal["requests"][0]["status"], 200);
+}
+
+#[tokio::test]
+async fn the_route_table_of_the_default_docs() {
+    let mock = Mock::start(&[]);
+    let routes = send(client().get(mock.url("/__docmock/routes")))
+        .await
+        .json();
+    insta::assert_json_snapshot!(routes);
+}
+
+#[tokio::test]
+async fn the_404_answer_names_the_closest_routes() {
+    let mock = Mock::start(&[]);
+    let answer = send(client().post(mock.url("/api/v1/dossier/7/protocol_subscription"))).await;
+    insta::assert_snapshot!(format!(
+        "{} x-docmock-error: {}\n{}",
+        answer.status,
+        answer.header("x-docmock-error").unwrap_or("-"),
+        answer.text
+    ));
+}
+
+const QUERY_PAGE: &str = r#"# Things
+
+## List things
+
+```http
+GET /things
+```
+
+### All things
+
+<snapshot json={{
+  request: {request_method: "GET", path: "/things"},
+  response: {status: 200, body: ["a", "b"]}
+}} />
+
+### Open things
+
+<snapshot json={{
+  request: {request_method: "GET", path: "/things?status=open&tags[]=x"},
+  response: {status: 200, body: ["a"]}
+}} />
+"#;
+
+#[tokio::test]
+async fn a_documented_query_is_matched_whatever_the_order_and_escaping() {
+    let docs = tempfile::tempdir().unwrap();
+    std::fs::write(docs.path().join("things.md"), QUERY_PAGE).unwrap();
+    let mock = Mock::start(&[docs.path().to_str().unwrap()]);
+    let client = client();
+    for query in ["?status=open&tags[]=x", "?tags%5B%5D=x&status=open"] {
+        let answer = send(client.get(mock.url(&format!("/things{query}")))).await;
+        assert_eq!(answer.json(), json!(["a"]), "{query}");
+        assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    }
+    for query in ["", "?status=open", "?status=closed&tags[]=x"] {
+        let answer = send(client.get(mock.url(&format!("/things{query}")))).await;
+        assert_eq!(answer.json(), json!(["a", "b"]), "{query}");
+        assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+    }
+    // docmock's own query parameters are not part of the request that is matched.
+    let answer =
+        send(client.get(mock.url("/things?status=open&tags[]=x&__example=all-things"))).await;
+    assert_eq!(answer.json(), json!(["a", "b"]));
+    assert_eq!(answer.header("x-docmock-reason"), Some("prefer-example"));
+}

@@ -1,0 +1,102 @@
+//! The admin endpoints under `/__docmock/`: the request journal (`GET` to read, `DELETE` to
+//! reset), the documented routes, and coverage (which cases were served, which never were).
+
+use super::own::json_response;
+use super::response::ERROR_HEADER;
+use super::table::Table;
+use super::Server;
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Method, Response, StatusCode};
+use serde_json::{json, Value};
+
+/// `/__docmock/...`: the journal, the routes, coverage.
+pub(super) fn answer(server: &Server, method: &Method, path: &str) -> Response<Body> {
+    let path = path.trim_end_matches('/');
+    match (method.as_str(), path) {
+        ("GET", "requests") => json_response(StatusCode::OK, &json!(server.journal.snapshot())),
+        ("DELETE", "requests") => {
+            server.journal.clear();
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            response
+        }
+        ("GET", "routes") => json_response(StatusCode::OK, &routes_view(&server.table())),
+        ("GET", "coverage") => json_response(StatusCode::OK, &coverage_view(&server.table())),
+        (_, "requests" | "routes" | "coverage") => {
+            let allow = if path == "requests" {
+                "GET, DELETE"
+            } else {
+                "GET"
+            };
+            let mut response = json_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &json!({"error": format!("/__docmock/{path} answers {allow}")}),
+            );
+            let headers = response.headers_mut();
+            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+            headers.insert(ERROR_HEADER, HeaderValue::from_static("method-not-allowed"));
+            response
+        }
+        _ => {
+            let mut response = json_response(
+                StatusCode::NOT_FOUND,
+                &json!({
+                    "error": format!("no docmock endpoint /__docmock/{path}"),
+                    "closest": ["GET /__docmock/requests", "DELETE /__docmock/requests", "GET /__docmock/routes", "GET /__docmock/coverage"],
+                }),
+            );
+            response
+                .headers_mut()
+                .insert(ERROR_HEADER, HeaderValue::from_static("no-route"));
+            response
+        }
+    }
+}
+
+fn routes_view(table: &Table) -> Value {
+    let routes: Vec<Value> = table
+        .routes
+        .iter()
+        .map(|route| {
+            json!({
+                "method": route.method,
+                "route": route.route,
+                "case_insensitive": route.case_insensitive,
+                "cases": route.cases.iter().map(|c| json!({
+                    "id": c.id,
+                    "status": c.status,
+                    "title": c.title,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"routes": routes})
+}
+
+fn coverage_view(table: &Table) -> Value {
+    let mut served = Vec::new();
+    let mut never_served = Vec::new();
+    for route in &table.routes {
+        for case in &route.cases {
+            let count = case.served_count();
+            let item = json!({
+                "id": case.id,
+                "method": route.method,
+                "route": route.route,
+                "status": case.status,
+                "count": count,
+            });
+            if count > 0 {
+                served.push(item);
+            } else {
+                never_served.push(item);
+            }
+        }
+    }
+    json!({
+        "cases": table.case_count(),
+        "served_count": served.len(),
+        "served": served,
+        "never_served": never_served,
+    })
+}

@@ -1,0 +1,174 @@
+//! docmock's own answers: no route (404 naming the closest documented routes), wrong method
+//! (405 with `Allow`), and refused requests (400, 413, 414, 431). Each carries
+//! `x-docmock-error: <kind>`, so it is never mistaken for a documented answer.
+
+use super::response::ERROR_HEADER;
+use super::table::Table;
+use super::{matcher, Outcome};
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Method, Response, StatusCode};
+use serde_json::{json, Value};
+
+/// A request docmock refuses or cannot route: the answer and why.
+pub(super) type Refusal = (Response<Body>, Outcome);
+
+/// A pretty JSON answer.
+pub(super) fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let mut response = Response::new(Body::from(
+        serde_json::to_vec_pretty(body).unwrap_or_default(),
+    ));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// One of docmock's own answers, marked with `x-docmock-error: <kind>`.
+pub(super) fn own_error(status: StatusCode, kind: &'static str, body: Value) -> Refusal {
+    let mut response = json_response(status, &body);
+    response
+        .headers_mut()
+        .insert(ERROR_HEADER, HeaderValue::from_static(kind));
+    (response, Outcome::own(kind))
+}
+
+pub(super) fn too_large(max: usize) -> Refusal {
+    own_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body-too-large",
+        json!({"error": format!("the request body is larger than {max} bytes (--max-body-bytes)")}),
+    )
+}
+
+pub(super) fn method_not_allowed(
+    table: &Table,
+    routes: &[usize],
+    method: &Method,
+    path: &str,
+) -> Refusal {
+    let mut methods: Vec<&str> = routes
+        .iter()
+        .map(|&r| table.routes[r].method.as_str())
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    let allow = methods.join(", ");
+    let (mut response, outcome) = own_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        json!({
+            "error": format!("{path} is documented, but not for {method}"),
+            "allow": methods,
+        }),
+    );
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    (response, outcome)
+}
+
+pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
+    own_error(
+        StatusCode::NOT_FOUND,
+        "no-route",
+        json!({
+            "error": format!("no documented route matches {method} {path}"),
+            "closest": closest_routes(table, method.as_str(), path, 3),
+        }),
+    )
+}
+
+/// The documented routes most like `method path`, by edit distance over the path's segments.
+/// Only for 404s, so a scan is fine here.
+fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
+    let want: Vec<String> = matcher::split_path(path)
+        .iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    let mut scored: Vec<(usize, String)> = table
+        .routes
+        .iter()
+        .map(|route| {
+            let have: Vec<String> = route
+                .template
+                .segments
+                .iter()
+                .map(|s| match s {
+                    crate::fixture::Segment::Literal(l) => l.to_ascii_lowercase(),
+                    crate::fixture::Segment::Param(_) => String::new(),
+                })
+                .collect();
+            let mut score = segment_distance(&want, &have);
+            if !route.method.eq_ignore_ascii_case(method) {
+                score += 50;
+            }
+            (score, format!("{} {}", route.method, route.route))
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(n).map(|(_, r)| r).collect()
+}
+
+/// Edit distance between two segment lists, in hundredths of a segment: a differing segment
+/// costs its character edit distance relative to its length, so `respons` is close to
+/// `responses`; an empty `have` segment (a parameter) matches any.
+fn segment_distance(want: &[String], have: &[String]) -> usize {
+    const WHOLE: usize = 100;
+    let mut previous: Vec<usize> = (0..=have.len()).map(|j| j * WHOLE).collect();
+    for (i, w) in want.iter().enumerate() {
+        let mut current = vec![(i + 1) * WHOLE];
+        for (j, h) in have.iter().enumerate() {
+            let cost = if h.is_empty() || h == w {
+                0
+            } else {
+                let longest = w.chars().count().max(h.chars().count()).max(1);
+                WHOLE * char_distance(w, h) / longest
+            };
+            let substitution = previous[j] + cost;
+            current.push(
+                substitution
+                    .min(previous[j + 1] + WHOLE)
+                    .min(current[j] + WHOLE),
+            );
+        }
+        previous = current;
+    }
+    previous[have.len()]
+}
+
+/// Levenshtein distance over characters.
+fn char_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_distance_counts_parameters_as_wildcards() {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            segment_distance(&s(&["a", "7", "b"]), &s(&["a", "", "b"])),
+            0
+        );
+        assert_eq!(segment_distance(&s(&["a", "7"]), &s(&["a", "", "b"])), 100);
+        assert!(
+            segment_distance(&s(&["a", "respons"]), &s(&["a", "responses"]))
+                < segment_distance(&s(&["a", "respons"]), &s(&["a", "subscriptions"]))
+        );
+    }
+}
