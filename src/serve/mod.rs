@@ -151,13 +151,7 @@ pub fn router(server: Arc<Server>) -> Router {
         tower_http::catch_panic::CatchPanicLayer::custom(panic_answer),
     );
     if cors {
-        router.layer(
-            tower_http::cors::CorsLayer::very_permissive().expose_headers([
-                response::FIXTURE_HEADER,
-                response::REASON_HEADER,
-                ERROR_HEADER,
-            ]),
-        )
+        router.layer(cors_layer())
     } else {
         router
     }
@@ -207,6 +201,7 @@ pub async fn run(
     }
 }
 
+/// `--cors`: any origin, method and header, and the docmock headers readable by scripts.
 fn cors_layer() -> tower_http::cors::CorsLayer {
     tower_http::cors::CorsLayer::very_permissive().expose_headers([
         response::FIXTURE_HEADER,
