@@ -364,6 +364,9 @@ fn answer_from(
         Lookup::NotFound => return not_found(table, method, path),
     };
     let route = &table.routes[route_index];
+    if route.cases.is_empty() {
+        return own::no_example(route, method);
+    }
 
     let mut incoming = Incoming {
         path: route.template.param_names().zip(values).collect(),

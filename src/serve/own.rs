@@ -1,9 +1,9 @@
 //! docmock's own answers: no route (404 naming the closest documented routes), wrong method
-//! (405 with `Allow`), and refused requests (400, 413, 414, 431). Each carries
+//! (405 with `Allow`), a route declared without an example (501), and refused requests (400, 413, 414, 431). Each carries
 //! `x-docmock-error: <kind>`, so it is never mistaken for a documented answer.
 
 use super::response::ERROR_HEADER;
-use super::table::Table;
+use super::table::{Route, Table};
 use super::{matcher, Outcome};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
@@ -32,6 +32,21 @@ pub(super) fn own_error(status: StatusCode, kind: &'static str, body: Value) -> 
         .headers_mut()
         .insert(ERROR_HEADER, HeaderValue::from_static(kind));
     (response, Outcome::own(kind))
+}
+
+/// A route the docs declare without any example: there is no documented answer to give.
+pub(super) fn no_example(route: &Route, method: &Method) -> Refusal {
+    own_error(
+        StatusCode::NOT_IMPLEMENTED,
+        "no-example",
+        json!({
+            "error": format!(
+                "{method} {} is documented but shows no example response to answer with",
+                route.route
+            ),
+            "declared_at": route.declared_at,
+        }),
+    )
 }
 
 pub(super) fn too_large(max: usize) -> Refusal {

@@ -3,7 +3,9 @@
 
 use super::matcher::Matcher;
 use super::response::Rendered;
-use crate::fixture::{BodyRef, DocSet, Param, PlaceholderKind, RequestSpec, RouteTemplate};
+use crate::fixture::{
+    BodyRef, DocSet, Param, PlaceholderKind, RequestSpec, RouteTemplate, Segment,
+};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -33,6 +35,9 @@ pub struct Route {
     pub cases: Vec<Case>,
     /// Index of the case served when nothing else decides: the first 2xx, else the first.
     pub success: usize,
+    /// `file:line` of the declaration, for a route declared without any example (no cases):
+    /// it is answered with a 501 that says so, not a 404 that says it is undocumented.
+    pub declared_at: Option<String>,
 }
 
 /// One documented case (fixture) of a route.
@@ -95,21 +100,7 @@ impl Table {
             let method = fixture.request.method.to_ascii_uppercase();
             let template = RouteTemplate::parse(&fixture.request.route);
             let case_insensitive = fixture.request.case_insensitive;
-            // One route per method and template shape; parameter names do not matter to a
-            // request, and case does not matter for ASP.NET routes.
-            let shape = template
-                .segments
-                .iter()
-                .map(|s| match s {
-                    crate::fixture::Segment::Literal(l) if case_insensitive => {
-                        l.to_ascii_lowercase()
-                    }
-                    crate::fixture::Segment::Literal(l) => l.clone(),
-                    crate::fixture::Segment::Param(_) => "{}".to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("/");
-            let key = (method.clone(), format!("{case_insensitive}:{shape}"));
+            let key = route_key(&method, &template, case_insensitive);
             let route_index = *index.entry(key).or_insert_with(|| {
                 table.routes.push(Route {
                     method: method.clone(),
@@ -119,6 +110,7 @@ impl Table {
                     params: Vec::new(),
                     cases: Vec::new(),
                     success: 0,
+                    declared_at: None,
                 });
                 table.routes.len() - 1
             });
@@ -155,6 +147,25 @@ impl Table {
                 response_body: fixture.response.body.clone(),
                 rendered,
                 served: ServedCount::default(),
+            });
+        }
+        for (page, endpoint) in docs.endpoints() {
+            let method = endpoint.method.to_ascii_uppercase();
+            let template = RouteTemplate::parse(&endpoint.route);
+            let key = route_key(&method, &template, endpoint.case_insensitive);
+            if index.contains_key(&key) {
+                continue;
+            }
+            index.insert(key, table.routes.len());
+            table.routes.push(Route {
+                method,
+                route: endpoint.route.clone(),
+                template,
+                case_insensitive: endpoint.case_insensitive,
+                params: endpoint.params.clone(),
+                cases: Vec::new(),
+                success: 0,
+                declared_at: Some(format!("{}:{}", page.file, endpoint.line)),
             });
         }
         for (i, route) in table.routes.iter_mut().enumerate() {
@@ -212,4 +223,20 @@ impl ServedCount {
     pub fn total(&self) -> u64 {
         self.0.iter().map(|c| c.0.load(Ordering::Relaxed)).sum()
     }
+}
+
+/// One route per method and template shape: parameter names do not matter to a request, and
+/// case does not matter for ASP.NET routes.
+fn route_key(method: &str, template: &RouteTemplate, case_insensitive: bool) -> (String, String) {
+    let shape = template
+        .segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) if case_insensitive => l.to_ascii_lowercase(),
+            Segment::Literal(l) => l.clone(),
+            Segment::Param(_) => "{}".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    (method.to_string(), format!("{case_insensitive}:{shape}"))
 }

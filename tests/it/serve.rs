@@ -874,3 +874,36 @@ async fn a_documented_query_is_matched_whatever_the_order_and_escaping() {
     assert_eq!(answer.json(), json!(["a", "b"]));
     assert_eq!(answer.header("x-docmock-reason"), Some("prefer-example"));
 }
+
+#[tokio::test]
+async fn an_endpoint_declared_without_an_example_gets_501_naming_its_declaration() {
+    let docs = tempfile::tempdir().unwrap();
+    let page = format!(
+        "{}\n## Delete a thing\n\n```http\nDELETE /things/:id\n```\n",
+        PAGE.replace("VERSION", "1")
+    );
+    std::fs::write(docs.path().join("things.md"), page).unwrap();
+    let mock = Mock::start(&[docs.path().to_str().unwrap()]);
+    let client = client();
+
+    let answer = send(client.delete(mock.url("/things/4"))).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::NOT_IMPLEMENTED,
+        "{}",
+        answer.text
+    );
+    assert_eq!(answer.header("x-docmock-error"), Some("no-example"));
+    assert_eq!(
+        answer.json(),
+        json!({
+            "error": "DELETE /things/{id} is documented but shows no example response to answer with",
+            "declared_at": "things.md:19"
+        })
+    );
+    // The documented method of the same path still answers, and the other one is allowed.
+    let answer = send(client.get(mock.url("/things/4"))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let answer = send(client.put(mock.url("/things/4"))).await;
+    assert_eq!(answer.header("allow"), Some("DELETE, GET"));
+}
