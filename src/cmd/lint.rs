@@ -5,7 +5,8 @@ use super::Outcome;
 use crate::cli::{DenyLevel, LintArgs, LintFormat};
 use anyhow::Context;
 use docmock::lint::Severity;
-use docmock::report::lint::{self as render, Colour};
+use docmock::report::lint as render;
+use docmock::report::Colour;
 use std::io::Write;
 
 pub fn run(args: LintArgs) -> anyhow::Result<Outcome> {

@@ -4,7 +4,7 @@ use super::source::{self, Sources};
 use super::{Finding, Note, Rule};
 use crate::extract::{DocFiles, ExtractError};
 use crate::fixture::{
-    header, DocSet, Endpoint, Fixture, Page, Param, ParamLocation, RouteTemplate,
+    header, json_type, DocSet, Endpoint, Fixture, Page, Param, ParamLocation, RouteTemplate,
 };
 use serde_json::Value;
 
@@ -384,7 +384,7 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
 }
 
 /// The JSON type a table type names, when it names one docmock can check.
-fn json_type(ty: &str) -> Option<&'static str> {
+fn json_type_of_table_type(ty: &str) -> Option<&'static str> {
     let ty = ty.trim().to_ascii_lowercase();
     let ty = ty.trim_matches(|c| c == '\'' || c == '"' || c == '`');
     Some(match ty {
@@ -405,21 +405,9 @@ fn json_type(ty: &str) -> Option<&'static str> {
     })
 }
 
-fn value_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// Whether a JSON value fits a table type; `null` fits any (an optional value left out).
 fn fits(value: &Value, want: &str) -> bool {
-    let got = value_type(value);
+    let got = json_type(value);
     got == "null" || got == want || (want == "number" && got == "integer")
 }
 
@@ -509,7 +497,7 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
                 );
                 continue;
             }
-            let Some(want) = json_type(&param.ty) else {
+            let Some(want) = json_type_of_table_type(&param.ty) else {
                 continue;
             };
             let wrong: Option<(String, String)> = match param.location {
@@ -525,7 +513,7 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
                 ParamLocation::Body => body
                     .and_then(|b| b.iter().find(|(k, _)| same_name(k, &param.name)))
                     .filter(|(_, v)| !fits(v, want))
-                    .map(|(k, v)| (k.clone(), format!("{} `{v}`", value_type(v)))),
+                    .map(|(k, v)| (k.clone(), format!("{} `{v}`", json_type(v)))),
             };
             if let Some((needle, shown)) = wrong {
                 let (line, col) = ctx.locate_in_example(page, fixture, &needle);

@@ -1,26 +1,11 @@
 //! `docmock lint` output: compiler-style diagnostics for people, JSON for tools.
 
+use super::{Colour, Paint};
 use crate::lint::{counts, Finding, NoteKind, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// Terminal styling, decided once by the caller.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Colour {
-    #[default]
-    Never,
-    Always,
-}
-
-struct Paint(Colour);
-
 impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
-        match self.0 {
-            Colour::Never => text.to_string(),
-            Colour::Always => format!("\x1b[{code}m{text}\x1b[0m"),
-        }
-    }
     fn severity(&self, severity: Severity, text: &str) -> String {
         match severity {
             Severity::Error => self.wrap("1;31", text),

@@ -4,7 +4,8 @@
 use crate::common;
 use docmock::extract::{self, DocsLocation, Options};
 use docmock::lint::{self, Finding};
-use docmock::report::lint::{render_human, Colour};
+use docmock::report::lint::render_human;
+use docmock::report::Colour;
 use std::path::Path;
 
 fn lint_dir(dir: &Path) -> Vec<Finding> {

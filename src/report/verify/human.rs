@@ -7,21 +7,13 @@
 //!   /name: missing key; the docs show string <"Gizmo">
 //! ```
 
-use crate::report::lint::Colour;
-use crate::verify::compare::type_name;
+use crate::fixture::json_type;
+use crate::report::{Colour, Paint};
 use crate::verify::{CaseStatus, Difference, Summary, Verdict};
 use serde_json::Value;
 use std::io::{self, Write};
 
-struct Paint(Colour);
-
 impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
-        match self.0 {
-            Colour::Never => text.to_string(),
-            Colour::Always => format!("\x1b[{code}m{text}\x1b[0m"),
-        }
-    }
     fn status(&self, status: CaseStatus) -> String {
         let code = match status {
             CaseStatus::Pass => "1;32",
@@ -112,13 +104,8 @@ pub fn describe(difference: &Difference) -> String {
             pointer,
             expected,
             actual,
-        } => format!(
-            "{}: expected {}, got {}",
-            at(pointer),
-            typed(expected),
-            typed(actual)
-        ),
-        Difference::ValueMismatch {
+        }
+        | Difference::ValueMismatch {
             pointer,
             expected,
             actual,
@@ -158,7 +145,7 @@ pub fn typed(value: &Value) -> String {
     } else {
         cut
     };
-    format!("{} <{text}>", type_name(value))
+    format!("{} <{text}>", json_type(value))
 }
 
 fn pretty(value: Option<&Value>) -> String {
