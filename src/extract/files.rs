@@ -15,7 +15,7 @@ const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Why a doc set could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("cannot read {path}")]
     Read {
         path: PathBuf,
         #[source]

@@ -103,6 +103,9 @@ fn extract_of_a_missing_folder_exits_2() {
         stderr.starts_with("error: cannot read docs from tests/pages/mdx/no-such-folder: "),
         "{stderr}"
     );
+    // One line, and the operating system's reason said once.
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("(os error").count(), 1, "{stderr}");
 }
 
 #[test]
