@@ -37,3 +37,77 @@ pub fn transcript(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     )
 }
+
+/// A running `docmock serve --port 0 ARGS`, killed when dropped. Its stderr (the request log)
+/// goes to a file the test can read.
+pub struct MockServer {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, as the server printed it.
+    pub base: String,
+    stderr: PathBuf,
+    _logs: tempfile::TempDir,
+}
+
+impl MockServer {
+    /// Serve from the repository root.
+    pub fn start(args: &[&str]) -> MockServer {
+        MockServer::start_in(&root(), args)
+    }
+
+    /// Serve from `dir` (relative docs paths are read from there).
+    pub fn start_in(dir: &Path, args: &[&str]) -> MockServer {
+        use std::io::BufRead;
+        let logs = tempfile::tempdir().unwrap();
+        let stderr = logs.path().join("stderr.log");
+        let mut child = docmock(dir)
+            .arg("serve")
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&stderr).unwrap())
+            .spawn()
+            .expect("docmock serve starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no address in {line:?}; stderr: {}",
+                    std::fs::read_to_string(&stderr).unwrap_or_default()
+                )
+            })
+            .to_string();
+        assert!(line.starts_with("docmock serving "), "{line}");
+        MockServer {
+            child,
+            base,
+            stderr,
+            _logs: logs,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The server process, for signals and its exit status.
+    pub fn process(&mut self) -> &mut std::process::Child {
+        &mut self.child
+    }
+
+    /// What the server logged so far.
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

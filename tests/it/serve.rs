@@ -1,77 +1,14 @@
 //! `docmock serve` as a client sees it: the built binary on an ephemeral loopback port, real
 //! HTTP requests, the documented answers.
 
-use crate::common;
+use crate::common::MockServer;
 use docmock::extract::{DocsLocation, Options};
 use docmock::fixture::{DocSet, Fixture, PlaceholderKind, Segment};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// A running `docmock serve`, killed when dropped.
-struct Mock {
-    child: Child,
-    base: String,
-    stderr: PathBuf,
-    _logs: tempfile::TempDir,
-}
-
-impl Mock {
-    fn start(args: &[&str]) -> Mock {
-        let logs = tempfile::tempdir().unwrap();
-        let stderr = logs.path().join("stderr.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_docmock"))
-            .env_clear()
-            .env("NO_COLOR", "1")
-            .current_dir(common::root())
-            .arg("serve")
-            .args(["--port", "0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&stderr).unwrap())
-            .spawn()
-            .expect("docmock starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| {
-                panic!(
-                    "no address in {line:?}; stderr: {}",
-                    std::fs::read_to_string(&stderr).unwrap_or_default()
-                )
-            })
-            .to_string();
-        assert!(line.starts_with("docmock serving "), "{line}");
-        Mock {
-            child,
-            base,
-            stderr,
-            _logs: logs,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn stderr(&self) -> String {
-        std::fs::read_to_string(&self.stderr).unwrap_or_default()
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A JSON request body (reqwest is built without its `json` feature).
 trait JsonBody {
@@ -148,7 +85,7 @@ fn method(fixture: &Fixture) -> Method {
 
 #[tokio::test]
 async fn every_documented_case_of_the_default_docs_is_served_as_documented() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let docs = default_docs();
     let client = client();
     let mut checked = 0;
@@ -208,7 +145,7 @@ async fn every_documented_case_of_the_default_docs_is_served_as_documented() {
 
 #[tokio::test]
 async fn a_case_can_be_chosen_by_code_by_slug_by_duplicate_id_or_from_the_query() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let client = client();
     let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions");
     let answer = send(client.post(&path).header("Prefer", "code=422")).await;
@@ -254,7 +191,7 @@ async fn a_case_can_be_chosen_by_code_by_slug_by_duplicate_id_or_from_the_query(
 
 #[tokio::test]
 async fn an_unknown_preference_gets_400_listing_the_available_cases() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let client = client();
     let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions/3");
     for prefer in ["code=418", "example=no-such-case", "code=teapot"] {
@@ -271,7 +208,7 @@ async fn an_unknown_preference_gets_400_listing_the_available_cases() {
 
 #[tokio::test]
 async fn a_request_equal_to_a_documented_one_gets_that_case() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let client = client();
     let answer =
         send(client.post(mock.url("/api/v1/dossiers/some_epd_id/fill_out_sessions"))).await;
@@ -291,7 +228,7 @@ async fn a_request_equal_to_a_documented_one_gets_that_case() {
 
 #[tokio::test]
 async fn parameter_tables_validate_requests() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let client = client();
     let fill = mock.url("/api/v1/dossiers/7/fill_out_sessions");
     // Missing `return_to`: the documented error case whose heading names it.
@@ -358,7 +295,7 @@ async fn parameter_tables_validate_requests() {
 
 #[tokio::test]
 async fn another_method_on_a_documented_path_gets_405_with_allow() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let answer = send(client().patch(mock.url("/api/v1/dossiers/7/responses/5"))).await;
     assert_eq!(answer.status, 405);
     assert_eq!(answer.header("allow"), Some("DELETE, PUT"));
@@ -367,7 +304,7 @@ async fn another_method_on_a_documented_path_gets_405_with_allow() {
 
 #[tokio::test]
 async fn an_undocumented_path_gets_404_naming_the_closest_routes() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let answer = send(client().get(mock.url("/api/v1/dossiers/7/respons"))).await;
     assert_eq!(answer.status, 404);
     assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
@@ -382,7 +319,7 @@ async fn an_undocumented_path_gets_404_naming_the_closest_routes() {
 
 #[tokio::test]
 async fn trailing_slash_json_suffix_and_case_of_aspnet_routes_are_tolerated() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let client = client();
     for path in [
         "/api/v1/dossiers/7/responses/",
@@ -422,7 +359,7 @@ async fn trailing_slash_json_suffix_and_case_of_aspnet_routes_are_tolerated() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_gets_413_and_broken_json_gets_400_with_the_place() {
-    let mock = Mock::start(&["--max-body-bytes", "100"]);
+    let mock = MockServer::start(&["--max-body-bytes", "100"]);
     let client = client();
     let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions");
     let answer = send(
@@ -474,7 +411,7 @@ fn raw_request(base: &str, request: String) -> String {
 
 #[tokio::test]
 async fn header_and_uri_sizes_are_limited() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let client = client();
     let long = format!("/api/v1/dossiers/{}/responses", "x".repeat(10_000));
     let answer = send(client.get(mock.url(&long))).await;
@@ -490,7 +427,7 @@ async fn header_and_uri_sizes_are_limited() {
 
 #[tokio::test]
 async fn the_journal_lists_requests_and_is_bounded_and_resettable() {
-    let mock = Mock::start(&["--journal-size", "3"]);
+    let mock = MockServer::start(&["--journal-size", "3"]);
     let client = client();
     let answer = send(
         client
@@ -546,7 +483,7 @@ async fn the_journal_lists_requests_and_is_bounded_and_resettable() {
 
 #[tokio::test]
 async fn routes_and_coverage_say_what_is_documented_and_what_was_served() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let client = client();
     let routes = send(client.get(mock.url("/__docmock/routes"))).await.json();
     assert_eq!(routes["routes"].as_array().unwrap().len(), 9);
@@ -578,7 +515,7 @@ async fn routes_and_coverage_say_what_is_documented_and_what_was_served() {
 
 #[tokio::test]
 async fn computed_values_are_generated_and_placeholders_are_not_served() {
-    let mock = Mock::start(&["tests/pages/mdx/shapes"]);
+    let mock = MockServer::start(&["tests/pages/mdx/shapes"]);
     let client = client();
     let first = send(client.get(mock.url("/api/v1/sync_status")))
         .await
@@ -600,7 +537,7 @@ async fn computed_values_are_generated_and_placeholders_are_not_served() {
 
 #[tokio::test]
 async fn cors_is_answered_only_with_the_flag() {
-    let mock = Mock::start(&["--cors"]);
+    let mock = MockServer::start(&["--cors"]);
     let client = client();
     let preflight = send(
         client
@@ -630,7 +567,7 @@ async fn cors_is_answered_only_with_the_flag() {
         .unwrap_or_default()
         .contains("x-docmock-fixture"));
 
-    let plain = Mock::start(&[]);
+    let plain = MockServer::start(&[]);
     let answer = send(
         client
             .get(plain.url("/api/v1/dossiers/7/responses"))
@@ -679,7 +616,7 @@ fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> T {
 async fn watch_reloads_changed_docs_and_keeps_the_last_good_ones_after_a_broken_edit() {
     let docs = tempfile::tempdir().unwrap();
     write_page(docs.path(), &PAGE.replace("VERSION", "1"));
-    let mock = Mock::start(&["--watch", docs.path().to_str().unwrap()]);
+    let mock = MockServer::start(&["--watch", docs.path().to_str().unwrap()]);
     let client = client();
     let version =
         || async { send(client.get(mock.url("/things/9"))).await.json()["version"].clone() };
@@ -718,13 +655,13 @@ async fn watch_reloads_changed_docs_and_keeps_the_last_good_ones_after_a_broken_
 
 #[test]
 fn sigterm_shuts_the_server_down_cleanly() {
-    let mut mock = Mock::start(&[]);
-    let pid = mock.child.id().to_string();
+    let mut mock = MockServer::start(&[]);
+    let pid = mock.process().id().to_string();
     let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(status.success());
     let start = Instant::now();
     let exit = loop {
-        if let Some(exit) = mock.child.try_wait().unwrap() {
+        if let Some(exit) = mock.process().try_wait().unwrap() {
             break exit;
         }
         assert!(start.elapsed() < Duration::from_secs(10), "still running");
@@ -735,7 +672,7 @@ fn sigterm_shuts_the_server_down_cleanly() {
 
 #[tokio::test]
 async fn head_is_answered_like_get_without_a_body() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let answer = send(client().head(mock.url("/api/v1/dossiers/7/responses"))).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("x-docmock-reason"), Some("success"));
@@ -744,7 +681,7 @@ async fn head_is_answered_like_get_without_a_body() {
 
 #[tokio::test]
 async fn odd_requests_never_bring_the_server_down() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let many_segments = "/a".repeat(2000);
     let odd = [
         "GET /%ff%fe/%00/../x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_string(),
@@ -771,7 +708,7 @@ async fn odd_requests_never_bring_the_server_down() {
 
 #[tokio::test]
 async fn a_documented_request_body_matches_with_sample_values_compared_by_type() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let docs = default_docs();
     let fixture = docs
         .fixture("post-api-v1-patients-patientid-forms/post-api-v1-patients-patientid-forms/200")
@@ -810,7 +747,7 @@ async fn the_router_serves_the_same_answers_in_process() {
 
 #[tokio::test]
 async fn the_route_table_of_the_default_docs() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let routes = send(client().get(mock.url("/__docmock/routes")))
         .await
         .json();
@@ -819,7 +756,7 @@ async fn the_route_table_of_the_default_docs() {
 
 #[tokio::test]
 async fn the_404_answer_names_the_closest_routes() {
-    let mock = Mock::start(&[]);
+    let mock = MockServer::start(&[]);
     let answer = send(client().post(mock.url("/api/v1/dossier/7/protocol_subscription"))).await;
     insta::assert_snapshot!(format!(
         "{} x-docmock-error: {}\n{}",
@@ -856,7 +793,7 @@ GET /things
 async fn a_documented_query_is_matched_whatever_the_order_and_escaping() {
     let docs = tempfile::tempdir().unwrap();
     std::fs::write(docs.path().join("things.md"), QUERY_PAGE).unwrap();
-    let mock = Mock::start(&[docs.path().to_str().unwrap()]);
+    let mock = MockServer::start(&[docs.path().to_str().unwrap()]);
     let client = client();
     for query in ["?status=open&tags[]=x", "?tags%5B%5D=x&status=open"] {
         let answer = send(client.get(mock.url(&format!("/things{query}")))).await;
@@ -883,7 +820,7 @@ async fn an_endpoint_declared_without_an_example_gets_501_naming_its_declaration
         PAGE.replace("VERSION", "1")
     );
     std::fs::write(docs.path().join("things.md"), page).unwrap();
-    let mock = Mock::start(&[docs.path().to_str().unwrap()]);
+    let mock = MockServer::start(&[docs.path().to_str().unwrap()]);
     let client = client();
 
     let answer = send(client.delete(mock.url("/things/4"))).await;

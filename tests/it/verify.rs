@@ -2,7 +2,7 @@
 //! caught, at each match level, with the exit code), reports, variables, headers, setup,
 //! `--update`, and the stub server of the same docs.
 
-use crate::common::{data, docmock, transcript};
+use crate::common::{data, docmock, transcript, MockServer};
 use axum::extract::Path as UrlPath;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
@@ -589,47 +589,10 @@ fn skip_leaves_out_the_fixtures_whose_ids_match() {
     assert_eq!(ids, ["widgets/create-a-widget/success"], "{stdout}");
 }
 
-/// `docmock serve` of a doc set on an ephemeral port, stopped when dropped.
-struct Stub {
-    child: std::process::Child,
-    target: String,
-}
-
-impl Drop for Stub {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Start the stub server and read its address from the `... on http://ADDR` line.
-fn stub(docs: Option<&Path>) -> Stub {
-    use std::io::BufRead;
-    let mut command = docmock(&data("data/verify"));
-    command.args(["serve", "--port", "0"]);
-    if let Some(docs) = docs {
-        command.arg(docs);
-    }
-    let mut child = command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    let target = loop {
-        line.clear();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "serve ended without an address"
-        );
-        if let Some(at) = line.find(" on http://") {
-            break line[at + 4..].trim().to_string();
-        }
-    };
-    // Keep reading the request log so the stub never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-    Stub { child, target }
+/// `docmock serve` of a doc set (the default docs without one) on an ephemeral port.
+fn stub(docs: Option<&Path>) -> MockServer {
+    let docs = docs.map(|d| d.to_str().unwrap());
+    MockServer::start_in(&data("data/verify"), docs.as_slice())
 }
 
 #[test]
@@ -656,7 +619,7 @@ fn verify_against_docmock_serve_of_the_same_docs_passes_every_case_that_can_run(
         let stub = stub(docs);
         for level in ["shape", "values", "exact"] {
             let mut command = docmock(&data("data/verify"));
-            command.args(["verify", "--target", &stub.target, "--match", level]);
+            command.args(["verify", "--target", &stub.base, "--match", level]);
             if let Some(docs) = docs {
                 command.arg(docs);
             }
@@ -679,7 +642,7 @@ fn verify_against_docmock_serve_of_the_same_docs_passes_every_case_that_can_run(
     // Without the variables the seed docs skip what cannot run, and say why.
     let stub = stub(None);
     let output = docmock(&data("data/verify"))
-        .args(["verify", "--target", &stub.target, "--match", "exact"])
+        .args(["verify", "--target", &stub.base, "--match", "exact"])
         .args(["-H", "Prefer: example=${DOCMOCK_FIXTURE_ID}"])
         .output()
         .unwrap();
