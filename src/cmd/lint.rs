@@ -6,7 +6,6 @@ use crate::cli::{DenyLevel, LintArgs, LintFormat};
 use anyhow::Context;
 use docmock::lint::Severity;
 use docmock::report::lint as render;
-use docmock::report::Colour;
 use std::io::Write;
 
 pub fn run(args: LintArgs) -> anyhow::Result<Outcome> {
@@ -18,14 +17,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Outcome> {
     let findings = docmock::lint::run(&extraction, &files);
     let mut out = std::io::stdout().lock();
     match args.format {
-        LintFormat::Human => {
-            let colour = if super::use_colour() {
-                Colour::Always
-            } else {
-                Colour::Never
-            };
-            render::render_human(&findings, colour, &mut out)?
-        }
+        LintFormat::Human => render::render_human(&findings, super::stdout_colour(), &mut out)?,
         LintFormat::Json => render::render_json(&findings, &mut out)?,
     }
     out.flush()?;

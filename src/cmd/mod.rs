@@ -10,6 +10,7 @@ pub mod verify;
 use crate::cli::DocsArgs;
 use anyhow::Context;
 use docmock::extract::{DocsLocation, Extraction, Options};
+use docmock::report::Colour;
 use std::io::IsTerminal;
 
 /// How a run ended when it did not fail outright.
@@ -55,9 +56,15 @@ pub fn print_extract_errors(extraction: &Extraction) {
     }
 }
 
-/// Colour only on a terminal without `NO_COLOR`, decided once.
-pub fn use_colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Colour only on a terminal without `NO_COLOR`, decided once per run.
+pub fn stdout_colour() -> Colour {
+    let on_terminal = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if on_terminal {
+        Colour::Always
+    } else {
+        Colour::Never
+    }
 }
 
 /// Writing to a closed pipe (`docmock routes | head`) ends the run quietly.

@@ -6,7 +6,6 @@ use crate::cli::{MatchLevel as CliMatch, VerifyArgs};
 use anyhow::{bail, Context};
 use docmock::extract::DocsLocation;
 use docmock::report::verify as report;
-use docmock::report::Colour;
 use docmock::verify::{self, MatchLevel, Summary, Vars, VerifyOptions};
 use std::io::Write;
 use std::time::Duration;
@@ -73,11 +72,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let verdicts = runtime.block_on(verify::run(&extraction.docs, &options))?;
 
-    let colour = if super::use_colour() {
-        Colour::Always
-    } else {
-        Colour::Never
-    };
+    let colour = super::stdout_colour();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     report::human::render(&verdicts, colour, &mut out)?;

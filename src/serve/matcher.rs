@@ -173,15 +173,7 @@ impl Matcher {
                 .map(&value)
                 .collect()
         };
-        let mut positions = 0;
-        if let Some(route) = find(
-            &self.exact,
-            segments,
-            0,
-            method,
-            &mut positions,
-            &mut allowed,
-        ) {
+        if let Some((route, positions)) = find_route(&self.exact, segments, method, &mut allowed) {
             return Lookup::Found {
                 route,
                 values: values(positions),
@@ -192,15 +184,9 @@ impl Matcher {
                 .iter()
                 .map(|s| s.as_ref().to_ascii_lowercase())
                 .collect();
-            let mut positions = 0;
-            if let Some(route) = find(
-                &self.case_insensitive,
-                &lower,
-                0,
-                method,
-                &mut positions,
-                &mut allowed,
-            ) {
+            if let Some((route, positions)) =
+                find_route(&self.case_insensitive, &lower, method, &mut allowed)
+            {
                 // Parameter values keep the case the client sent.
                 return Lookup::Found {
                     route,
@@ -241,6 +227,18 @@ pub fn split_path(path: &str) -> Vec<Cow<'_, str>> {
     raw_segments(trim_path(path))
         .map(|s| percent_decode(s, false))
         .collect()
+}
+
+/// The route matching `segments` in the trie under `node`, with the positions (as bits) of
+/// the segments bound to its parameters.
+fn find_route<S: AsRef<str>>(
+    node: &Node,
+    segments: &[S],
+    method: &str,
+    allowed: &mut Vec<usize>,
+) -> Option<(usize, u64)> {
+    let mut positions = 0;
+    find(node, segments, 0, method, &mut positions, allowed).map(|route| (route, positions))
 }
 
 /// Depth-first walk, literal before parameter; `positions` collects (as bits) the indices of
