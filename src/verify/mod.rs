@@ -209,28 +209,57 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(VerifyError::Client)?;
-    let shared = Arc::new((client, base, options.clone()));
+    let shared = Arc::new(Run {
+        client,
+        base,
+        options: options.clone(),
+        cases: selected,
+    });
     let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
-    for (index, fixture) in selected.into_iter().enumerate() {
-        let shared = Arc::clone(&shared);
+    let mut task_case = std::collections::HashMap::new();
+    for index in 0..shared.cases.len() {
+        let task_shared = Arc::clone(&shared);
         // Taken here, not in the task: cases start in document order (one at a time with
         // `--jobs 1`, so a setup command sees them in that order).
         let permit = Arc::clone(&permits).acquire_owned().await;
-        tasks.spawn(async move {
+        let task = tasks.spawn(async move {
             let _permit = permit;
-            let (client, base, options) = &*shared;
-            (index, run_case(client, base, options, &fixture).await)
+            let run = &*task_shared;
+            let case = &run.cases[index];
+            (
+                index,
+                run_case(&run.client, &run.base, &run.options, case).await,
+            )
         });
+        task_case.insert(task.id(), index);
     }
     let mut verdicts: Vec<(usize, Verdict)> = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok(done) = joined {
-            verdicts.push(done);
+    while let Some(joined) = tasks.join_next_with_id().await {
+        match joined {
+            Ok((_, done)) => verdicts.push(done),
+            // A case that made docmock fail is a failed case, never one missing from the report.
+            Err(error) => {
+                let index = task_case[&error.id()];
+                let fixture = &shared.cases[index];
+                let mut verdict = Verdict::new(fixture, fixture.request.path.clone());
+                verdict.status = CaseStatus::Fail;
+                verdict.reason = Some(format!("docmock failed while verifying this case: {error}"));
+                verdicts.push((index, verdict));
+            }
         }
     }
     verdicts.sort_by_key(|(index, _)| *index);
     Ok(verdicts.into_iter().map(|(_, v)| v).collect())
+}
+
+/// What every case task of a run shares.
+struct Run {
+    client: reqwest::Client,
+    base: reqwest::Url,
+    options: VerifyOptions,
+    /// The selected fixtures, in document order.
+    cases: Vec<Fixture>,
 }
 
 /// One connection attempt before any case runs, so a target that is down gives one error
