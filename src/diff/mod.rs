@@ -186,11 +186,7 @@ impl Change {
     /// The change in words, without its route and case: "status 200 -> 201".
     pub fn describe(&self) -> String {
         use ChangeKind::*;
-        let location = |l: &ParamLocation| match l {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Body => "body",
-        };
+        let location = |l: &ParamLocation| l.as_str();
         let cases = |n: usize| match n {
             0 => "no example".to_string(),
             1 => "1 case".to_string(),

@@ -50,6 +50,7 @@ pub fn endpoint(
         heading: heading.trim().to_string(),
         line,
         params: Vec::new(),
+        response_fields: Vec::new(),
         case_insensitive,
         examples: Vec::new(),
     }
@@ -83,6 +84,7 @@ pub fn param(name: &str, ty: &str, description: &str, method: &str, route: &str)
         description,
         required,
         required_unless,
+        ..Param::default()
     }
 }
 

@@ -4,7 +4,7 @@ use super::source::{self, Sources};
 use super::{Finding, Note, Rule};
 use crate::extract::{DocFiles, ExtractError};
 use crate::fixture::{
-    header, json_type, DocSet, Endpoint, Fixture, Page, Param, ParamLocation, RouteTemplate,
+    header, json_type, media, DocSet, Endpoint, Fixture, Page, Param, ParamLocation, RouteTemplate,
 };
 use serde_json::Value;
 
@@ -345,6 +345,9 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
                                     })
                             })
                     }
+                    ParamLocation::Header => examples
+                        .iter()
+                        .any(|f| header(&f.request.headers, &param.name).is_some()),
                 };
                 if used {
                     continue;
@@ -360,6 +363,7 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
                     ParamLocation::Path => "path",
                     ParamLocation::Query => "query string",
                     ParamLocation::Body => "request body",
+                    ParamLocation::Header => "request headers",
                 };
                 out.push(
                     Finding::new(
@@ -381,44 +385,6 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// The JSON type a table type names, when it names one docmock can check.
-fn json_type_of_table_type(ty: &str) -> Option<&'static str> {
-    let ty = ty.trim().to_ascii_lowercase();
-    let ty = ty.trim_matches(|c| c == '\'' || c == '"' || c == '`');
-    Some(match ty {
-        "string" | "text" | "str" | "time" | "date" | "datetime" | "uuid" | "guid" | "url"
-        | "uri" | "email" => "string",
-        "integer" | "int" | "int32" | "int64" | "long" => "integer",
-        "number" | "float" | "double" | "decimal" => "number",
-        "boolean" | "bool" => "boolean",
-        "hash" | "object" | "map" | "dictionary" => "object",
-        t if t.starts_with("array")
-            || t.starts_with("list")
-            || t.starts_with("collection of")
-            || t.ends_with("[]") =>
-        {
-            "array"
-        }
-        _ => return None,
-    })
-}
-
-/// Whether a JSON value fits a table type; `null` fits any (an optional value left out).
-fn fits(value: &Value, want: &str) -> bool {
-    let got = json_type(value);
-    got == "null" || got == want || (want == "number" && got == "integer")
-}
-
-/// Whether a text value (path segment, query value) fits a table type.
-fn text_fits(value: &str, want: &str) -> bool {
-    match want {
-        "integer" => value.parse::<i64>().is_ok(),
-        "number" => value.parse::<f64>().is_ok(),
-        "boolean" => matches!(value, "true" | "false" | "1" | "0"),
-        _ => true,
-    }
 }
 
 /// DM006: 2xx examples whose request breaks their own parameter table.
@@ -446,6 +412,7 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
                 ParamLocation::Path => None, // the route has it, or the example is elsewhere (DM002)
                 ParamLocation::Query => Some(query_value(&p.name).is_some()),
                 ParamLocation::Body => body.map(|b| b.keys().any(|k| same_name(k, &p.name))),
+                ParamLocation::Header => Some(header(&request.headers, &p.name).is_some()),
             }
         };
         let table_line = endpoint_of(page, fixture).map(|e| e.line);
@@ -497,23 +464,24 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
                 );
                 continue;
             }
-            let Some(want) = json_type_of_table_type(&param.ty) else {
-                continue;
-            };
+            let want = param.param_type();
             let wrong: Option<(String, String)> = match param.location {
                 ParamLocation::Path => request
                     .path_params
                     .iter()
                     .find(|(k, _)| same_name(k, &param.name))
-                    .filter(|(_, v)| !text_fits(v, want))
+                    .filter(|(_, v)| !want.accepts_text(v))
                     .map(|(_, v)| (v.clone(), format!("`{v}`"))),
                 ParamLocation::Query => query_value(&param.name)
-                    .filter(|v| !text_fits(v, want))
+                    .filter(|v| !want.accepts_text(v))
                     .map(|v| (v.to_string(), format!("`{v}`"))),
                 ParamLocation::Body => body
                     .and_then(|b| b.iter().find(|(k, _)| same_name(k, &param.name)))
-                    .filter(|(_, v)| !fits(v, want))
+                    .filter(|(_, v)| !want.accepts_json(v))
                     .map(|(k, v)| (k.clone(), format!("{} `{v}`", json_type(v)))),
+                ParamLocation::Header => header(&request.headers, &param.name)
+                    .filter(|v| !want.accepts_text(v))
+                    .map(|v| (v.to_string(), format!("`{v}`"))),
             };
             if let Some((needle, shown)) = wrong {
                 let (line, col) = ctx.locate_in_example(page, fixture, &needle);
@@ -905,8 +873,7 @@ pub fn json_under_non_json_type(ctx: &Context) -> Vec<Finding> {
                 continue;
             };
             let is_json_body = matches!(body, Some(Value::Object(_) | Value::Array(_)));
-            let lower = content_type.to_ascii_lowercase();
-            if !is_json_body || lower.contains("json") {
+            if !is_json_body || media::is_json(content_type) {
                 continue;
             }
             let (line, col) = ctx.locate_in_example(page, fixture, content_type);

@@ -18,6 +18,7 @@ pub mod select;
 pub mod table;
 pub mod watch;
 
+use crate::fixture::media;
 use crate::fixture::DocSet;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -26,7 +27,7 @@ use axum::Router;
 use journal::{Entry, Journal};
 use matcher::Lookup;
 use own::{json_response, method_not_allowed, not_found, own_error, too_large, Refusal};
-use response::{is_json_media_type, ERROR_HEADER};
+use response::ERROR_HEADER;
 use select::{Incoming, Preference, Reason, Selection};
 use serde_json::{json, Value};
 use std::borrow::Cow;
@@ -474,7 +475,7 @@ fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Option<Value>, String
                 .collect();
             Ok(Some(Value::Object(object)))
         }
-        Some(ct) if !is_json_media_type(ct) => Ok(None),
+        Some(ct) if !media::is_json(ct) => Ok(None),
         _ => serde_json::from_slice(bytes)
             .map(Some)
             .map_err(|e| e.to_string()),

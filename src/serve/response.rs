@@ -5,7 +5,7 @@
 //! reference-counted buffer. Only cases whose docs compute values (`new Date().toISOString()`)
 //! build their body per request. "More elements" placeholders are removed from served data.
 
-use crate::fixture::{BodyRef, Computed, Fixture, Generator, PlaceholderKind};
+use crate::fixture::{media, BodyRef, Computed, Fixture, Generator, PlaceholderKind};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Response, StatusCode};
 use bytes::Bytes;
@@ -72,7 +72,7 @@ impl Rendered {
             }
         }
         let content_type = response.content_type();
-        let as_text = matches!((&response.body, content_type), (Some(Value::String(_)), Some(ct)) if !is_json_media_type(ct));
+        let as_text = matches!((&response.body, content_type), (Some(Value::String(_)), Some(ct)) if !media::is_json(ct));
         if response.body.is_some() && content_type.is_none() {
             headers.insert(
                 header::CONTENT_TYPE,
@@ -136,17 +136,6 @@ impl Rendered {
         headers.insert(REASON_HEADER, reason);
         response
     }
-}
-
-/// Is this a JSON media type (`application/json`, `application/problem+json`, ...)?
-pub fn is_json_media_type(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
 }
 
 fn body_bytes(value: Value, as_text: bool) -> Bytes {

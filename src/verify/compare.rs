@@ -6,8 +6,8 @@
 //! elements, each compared with the documented elements' shapes; bodies rebuilt from a cut
 //! rendering are compared leniently (documented keys only, by shape).
 
-use super::request::{is_json_type, media_type};
 use super::ActualResponse;
+use crate::fixture::media;
 use crate::fixture::{BodyRef, Fixture, PlaceholderKind};
 use serde::Serialize;
 use serde_json::Value;
@@ -166,7 +166,7 @@ pub fn response(
             continue;
         };
         let same = if lower == "content-type" {
-            media_type(expected) == media_type(got)
+            media::essence(expected) == media::essence(got)
         } else {
             VOLATILE_HEADERS.contains(&lower.as_str()) || expected.trim() == got.trim()
         };
@@ -218,11 +218,11 @@ fn body(
         && fixture
             .response
             .content_type()
-            .is_some_and(|t| !is_json_type(t));
+            .is_some_and(|t| !media::is_json(t));
     let got_json = actual
         .headers
         .get("content-type")
-        .is_none_or(|t| is_json_type(t));
+        .is_none_or(|t| media::is_json(t));
     if matches!(expected, Value::Object(_) | Value::Array(_)) && got.is_string() && !got_json {
         differences.push(Difference::BodyMismatch {
             expected: describe_kind(expected),

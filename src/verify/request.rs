@@ -2,7 +2,7 @@
 //! variables, the documented query, headers and body, extra headers, the setup command.
 
 use super::{ActualResponse, VerifyError, VerifyOptions};
-use crate::fixture::{BodyRef, Fixture, PlaceholderKind, RouteTemplate, Segment};
+use crate::fixture::{media, BodyRef, Fixture, PlaceholderKind, RouteTemplate, Segment};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::Path;
@@ -212,7 +212,7 @@ pub fn prepare(fixture: &Fixture, options: &VerifyOptions) -> Result<PreparedReq
         .map(|body| request_body(fixture, body));
     let documented_type = crate::fixture::header(&request.headers, "content-type");
     let body = match body {
-        Some(Value::String(text)) if documented_type.is_some_and(|t| !is_json_type(t)) => {
+        Some(Value::String(text)) if documented_type.is_some_and(|t| !media::is_json(t)) => {
             Some(text.into_bytes())
         }
         Some(value) => {
@@ -244,22 +244,6 @@ pub fn prepare(fixture: &Fixture, options: &VerifyOptions) -> Result<PreparedReq
         headers,
         body,
     })
-}
-
-/// `application/json`, `application/problem+json`, ...
-pub fn is_json_type(content_type: &str) -> bool {
-    let media = media_type(content_type);
-    media == "application/json" || media.ends_with("+json")
-}
-
-/// The media type of a `Content-Type` value, lower case, parameters dropped.
-pub fn media_type(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// The documented request body with computed values generated now and "more elements"
