@@ -7,7 +7,7 @@
 //! case naming that parameter, else a synthesized 422); otherwise the success case.
 
 use super::table::{Case, Route};
-use crate::fixture::{Param, ParamLocation};
+use crate::fixture::{Param, ParamLocation, ParamType, Problem, RequestValues};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -294,92 +294,87 @@ fn child_pointer(pointer: &str, key: &str, samples: &[String]) -> String {
     format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
 
-/// The first parameter (in table order) that is missing while required, or has a value of
-/// the wrong type.
-pub fn validate(params: &[Param], incoming: &Incoming) -> Option<Invalid> {
+/// A route's parameter table with each type parsed once, when the table is built: validating
+/// a request allocates nothing until it finds a problem.
+#[derive(Debug, Default)]
+pub struct Params {
+    list: Vec<Param>,
+    types: Vec<ParamType>,
+}
+
+impl Params {
+    pub fn new(list: Vec<Param>) -> Params {
+        let types = list.iter().map(Param::param_type).collect();
+        Params { list, types }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn list(&self) -> &[Param] {
+        &self.list
+    }
+}
+
+/// The first parameter (in table order) that is missing while required (a nested one where
+/// its parent is given), has a value of the wrong type, or a value outside its enum; for a
+/// nested parameter the first element or place that fails.
+pub fn validate(params: &Params, incoming: &Incoming) -> Option<Invalid> {
     // Documented request headers (auth tokens ...) are not the stub's to enforce.
-    for param in params
+    for (param, ty) in params
+        .list
         .iter()
-        .filter(|p| p.location != ParamLocation::Header)
+        .zip(&params.types)
+        .filter(|(p, _)| p.location != ParamLocation::Header)
     {
-        let value = lookup(param, incoming);
-        let given = |name: &str| {
-            params
-                .iter()
-                .find(|p| p.name == name)
-                .is_some_and(|p| lookup(p, incoming).is_some())
+        let Some(problem) = param.problem(ty, incoming, &params.list) else {
+            continue;
         };
-        match value {
-            None => {
-                if param.required && !param.required_unless.iter().any(|other| given(other)) {
-                    return Some(Invalid {
-                        param: param.name.clone(),
-                        problem: "missing".to_string(),
-                    });
-                }
-            }
-            Some(value) => {
-                if let Some(expected) = type_mismatch(param, &value) {
-                    return Some(Invalid {
-                        param: param.name.clone(),
-                        problem: format!("must be {expected}"),
-                    });
-                }
-            }
-        }
+        let problem = match problem {
+            Problem::Missing => "missing".to_string(),
+            Problem::WrongType(_) => format!("must be {}", ty.expected()),
+            Problem::NotAllowed(_) => format!("must be {}", param.one_of()),
+        };
+        return Some(Invalid {
+            param: param.name.clone(),
+            problem,
+        });
     }
     None
 }
 
-/// A parameter's value as the request gives it: JSON from the body, text from path or query.
-enum Given<'a> {
-    Json(&'a Value),
-    Text(&'a str),
-}
+/// The incoming request as the parameter lookup reads it.
+impl RequestValues for Incoming<'_> {
+    fn path_value(&self, name: &str) -> Option<&str> {
+        self.path
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
 
-fn lookup<'a>(param: &Param, incoming: &'a Incoming) -> Option<Given<'a>> {
-    match param.location {
-        ParamLocation::Path => incoming
-            .path
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(&param.name))
-            .map(|(_, v)| Given::Text(v)),
-        ParamLocation::Query => incoming
-            .query
-            .iter()
-            // `ids[]=1&ids[]=2` gives the parameter `ids`.
-            .find(|(n, _)| n.split('[').next() == Some(param.name.as_str()))
-            .map(|(_, v)| Given::Text(v)),
-        ParamLocation::Body => {
-            let object = incoming.body.as_ref()?.as_object()?;
-            // ASP.NET binds body members case-insensitively (`Sessions` / `sessions`).
-            let value = object.get(&param.name).or_else(|| {
-                object
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(&param.name))
-                    .map(|(_, v)| v)
-            })?;
-            (!value.is_null()).then_some(Given::Json(value))
-        }
-        ParamLocation::Header => None,
+    fn query_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.query.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+    }
+
+    fn body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+
+    /// Headers are not validated.
+    fn header(&self, _: &str) -> Option<&str> {
+        None
     }
 }
 
-/// The type a value should have had, when it does not have the documented one. Types the
-/// docs write in prose (`time`, class names) are not checked.
-fn type_mismatch(param: &Param, value: &Given) -> Option<String> {
-    let ty = param.param_type();
-    let ok = match value {
-        Given::Json(v) => ty.accepts_json(v),
-        // Path and query values are text: only numbers, booleans and UUIDs can be checked.
-        Given::Text(t) => ty.accepts_text(t),
-    };
-    (!ok).then(|| ty.expected())
-}
-
 /// The documented validation error (400 or 422) about `param`: its name among the keys of
-/// the error body first, then in the case heading.
+/// the error body first, then in the case heading. A nested parameter
+/// (`subscription[plan_keys]`) is found by its full name or by its own key (`plan_keys`).
 fn error_case_for(route: &Route, param: &str) -> Option<usize> {
+    let leaf = crate::fixture::split_name(param)
+        .into_iter()
+        .rfind(|p| !p.is_empty())
+        .unwrap_or(param);
     let errors = || {
         route
             .cases
@@ -391,9 +386,16 @@ fn error_case_for(route: &Route, param: &str) -> Option<usize> {
         .find(|(_, c)| {
             c.response_body
                 .as_ref()
-                .is_some_and(|b| names_key(b, param))
+                .is_some_and(|b| names_key(b, param) || names_key(b, leaf))
         })
-        .or_else(|| errors().find(|(_, c)| heading_names(&c.title, param)))
+        .or_else(|| {
+            errors().find(|(_, c)| {
+                heading_names(&c.title, leaf)
+                    || c.title
+                        .to_ascii_lowercase()
+                        .contains(&param.to_ascii_lowercase())
+            })
+        })
         .map(|(i, _)| i)
 }
 
@@ -434,10 +436,10 @@ mod tests {
 
     #[test]
     fn required_unless_another_is_given() {
-        let params = [
+        let params = Params::new(vec![
             param("protocol_key", "string", true, &["protocol_id"]),
             param("protocol_id", "integer", true, &["protocol_key"]),
-        ];
+        ]);
         let with = |body: Value| Incoming {
             body: Some(body),
             ..Default::default()
@@ -457,6 +459,103 @@ mod tests {
                 problem: "must be an integer".into()
             })
         );
+    }
+
+    fn invalid(param: &str, problem: &str) -> Option<Invalid> {
+        Some(Invalid {
+            param: param.into(),
+            problem: problem.into(),
+        })
+    }
+
+    #[test]
+    fn a_value_outside_the_enum_is_invalid_like_a_wrong_type() {
+        let status = Param {
+            allowed: vec!["draft".into(), "published".into()],
+            ..param("status", "string", false, &[])
+        };
+        let params = Params::new(vec![status]);
+        let with = |body: Value| Incoming {
+            body: Some(body),
+            ..Default::default()
+        };
+        assert_eq!(validate(&params, &with(json!({"status": "draft"}))), None);
+        assert_eq!(
+            validate(&params, &with(json!({"status": "archived"}))),
+            invalid("status", "must be one of: draft, published")
+        );
+        assert_eq!(
+            validate(&params, &with(json!({"status": 1}))),
+            invalid("status", "must be a string")
+        );
+        let query = Params::new(vec![Param {
+            location: ParamLocation::Query,
+            ..params.list()[0].clone()
+        }]);
+        let incoming = Incoming {
+            query: vec![("status".into(), "archived".into())],
+            ..Default::default()
+        };
+        assert_eq!(
+            validate(&query, &incoming),
+            invalid("status", "must be one of: draft, published")
+        );
+    }
+
+    #[test]
+    fn nested_params_are_required_and_checked_inside_their_parent() {
+        let params = Params::new(vec![
+            param("subscription", "hash", false, &[]),
+            param("subscription[plan_keys]", "array of strings", true, &[]),
+            param("items[][sku]", "string", true, &[]),
+        ]);
+        let with = |body: Value| Incoming {
+            body: Some(body),
+            ..Default::default()
+        };
+        assert_eq!(validate(&params, &with(json!({}))), None);
+        assert_eq!(
+            validate(&params, &with(json!({"subscription": {}}))),
+            invalid("subscription[plan_keys]", "missing")
+        );
+        assert_eq!(
+            validate(&params, &with(json!({"subscription": {"plan_keys": [1]}}))),
+            invalid("subscription[plan_keys]", "must be an array of strings")
+        );
+        assert_eq!(
+            validate(
+                &params,
+                &with(json!({"items": [{"sku": "a"}, {"sku": 2}, {}]}))
+            ),
+            invalid("items[][sku]", "must be a string")
+        );
+        let form = Incoming {
+            query: vec![("subscription[name]".into(), "x".into())],
+            ..Default::default()
+        };
+        let in_query = Params::new(
+            params
+                .list()
+                .iter()
+                .map(|p| Param {
+                    location: ParamLocation::Query,
+                    ..p.clone()
+                })
+                .collect(),
+        );
+        assert_eq!(
+            validate(&in_query, &form),
+            invalid("subscription[plan_keys]", "missing")
+        );
+    }
+
+    #[test]
+    fn header_params_are_not_validated() {
+        let params = Params::new(vec![Param {
+            location: ParamLocation::Header,
+            ..param("Authorization", "string", true, &[])
+        }]);
+        assert_eq!(validate(&params, &Incoming::default()), None);
     }
 
     #[test]

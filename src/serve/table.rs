@@ -3,9 +3,8 @@
 
 use super::matcher::Matcher;
 use super::response::Rendered;
-use crate::fixture::{
-    BodyRef, DocSet, Param, PlaceholderKind, RequestSpec, RouteTemplate, Segment,
-};
+use super::select::Params;
+use crate::fixture::{BodyRef, DocSet, PlaceholderKind, RequestSpec, RouteTemplate, Segment};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -31,7 +30,7 @@ pub struct Route {
     pub template: RouteTemplate,
     pub case_insensitive: bool,
     /// Parameter table of the endpoint (of its first fixture that has one).
-    pub params: Vec<Param>,
+    pub params: Params,
     pub cases: Vec<Case>,
     /// Index of the case served when nothing else decides: the first 2xx, else the first.
     pub success: usize,
@@ -107,7 +106,7 @@ impl Table {
                     route: fixture.request.route.clone(),
                     template: template.clone(),
                     case_insensitive,
-                    params: Vec::new(),
+                    params: Params::default(),
                     cases: Vec::new(),
                     success: 0,
                     declared_at: None,
@@ -118,7 +117,7 @@ impl Table {
             table.warnings.extend(warnings);
             let route = &mut table.routes[route_index];
             if route.params.is_empty() {
-                route.params = fixture.params.clone();
+                route.params = Params::new(fixture.params.clone());
             }
             let slug = fixture
                 .id
@@ -162,7 +161,7 @@ impl Table {
                 route: endpoint.route.clone(),
                 template,
                 case_insensitive: endpoint.case_insensitive,
-                params: endpoint.params.clone(),
+                params: Params::new(endpoint.params.clone()),
                 cases: Vec::new(),
                 success: 0,
                 declared_at: Some(format!("{}:{}", page.file, endpoint.line)),

@@ -293,6 +293,118 @@ async fn parameter_tables_validate_requests() {
     assert_eq!(answer.status, 200);
 }
 
+/// A hand-written fixtures folder whose tables have enums, nested attributes and a
+/// deprecated parameter (`tests/data/serve/params/orders.json`).
+const PARAMS: &str = "tests/data/serve/params";
+
+#[tokio::test]
+async fn a_value_outside_the_enum_is_answered_like_a_wrong_type() {
+    let mock = MockServer::start(&[PARAMS]);
+    let client = client();
+    let orders = mock.url("/orders");
+    // no documented case names `status`: a synthesized 422 in the docs' error shape
+    let answer = send(
+        client
+            .post(&orders)
+            .json_body(&json!({"status": "archived"})),
+    )
+    .await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(
+        answer.header("x-docmock-reason"),
+        Some("validation-synthesized")
+    );
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"status": ["must be one of: draft, published"]}})
+    );
+    let answer = send(client.post(&orders).json_body(&json!({"status": "draft"}))).await;
+    assert_eq!(answer.status, 201);
+    // query values too, nested ones named as documented; headers are never checked
+    for (query, param, allowed) in [
+        ("state=pending", "state", "open, closed"),
+        ("filter[kind]=resale", "filter[kind]", "retail, wholesale"),
+        (
+            "filter%5Bkind%5D=resale",
+            "filter[kind]",
+            "retail, wholesale",
+        ),
+    ] {
+        let answer = send(client.get(mock.url(&format!("/orders?{query}")))).await;
+        assert_eq!(answer.status, 422, "{query}");
+        assert_eq!(
+            answer.json(),
+            json!({"errors": {param: [format!("must be one of: {allowed}")]}}),
+            "{query}"
+        );
+    }
+    let answer = send(client.get(mock.url("/orders?state=open&filter[kind]=retail"))).await;
+    assert_eq!(answer.status, 200);
+}
+
+#[tokio::test]
+async fn nested_attributes_are_validated_inside_their_parent() {
+    let mock = MockServer::start(&[PARAMS]);
+    let client = client();
+    let orders = mock.url("/orders");
+    let unknown_plan = Some("orders/create-an-order/when-a-plan-key-is-unknown");
+    // `subscription[plan_keys]` is required once `subscription` is given; the documented 422
+    // names its key `plan_keys`
+    for body in [
+        json!({"subscription": {}}),
+        json!({"subscription": {"plan_keys": ["gold", "pro"]}}),
+        json!({"subscription": {"plan_keys": "pro"}}),
+    ] {
+        let answer = send(client.post(&orders).json_body(&body)).await;
+        assert_eq!(answer.status, 422, "{body}");
+        assert_eq!(
+            answer.header("x-docmock-reason"),
+            Some("validation"),
+            "{body}"
+        );
+        assert_eq!(answer.header("x-docmock-fixture"), unknown_plan, "{body}");
+    }
+    // the same from a form
+    let answer = send(
+        client
+            .post(&orders)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("subscription[plan_keys]=gold"),
+    )
+    .await;
+    assert_eq!(answer.header("x-docmock-fixture"), unknown_plan);
+    // `items[][sku]` in every element: the first failing one, named as documented
+    let answer = send(
+        client
+            .post(&orders)
+            .json_body(&json!({"items": [{"sku": "A-1"}, {"quantity": 1}]})),
+    )
+    .await;
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"items[][sku]": ["missing"]}})
+    );
+    let answer = send(
+        client
+            .post(&orders)
+            .json_body(&json!({"items": [{"sku": "A-1", "quantity": "two"}]})),
+    )
+    .await;
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"items[][quantity]": ["must be an integer"]}})
+    );
+    // no parent, nothing required of its attributes
+    let answer = send(
+        client
+            .post(&orders)
+            .json_body(&json!({"items": [{"sku": "A-1"}], "customer_id": 3})),
+    )
+    .await;
+    assert_eq!(answer.status, 201);
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+}
+
 #[tokio::test]
 async fn another_method_on_a_documented_path_gets_405_with_allow() {
     let mock = MockServer::start(&[]);
