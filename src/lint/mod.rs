@@ -56,17 +56,21 @@ pub enum Rule {
     /// `DM005 param-unused` (warning): a table parameter no example uses. Path parameters are
     /// used by any example of the route (`:dossier_id` included); query (body) parameters are
     /// only judged when at least one example of the endpoint documents a query string (request
-    /// body), since examples that show none say nothing about them.
+    /// body), since examples that show none say nothing about them. A nested parameter is
+    /// only judged in examples that give its parent; a deprecated one is never (DM013 wants it
+    /// out of the examples).
     ParamUnused,
     /// `DM006 request-breaks-table` (error): a 2xx example whose documented request breaks its
     /// own parameter table: a required parameter missing (body parameters only when the example
-    /// documents a body), or a value of the wrong type.
+    /// documents a body; a nested one, `subscription[plan_keys]`, only where its parent is
+    /// given), or a value of the wrong type (nested ones at their depth).
     RequestBreaksTable,
     /// `DM007 error-names-unknown-param` (error): an error example (4xx) whose body names a
     /// parameter the table does not know, e.g. `{"errors": {"return_url": [...]}}` beside a
     /// table that requires `return_to`. Names are read from `errors`-style objects (keys) and
     /// arrays (`field`, `param`, `parameter`, `attribute`, JSON:API `source.parameter`);
-    /// `base` (errors not tied to one parameter) is ignored.
+    /// `base` (errors not tied to one parameter) is ignored. A nested parameter
+    /// `subscription[plan_keys]` is known as `plan_keys` and `subscription.plan_keys` too.
     ErrorNamesUnknownParam,
     /// `DM008 conflicting-examples` (error): the same route and case (same page, endpoint and
     /// case headings) documented twice with different requests or responses, e.g. a source page
@@ -84,11 +88,19 @@ pub enum Rule {
     /// status: "Success" (or "OK", "Created") over a 4xx/5xx, "Error" (or "Failure", "Not
     /// found", ...) over a 2xx, or a status code in the heading other than the documented one.
     HeadingContradictsStatus,
+    /// `DM012 value-outside-enum` (error): an example whose request gives a parameter (path,
+    /// query, body or nested) a value outside the allowed values its table lists. A 2xx
+    /// example always; an error example only when it is about something else: a 4xx whose
+    /// error body or heading names the parameter shows the invalid value on purpose.
+    ValueOutsideEnum,
+    /// `DM013 deprecated-param-used` (warning): a 2xx example that still uses a deprecated
+    /// parameter without its replacement (`replaced_by`); readers copy examples.
+    DeprecatedParamUsed,
 }
 
 impl Rule {
     /// Every rule, in code order.
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 13] = [
         Rule::SnapshotParseError,
         Rule::ExampleOutsideDeclaration,
         Rule::EndpointWithoutExample,
@@ -100,6 +112,8 @@ impl Rule {
         Rule::ReconstructedBody,
         Rule::JsonUnderNonJsonType,
         Rule::HeadingContradictsStatus,
+        Rule::ValueOutsideEnum,
+        Rule::DeprecatedParamUsed,
     ];
 
     /// The stable code, `DM001` ...
@@ -116,6 +130,8 @@ impl Rule {
             Rule::ReconstructedBody => "DM009",
             Rule::JsonUnderNonJsonType => "DM010",
             Rule::HeadingContradictsStatus => "DM011",
+            Rule::ValueOutsideEnum => "DM012",
+            Rule::DeprecatedParamUsed => "DM013",
         }
     }
 
@@ -133,6 +149,8 @@ impl Rule {
             Rule::ReconstructedBody => "reconstructed-body",
             Rule::JsonUnderNonJsonType => "json-under-non-json-content-type",
             Rule::HeadingContradictsStatus => "heading-contradicts-status",
+            Rule::ValueOutsideEnum => "value-outside-enum",
+            Rule::DeprecatedParamUsed => "deprecated-param-used",
         }
     }
 
@@ -141,14 +159,16 @@ impl Rule {
             Rule::SnapshotParseError
             | Rule::RequestBreaksTable
             | Rule::ErrorNamesUnknownParam
-            | Rule::ConflictingExamples => Severity::Error,
+            | Rule::ConflictingExamples
+            | Rule::ValueOutsideEnum => Severity::Error,
             Rule::ExampleOutsideDeclaration
             | Rule::EndpointWithoutExample
             | Rule::RouteParamUndocumented
             | Rule::ParamUnused
             | Rule::ReconstructedBody
             | Rule::JsonUnderNonJsonType
-            | Rule::HeadingContradictsStatus => Severity::Warning,
+            | Rule::HeadingContradictsStatus
+            | Rule::DeprecatedParamUsed => Severity::Warning,
         }
     }
 }
@@ -288,6 +308,8 @@ pub fn run(extraction: &Extraction, files: &DocFiles) -> Vec<Finding> {
     findings.extend(rules::reconstructed_body(&ctx));
     findings.extend(rules::json_under_non_json_type(&ctx));
     findings.extend(rules::heading_contradicts_status(&ctx));
+    findings.extend(rules::value_outside_enum(&ctx));
+    findings.extend(rules::deprecated_param_used(&ctx));
     for finding in &mut findings {
         finding.source_line = ctx
             .sources

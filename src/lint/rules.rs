@@ -4,9 +4,11 @@ use super::source::{self, Sources};
 use super::{Finding, Note, Rule};
 use crate::extract::{DocFiles, ExtractError};
 use crate::fixture::{
-    header, json_type, media, DocSet, Endpoint, Fixture, Page, Param, ParamLocation, RouteTemplate,
+    header, json_type, media, DocSet, Endpoint, Fixture, Given, Occurrence, Page, Param,
+    ParamLocation, RequestSpec, RouteTemplate,
 };
 use serde_json::Value;
+use std::ops::ControlFlow;
 
 /// What every rule reads: the doc set and its files.
 pub struct Context<'a> {
@@ -318,7 +320,25 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
                 {
                     continue;
                 }
+                // examples should not show it (DM013)
+                if param.deprecated {
+                    continue;
+                }
                 let used = match param.location {
+                    // judged only in examples that give its parent: an unused parent is
+                    // reported on its own row
+                    ParamLocation::Query | ParamLocation::Body if param.is_nested() => {
+                        let mut belongs = false;
+                        let mut given = false;
+                        for f in &examples {
+                            let _ = param.occurrences(&f.request, &mut |o| {
+                                belongs = true;
+                                given |= o.given().is_some();
+                                ControlFlow::Continue(())
+                            });
+                        }
+                        !belongs || given
+                    }
                     ParamLocation::Path => examples.iter().any(|f| {
                         RouteTemplate::parse(&f.request.route)
                             .param_names()
@@ -387,6 +407,57 @@ pub fn param_unused(ctx: &Context) -> Vec<Finding> {
     out
 }
 
+/// Is leaving `param` out of this example's request something the example says? Path
+/// parameters are the route's; body parameters only when the example documents a body; a
+/// table shared with a route that has the name in its path is about that route.
+fn absence_is_judged(param: &Param, request: &RequestSpec, shared: &[String]) -> bool {
+    if shared.iter().any(|n| same_name(n, &param.name)) {
+        return false;
+    }
+    match param.location {
+        ParamLocation::Path => false,
+        ParamLocation::Query | ParamLocation::Header => true,
+        ParamLocation::Body => matches!(request.body, Some(Value::Object(_))),
+    }
+}
+
+/// Where a value stands in an example, to point at it: a body member by its key, a text
+/// value by itself.
+fn needle(param: &Param, given: &Given) -> String {
+    match given {
+        Given::Json(_) => param.leaf_name().to_string(),
+        Given::Text(t) => t.to_string(),
+    }
+}
+
+/// `json string `"x"`` for a body value, `` `x` `` for text.
+fn shown(given: &Given) -> String {
+    match given {
+        Given::Json(v) => format!("{} `{v}`", json_type(v)),
+        Given::Text(t) => format!("`{t}`"),
+    }
+}
+
+/// Where a parameter goes, in words.
+fn where_(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query string",
+        ParamLocation::Body => "request body",
+        ParamLocation::Header => "request headers",
+    }
+}
+
+/// A note on the table row of `param`, when the row is found.
+fn row_note(ctx: &Context, page: &Page, fixture: &Fixture, param: &str, text: String) -> Note {
+    let table_line = endpoint_of(page, fixture).map(|e| e.line);
+    let note = Note::info(text);
+    match table_line.and_then(|l| ctx.table_row(page, l, param)) {
+        Some(line) => note.at(&page.file, line),
+        None => note,
+    }
+}
+
 /// DM006: 2xx examples whose request breaks their own parameter table.
 pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -395,53 +466,39 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
             continue;
         }
         let request = &fixture.request;
-        let body = request.body.as_ref().and_then(Value::as_object);
-        let query_value = |name: &str| {
-            request
-                .query
-                .iter()
-                .find(|q| same_name(base_name(&q.name), name))
-                .map(|q| q.value.as_str())
-        };
         let shared = shared_path_params(page, &fixture.endpoint);
-        let present = |p: &Param| -> Option<bool> {
-            if shared.iter().any(|n| same_name(n, &p.name)) {
-                return None; // a table shared with a route that has it in its path
-            }
-            match p.location {
-                ParamLocation::Path => None, // the route has it, or the example is elsewhere (DM002)
-                ParamLocation::Query => Some(query_value(&p.name).is_some()),
-                ParamLocation::Body => body.map(|b| b.keys().any(|k| same_name(k, &p.name))),
-                ParamLocation::Header => Some(header(&request.headers, &p.name).is_some()),
-            }
-        };
-        let table_line = endpoint_of(page, fixture).map(|e| e.line);
-        let row_note = |p: &Param, text: String| {
-            let note = Note::info(text);
-            match table_line.and_then(|l| ctx.table_row(page, l, &p.name)) {
-                Some(line) => note.at(&page.file, line),
-                None => note,
-            }
-        };
         for param in &fixture.params {
-            if param.required && present(param) == Some(false) {
-                let alternatives: Vec<&Param> = fixture
+            let ty = param.param_type();
+            let judged = param.required && absence_is_judged(param, request, &shared);
+            let mut missing = false;
+            let mut wrong: Option<Given> = None;
+            let _ = param.occurrences(request, &mut |o| match o {
+                Occurrence::Missing => {
+                    missing |= judged;
+                    ControlFlow::Continue(())
+                }
+                Occurrence::Given(g) if !g.fits(&ty) => {
+                    wrong = Some(g);
+                    ControlFlow::Break(())
+                }
+                Occurrence::Given(_) => ControlFlow::Continue(()),
+            });
+            let excused = || {
+                fixture
                     .params
                     .iter()
                     .filter(|p| param.required_unless.iter().any(|u| same_name(u, &p.name)))
-                    .collect();
-                if alternatives.iter().any(|p| present(p) == Some(true)) {
-                    continue;
-                }
+                    .any(|p| p.is_given(request))
+            };
+            if missing && !excused() {
                 let unless = if param.required_unless.is_empty() {
                     String::new()
                 } else {
                     format!(" (unless {} given)", param.required_unless.join(" or "))
                 };
-                let where_ = if param.location == ParamLocation::Body {
-                    "request body"
-                } else {
-                    "query string"
+                let within = match param.parent_name() {
+                    Some(parent) => format!(" when `{parent}` is given"),
+                    None => String::new(),
                 };
                 out.push(
                     Finding::new(
@@ -450,7 +507,7 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
                         fixture.source.line,
                         1,
                         format!(
-                            "{} example `{}` leaves out `{}`, which its table requires{unless}",
+                            "{} example `{}` leaves out `{}`, which its table requires{within}{unless}",
                             fixture.response.status,
                             request_line(fixture),
                             param.name
@@ -458,32 +515,21 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
                     )
                     .fixture(&fixture.id)
                     .note(row_note(
-                        param,
-                        format!("`{}` is required here, in the {where_}", param.name),
+                        ctx,
+                        page,
+                        fixture,
+                        &param.name,
+                        format!(
+                            "`{}` is required here, in the {}",
+                            param.name,
+                            where_(param.location)
+                        ),
                     )),
                 );
                 continue;
             }
-            let want = param.param_type();
-            let wrong: Option<(String, String)> = match param.location {
-                ParamLocation::Path => request
-                    .path_params
-                    .iter()
-                    .find(|(k, _)| same_name(k, &param.name))
-                    .filter(|(_, v)| !want.accepts_text(v))
-                    .map(|(_, v)| (v.clone(), format!("`{v}`"))),
-                ParamLocation::Query => query_value(&param.name)
-                    .filter(|v| !want.accepts_text(v))
-                    .map(|v| (v.to_string(), format!("`{v}`"))),
-                ParamLocation::Body => body
-                    .and_then(|b| b.iter().find(|(k, _)| same_name(k, &param.name)))
-                    .filter(|(_, v)| !want.accepts_json(v))
-                    .map(|(k, v)| (k.clone(), format!("{} `{v}`", json_type(v)))),
-                ParamLocation::Header => header(&request.headers, &param.name)
-                    .filter(|v| !want.accepts_text(v))
-                    .map(|v| (v.to_string(), format!("`{v}`"))),
-            };
-            if let Some((needle, shown)) = wrong {
+            if let Some(given) = wrong {
+                let needle = needle(param, &given);
                 let (line, col) = ctx.locate_in_example(page, fixture, &needle);
                 out.push(
                     Finding::new(
@@ -492,21 +538,183 @@ pub fn request_breaks_table(ctx: &Context) -> Vec<Finding> {
                         line,
                         col,
                         format!(
-                            "{} example `{}` gives `{}` as {shown}, but its table says {}",
+                            "{} example `{}` gives `{}` as {}, but its table says {}",
                             fixture.response.status,
                             request_line(fixture),
                             param.name,
+                            shown(&given),
                             param.ty
                         ),
                     )
                     .len(needle.chars().count())
                     .fixture(&fixture.id)
                     .note(row_note(
-                        param,
+                        ctx,
+                        page,
+                        fixture,
+                        &param.name,
                         format!("`{}` is documented as {} here", param.name, param.ty),
                     )),
                 );
             }
+        }
+    }
+    out
+}
+
+/// Is a non-2xx example about `param` (its error body or its heading names it), so that it
+/// may show an invalid value on purpose?
+fn error_is_about(fixture: &Fixture, param: &Param) -> bool {
+    let names = |name: &str| {
+        same_name(name, &param.name)
+            || same_name(base_name(name), param.leaf_name())
+            || same_name(name, param.leaf_name())
+    };
+    fixture
+        .response
+        .body
+        .as_ref()
+        .is_some_and(|b| error_param_names(b).iter().any(|n| names(n)))
+        || source::mentions(&fixture.title, param.leaf_name())
+}
+
+/// DM012: examples whose request gives a parameter a value outside its enum.
+pub fn value_outside_enum(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, fixture) in ctx.fixtures() {
+        let success = (200..300).contains(&fixture.response.status);
+        let request = &fixture.request;
+        for param in fixture.params.iter().filter(|p| !p.allowed.is_empty()) {
+            if !success && error_is_about(fixture, param) {
+                continue; // the documented answer to this very value
+            }
+            let ty = param.param_type();
+            // a value of the wrong type is DM006's
+            let mut outside: Option<Given> = None;
+            let _ = param.occurrences(request, &mut |o| match o {
+                Occurrence::Given(g) if g.fits(&ty) && !g.allowed_by(param) => {
+                    outside = Some(match g {
+                        // point at the element outside the enum
+                        Given::Json(Value::Array(items)) => items
+                            .iter()
+                            .find(|v| !param.allows_json(v))
+                            .map_or(g, Given::Json),
+                        _ => g,
+                    });
+                    ControlFlow::Break(())
+                }
+                _ => ControlFlow::Continue(()),
+            });
+            let Some(given) = outside else {
+                continue;
+            };
+            let needle = match given {
+                Given::Json(Value::String(s)) => s.clone(),
+                other => other.to_string(),
+            };
+            let (line, col) = ctx.locate_in_example(page, fixture, &needle);
+            let mut finding = Finding::new(
+                Rule::ValueOutsideEnum,
+                &fixture.source.file,
+                line,
+                col,
+                format!(
+                    "{} example `{}` gives `{}` the value `{needle}`, which its table does not allow",
+                    fixture.response.status,
+                    request_line(fixture),
+                    param.name,
+                ),
+            )
+            .len(needle.chars().count())
+            .fixture(&fixture.id)
+            .note(row_note(
+                ctx,
+                page,
+                fixture,
+                &param.name,
+                format!("the table allows `{}` to be {}", param.name, param.one_of()),
+            ));
+            if !success {
+                finding = finding.note(Note::info(format!(
+                    "the example answers {} about something else: neither its error body nor its heading names `{}`",
+                    fixture.response.status, param.name
+                )));
+            }
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// DM013: 2xx examples that still use a deprecated parameter instead of its replacement.
+pub fn deprecated_param_used(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, fixture) in ctx.fixtures() {
+        if !(200..300).contains(&fixture.response.status) {
+            continue;
+        }
+        let request = &fixture.request;
+        for param in fixture.params.iter().filter(|p| p.deprecated) {
+            if !param.is_given(request) {
+                continue;
+            }
+            let replacement = param.replaced_by.as_deref().map(|name| {
+                fixture
+                    .params
+                    .iter()
+                    .find(|p| same_name(&p.name, name))
+                    .cloned()
+                    .unwrap_or_else(|| Param {
+                        name: name.to_string(),
+                        location: param.location,
+                        ..Param::default()
+                    })
+            });
+            // both during a migration is fine
+            if replacement.as_ref().is_some_and(|r| r.is_given(request)) {
+                continue;
+            }
+            let needle = param.leaf_name();
+            let (line, col) = ctx.locate_in_example(page, fixture, needle);
+            let finding = Finding::new(
+                Rule::DeprecatedParamUsed,
+                &fixture.source.file,
+                line,
+                col,
+                format!(
+                    "{} example `{}` still uses `{}`, which its table deprecates",
+                    fixture.response.status,
+                    request_line(fixture),
+                    param.name
+                ),
+            )
+            .len(needle.chars().count())
+            .fixture(&fixture.id)
+            .note(row_note(
+                ctx,
+                page,
+                fixture,
+                &param.name,
+                format!("`{}` is deprecated here", param.name),
+            ));
+            out.push(match replacement {
+                Some(r) => finding
+                    .note(row_note(
+                        ctx,
+                        page,
+                        fixture,
+                        &r.name,
+                        format!("its replacement is `{}`", r.name),
+                    ))
+                    .note(Note::help(format!(
+                        "show `{}` in the example instead of `{}`",
+                        r.name, param.name
+                    ))),
+                None => finding.note(Note::help(format!(
+                    "leave `{}` out of the example, or say in the table what replaces it",
+                    param.name
+                ))),
+            });
         }
     }
     out
@@ -615,10 +823,11 @@ pub fn error_names_unknown_param(ctx: &Context) -> Vec<Finding> {
             continue;
         };
         for name in error_param_names(body) {
-            let known = fixture
-                .params
-                .iter()
-                .any(|p| same_name(&p.name, base_name(&name)));
+            // `subscription.plan_keys`, `plan_keys` and `subscription` all name a table
+            // that has `subscription[plan_keys]`
+            let known = fixture.params.iter().any(|p| {
+                same_name(base_name(&p.name), base_name(&name)) || same_name(p.leaf_name(), &name)
+            });
             if known {
                 continue;
             }

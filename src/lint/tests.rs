@@ -274,6 +274,199 @@ fn a_success_example_missing_a_required_parameter_or_of_the_wrong_type_breaks_it
         .contains("gives `limit` as string `\"three\"`"));
 }
 
+/// The seed-like page whose table also has a `session` hash with a required, enumerated
+/// `session[locale]`, and a deprecated `return_url` replaced by `return_to`.
+fn page_with_nested(fixtures: Vec<Fixture>) -> Page {
+    let mut params = table();
+    params.push(param("session", "hash", false, ParamLocation::Body));
+    params.push(Param {
+        allowed: vec!["en".into(), "nl".into()],
+        ..param("session[locale]", "string", true, ParamLocation::Body)
+    });
+    params.push(Param {
+        deprecated: true,
+        replaced_by: Some("return_to".into()),
+        ..param("return_url", "string", false, ParamLocation::Body)
+    });
+    let mut p = page(fixtures);
+    p.endpoints[0].params = params.clone();
+    for f in &mut p.fixtures {
+        f.params = params.clone();
+    }
+    p
+}
+
+fn with_request(mut f: Fixture, body: serde_json::Value) -> Fixture {
+    f.request.body = Some(body);
+    f
+}
+
+#[test]
+fn a_nested_parameter_is_required_only_inside_a_given_parent() {
+    let findings = lint(
+        vec![page_with_nested(vec![
+            with_request(
+                example(13, "Success", 200, json!({})),
+                json!({"return_to": "x", "limit": 1, "session": {"locale": "en"}}),
+            ),
+            with_request(
+                example(20, "Also fine", 201, json!({})),
+                json!({"return_to": "x", "session": {}}),
+            ),
+            with_request(
+                example(21, "No session", 201, json!({})),
+                json!({"return_to": "x", "return_url": "x"}),
+            ),
+        ])],
+        vec![],
+    );
+    assert_eq!(codes(&findings), vec!["DM006"], "{findings:#?}");
+    assert_eq!(
+        findings[0].message,
+        "201 example `POST /api/v1/dossiers/:dossier_id/fill_out_sessions` leaves out `session[locale]`, which its table requires when `session` is given"
+    );
+}
+
+#[test]
+fn a_nested_parameter_is_unused_only_where_its_parent_is_given() {
+    let body = json!({"return_to": "x", "limit": 1});
+    let findings = lint(
+        vec![page_with_nested(vec![with_request(
+            example(13, "Success", 200, json!({})),
+            body.clone(),
+        )])],
+        vec![],
+    );
+    // the parent's row says it; deprecated `return_url` is no loss
+    let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["no example of `POST /api/v1/dossiers/:dossier_id/fill_out_sessions` uses its parameter `session`"]
+    );
+    let findings = lint(
+        vec![page_with_nested(vec![with_request(
+            example(13, "Success", 200, json!({})),
+            json!({"return_to": "x", "limit": 1, "session": {"locale": "en"}}),
+        )])],
+        vec![],
+    );
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn a_value_outside_the_enum_is_an_error_unless_an_error_example_is_about_it() {
+    let outside = json!({"return_to": "x", "limit": 1, "session": {"locale": "fr"}});
+    let findings = lint(
+        vec![page_with_nested(vec![
+            with_request(example(13, "Success", 200, json!({})), outside.clone()),
+            // about the locale: its heading says so, the invalid value is on purpose
+            with_request(
+                example(
+                    20,
+                    "When the locale is unknown",
+                    422,
+                    json!({"errors": {"base": ["no"]}}),
+                ),
+                outside.clone(),
+            ),
+            // about the key, named by the error body
+            with_request(
+                example(21, "Invalid", 422, json!({"errors": {"locale": ["no"]}})),
+                outside.clone(),
+            ),
+            // about something else
+            with_request(
+                example(22, "Not found", 404, json!({"error": "no such dossier"})),
+                outside,
+            ),
+        ])],
+        vec![],
+    );
+    assert_eq!(codes(&findings), vec!["DM012", "DM012"], "{findings:#?}");
+    assert_eq!(findings[0].severity, Severity::Error);
+    assert_eq!(
+        findings[0].message,
+        "200 example `POST /api/v1/dossiers/:dossier_id/fill_out_sessions` gives `session[locale]` the value `fr`, which its table does not allow"
+    );
+    assert_eq!(
+        findings[0].notes[0].message,
+        "the table allows `session[locale]` to be one of: en, nl"
+    );
+    assert_eq!(findings[1].line, 22);
+    assert!(findings[1].notes[1]
+        .message
+        .contains("about something else"));
+}
+
+#[test]
+fn a_success_example_using_a_deprecated_parameter_without_its_replacement_is_a_warning() {
+    let findings = lint(
+        vec![page_with_nested(vec![
+            with_request(
+                example(13, "Success", 200, json!({})),
+                json!({"return_url": "x", "limit": 1, "session": {"locale": "en"}}),
+            ),
+            // both, during a migration
+            with_request(
+                example(20, "Also fine", 201, json!({})),
+                json!({"return_url": "x", "return_to": "x"}),
+            ),
+            // an error example may show anything
+            with_request(
+                example(
+                    21,
+                    "Invalid",
+                    422,
+                    json!({"errors": {"return_to": ["missing"]}}),
+                ),
+                json!({"return_url": "x"}),
+            ),
+        ])],
+        vec![],
+    );
+    // the first also leaves out the required `return_to`
+    assert_eq!(codes(&findings), vec!["DM006", "DM013"], "{findings:#?}");
+    let f = &findings[1];
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(
+        f.message,
+        "200 example `POST /api/v1/dossiers/:dossier_id/fill_out_sessions` still uses `return_url`, which its table deprecates"
+    );
+    let notes: Vec<(&str, Option<usize>)> = f
+        .notes
+        .iter()
+        .map(|n| (n.message.as_str(), n.line))
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            ("`return_url` is deprecated here", None),
+            ("its replacement is `return_to`", Some(8)),
+            (
+                "show `return_to` in the example instead of `return_url`",
+                None
+            ),
+        ]
+    );
+}
+
+#[test]
+fn error_bodies_may_name_a_nested_parameter_by_its_key_or_dotted() {
+    let p = page_with_nested(vec![
+        with_request(
+            example(13, "Success", 200, json!({})),
+            json!({"return_to": "x", "limit": 1, "session": {"locale": "en"}}),
+        ),
+        example(
+            20,
+            "Bad",
+            422,
+            json!({"errors": {"locale": ["no"], "session.locale": ["no"]}}),
+        ),
+    ]);
+    assert_eq!(codes(&lint(vec![p], vec![])), Vec::<&str>::new());
+}
+
 #[test]
 fn required_unless_is_satisfied_by_the_alternative_and_query_values_are_typed() {
     let mut p = page(vec![]);
