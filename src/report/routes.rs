@@ -1,7 +1,7 @@
 //! `docmock routes`: one row per documented route (method and route), built from endpoint
 //! declarations and examples of every page, rendered as a table or JSON.
 
-use crate::fixture::DocSet;
+use crate::fixture::{DocSet, Param};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -21,6 +21,30 @@ pub struct RouteSummary {
     /// Pairs of fixture ids documenting the same case differently.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<(String, String)>,
+    /// Parameters the docs deprecate, in table order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deprecated: Vec<Deprecated>,
+}
+
+/// A deprecated parameter of a route and what replaces it, if the docs say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deprecated {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+}
+
+impl RouteSummary {
+    fn note_deprecated(&mut self, params: &[Param]) {
+        for p in params.iter().filter(|p| p.deprecated) {
+            if !self.deprecated.iter().any(|d| d.name == p.name) {
+                self.deprecated.push(Deprecated {
+                    name: p.name.clone(),
+                    replaced_by: p.replaced_by.clone(),
+                });
+            }
+        }
+    }
 }
 
 /// Every route of the doc set, in the order first documented.
@@ -45,6 +69,7 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
                 example: false,
                 case_insensitive: ci,
                 conflicts: Vec::new(),
+                deprecated: Vec::new(),
             });
             routes.len() - 1
         })
@@ -59,6 +84,7 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
         routes[i]
             .sources
             .push(format!("{}:{}", page.file, endpoint.line));
+        routes[i].note_deprecated(&endpoint.params);
     }
     for fixture in docs.fixtures() {
         let request = &fixture.request;
@@ -70,6 +96,7 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
         );
         let route = &mut routes[i];
         route.example = true;
+        route.note_deprecated(&fixture.params);
         if !route.statuses.contains(&fixture.response.status) {
             route.statuses.push(fixture.response.status);
         }
@@ -122,6 +149,17 @@ pub fn render_table(routes: &[RouteSummary], out: &mut impl Write) -> io::Result
             }
             for (a, b) in &r.conflicts {
                 notes.push(format!("conflicting examples: {a} vs {b}"));
+            }
+            if !r.deprecated.is_empty() {
+                let params: Vec<String> = r
+                    .deprecated
+                    .iter()
+                    .map(|d| match &d.replaced_by {
+                        Some(new) => format!("{} → {new}", d.name),
+                        None => d.name.clone(),
+                    })
+                    .collect();
+                notes.push(format!("deprecated: {}", params.join(", ")));
             }
             [
                 r.method.clone(),

@@ -135,6 +135,22 @@ fn routes_prints_json_with_format_json() {
 }
 
 #[test]
+fn routes_show_deprecated_parameters_and_their_replacements() {
+    let dir = "tests/pages/lint/DM013-deprecated-param-used";
+    insta::assert_snapshot!(transcript(&run(&["routes", dir])));
+    let output = run(&["routes", dir, "--format", "json"]);
+    let routes: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        routes[0]["deprecated"],
+        serde_json::json!([
+            {"name": "customer_ref", "replaced_by": "customer_id"},
+            {"name": "note"},
+            {"name": "items[][code]", "replaced_by": "items[][sku]"},
+        ])
+    );
+}
+
+#[test]
 fn routes_exits_1_when_a_snapshot_cannot_be_read() {
     let output = run(&["routes", SITE]);
     assert_eq!(output.status.code(), Some(1));
