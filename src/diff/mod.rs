@@ -135,6 +135,20 @@ pub enum ChangeKind {
         name: String,
         location: ParamLocation,
     },
+    /// The documented enum changed (empty: any value of the type). Breaking when a value the
+    /// old docs allowed is no longer allowed.
+    ParamValuesChanged {
+        name: String,
+        location: ParamLocation,
+        old: Vec<String>,
+        new: Vec<String>,
+    },
+    ParamDeprecated {
+        name: String,
+        location: ParamLocation,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        replaced_by: Option<String>,
+    },
     HeaderAdded {
         side: Side,
         name: String,
@@ -158,7 +172,18 @@ impl ChangeKind {
         use ChangeKind::*;
         match self {
             RouteAdded { .. } | CaseAdded { .. } | FieldAdded { .. } => Class::Compatible,
-            ParamNoLongerRequired { .. } | ParamAdded { .. } => Class::Compatible,
+            ParamNoLongerRequired { .. } | ParamAdded { .. } | ParamDeprecated { .. } => {
+                Class::Compatible
+            }
+            ParamValuesChanged { old, new, .. } => {
+                let narrowed =
+                    !new.is_empty() && (old.is_empty() || old.iter().any(|v| !new.contains(v)));
+                if narrowed {
+                    Class::Breaking
+                } else {
+                    Class::Compatible
+                }
+            }
             HeaderAdded {
                 side: Side::Response,
                 ..
@@ -232,6 +257,37 @@ impl Change {
             ParamRemoved { name, location: l } => {
                 format!("parameter `{name}` ({}) removed", location(l))
             }
+            ParamValuesChanged {
+                name,
+                location: l,
+                old,
+                new,
+            } => {
+                let values = |v: &[String]| {
+                    if v.is_empty() {
+                        "any value".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                format!(
+                    "parameter `{name}` ({}) allowed values changed: {} -> {}",
+                    location(l),
+                    values(old),
+                    values(new)
+                )
+            }
+            ParamDeprecated {
+                name,
+                location: l,
+                replaced_by,
+            } => match replaced_by {
+                Some(new) => format!(
+                    "parameter `{name}` ({}) is deprecated (use `{new}`)",
+                    location(l)
+                ),
+                None => format!("parameter `{name}` ({}) is deprecated", location(l)),
+            },
             HeaderAdded { side, name, value } => {
                 format!("{} header `{name}: {value}` added", side_word(*side))
             }
@@ -537,6 +593,24 @@ fn param_changes(old: &[&Param], new: &[&Param]) -> Vec<ChangeKind> {
                 })
             }
             Some(_) => {}
+        }
+        let Some(o) = find(old, &p.name) else {
+            continue;
+        };
+        if o.allowed != p.allowed {
+            out.push(ChangeKind::ParamValuesChanged {
+                name: p.name.clone(),
+                location: p.location,
+                old: o.allowed.clone(),
+                new: p.allowed.clone(),
+            });
+        }
+        if p.deprecated && !o.deprecated {
+            out.push(ChangeKind::ParamDeprecated {
+                name: p.name.clone(),
+                location: p.location,
+                replaced_by: p.replaced_by.clone(),
+            });
         }
     }
     for p in old {

@@ -183,6 +183,73 @@ fn parameters_that_become_required_are_breaking() {
 }
 
 #[test]
+fn nested_parameters_compare_like_any_other() {
+    let old = docs(
+        vec![case("Success", 200, json!({}))],
+        vec![
+            param("address", false),
+            param("address[city]", false),
+            param("items[][sku]", true),
+        ],
+    );
+    let new = docs(
+        vec![case("Success", 200, json!({}))],
+        vec![
+            param("address", false),
+            param("address[city]", true),
+            param("address[zip]", false),
+        ],
+    );
+    assert_eq!(
+        described(&compare(&old, &new)),
+        vec![
+            "breaking parameter `address[city]` (query) is now required (was optional)",
+            "compatible optional parameter `address[zip]` (query) added",
+            "breaking parameter `items[][sku]` (query) removed",
+        ]
+    );
+}
+
+#[test]
+fn enum_and_deprecation_changes_are_parameter_changes() {
+    let with = |name: &str, allowed: &[&str]| Param {
+        allowed: allowed.iter().map(|s| s.to_string()).collect(),
+        ..param(name, false)
+    };
+    let old = docs(
+        vec![case("Success", 200, json!({}))],
+        vec![
+            with("status", &["draft", "published"]),
+            with("sort", &["asc"]),
+            with("kind", &[]),
+            param("ref", false),
+        ],
+    );
+    let new = docs(
+        vec![case("Success", 200, json!({}))],
+        vec![
+            with("status", &["draft"]),
+            with("sort", &["asc", "desc"]),
+            with("kind", &["a", "b"]),
+            Param {
+                deprecated: true,
+                replaced_by: Some("id".into()),
+                ..param("ref", false)
+            },
+        ],
+    );
+    assert_eq!(
+        described(&compare(&old, &new)),
+        vec![
+            "breaking parameter `status` (query) allowed values changed: draft, published -> draft",
+            "compatible parameter `sort` (query) allowed values changed: asc -> asc, desc",
+            "breaking parameter `kind` (query) allowed values changed: any value -> a, b",
+            "compatible parameter `ref` (query) is deprecated (use `id`)",
+        ]
+    );
+}
+
+#[test]
 fn routes_added_and_removed_carry_their_cases() {
     let old = docs(vec![case("Success", 200, json!({}))], vec![]);
     let mut moved = case("Success", 200, json!({}));
