@@ -3,8 +3,9 @@
 //! In this order: the client's explicit choice (`Prefer: code=404`, `Prefer: example=<id or
 //! slug>`, or `__code=` / `__example=` in the query); a case whose documented request (path
 //! values, query, body) equals the incoming one; validation against the parameter table (a
-//! missing required parameter or a value of the wrong type answers with the documented error
-//! case naming that parameter, else a synthesized 422); otherwise the success case.
+//! missing required parameter, a value of the wrong type or outside the enum, nested attributes
+//! included, answers with the documented error case naming that parameter, else a synthesized
+//! 422); otherwise the success case.
 
 use super::table::{Case, Route};
 use crate::fixture::{Param, ParamLocation, ParamType, Problem, RequestValues};
@@ -122,7 +123,7 @@ pub enum Selection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
     pub param: String,
-    /// `missing`, or `must be <type>`.
+    /// `missing`, `must be <type>`, or `must be one of: a, b`.
     pub problem: String,
 }
 
