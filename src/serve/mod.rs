@@ -373,11 +373,17 @@ fn answer_from(
         path: route.template.param_names().zip(values).collect(),
         query: query_pairs(query),
         body: None,
+        form: false,
     };
     let preference = Preference::from_request(headers, &mut incoming.query);
     if !bytes.is_empty() {
         match parse_body(headers, bytes) {
-            Ok(value) => incoming.body = value,
+            Ok(ParsedBody::Json(value)) => incoming.body = Some(value),
+            Ok(ParsedBody::Form(value)) => {
+                incoming.body = Some(value);
+                incoming.form = true;
+            }
+            Ok(ParsedBody::Other) => {}
             Err(message) => {
                 return own_error(
                     StatusCode::BAD_REQUEST,
@@ -454,9 +460,18 @@ fn query_pairs(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
         .collect()
 }
 
-/// The body as JSON for selection: parsed when it is JSON (or has no type), read as pairs when
-/// it is a form; other media types are not looked into.
-fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Option<Value>, String> {
+/// A request body as selection reads it.
+enum ParsedBody {
+    Json(Value),
+    /// A form, as an object of its pairs' text.
+    Form(Value),
+    /// A media type docmock does not look into.
+    Other,
+}
+
+/// The body for selection: parsed when it is JSON (or has no type), read as pairs when it is a
+/// form; other media types are not looked into.
+fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<ParsedBody, String> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
@@ -473,11 +488,11 @@ fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Option<Value>, String
                 .into_iter()
                 .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
                 .collect();
-            Ok(Some(Value::Object(object)))
+            Ok(ParsedBody::Form(Value::Object(object)))
         }
-        Some(ct) if !media::is_json(ct) => Ok(None),
+        Some(ct) if !media::is_json(ct) => Ok(ParsedBody::Other),
         _ => serde_json::from_slice(bytes)
-            .map(Some)
+            .map(ParsedBody::Json)
             .map_err(|e| e.to_string()),
     }
 }

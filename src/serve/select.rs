@@ -102,6 +102,8 @@ pub struct Incoming<'a> {
     pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The JSON (or form) body, if any.
     pub body: Option<Value>,
+    /// The body is a form read as an object of strings.
+    pub form: bool,
 }
 
 /// What selection decided.
@@ -354,7 +356,7 @@ impl RequestValues for Incoming<'_> {
             .map(|(_, v)| v.as_ref())
     }
 
-    fn query_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+    fn query_pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.query.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
     }
 
@@ -365,6 +367,10 @@ impl RequestValues for Incoming<'_> {
     /// Headers are not validated.
     fn header(&self, _: &str) -> Option<&str> {
         None
+    }
+
+    fn body_is_form(&self) -> bool {
+        self.form
     }
 }
 
@@ -547,6 +553,38 @@ mod tests {
         assert_eq!(
             validate(&in_query, &form),
             invalid("subscription[plan_keys]", "missing")
+        );
+    }
+
+    #[test]
+    fn a_form_is_read_as_text_pairs_like_a_query() {
+        let params = Params::new(vec![
+            param("count", "integer", true, &[]),
+            param("subscription[plan_keys]", "array of strings", true, &[]),
+        ]);
+        let form = |pairs: Value| Incoming {
+            body: Some(pairs),
+            form: true,
+            ..Default::default()
+        };
+        assert_eq!(validate(&params, &form(json!({"count": "3"}))), None);
+        assert_eq!(
+            validate(&params, &form(json!({"count": "three"}))),
+            invalid("count", "must be an integer")
+        );
+        assert_eq!(
+            validate(
+                &params,
+                &form(json!({"count": "3", "subscription[name]": "x"}))
+            ),
+            invalid("subscription[plan_keys]", "missing")
+        );
+        assert_eq!(
+            validate(
+                &params,
+                &form(json!({"count": "3", "subscription[plan_keys][]": "pro"}))
+            ),
+            None
         );
     }
 
