@@ -397,10 +397,12 @@ fn error_case_for(route: &Route, param: &str) -> Option<usize> {
         })
         .or_else(|| {
             errors().find(|(_, c)| {
+                // a nested name as written (`subscription[plan_keys]`) is no word of its own
                 heading_names(&c.title, leaf)
-                    || c.title
-                        .to_ascii_lowercase()
-                        .contains(&param.to_ascii_lowercase())
+                    || (leaf != param
+                        && c.title
+                            .to_ascii_lowercase()
+                            .contains(&param.to_ascii_lowercase()))
             })
         })
         .map(|(i, _)| i)
