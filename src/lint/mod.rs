@@ -84,11 +84,17 @@ pub enum Rule {
     /// status: "Success" (or "OK", "Created") over a 4xx/5xx, "Error" (or "Failure", "Not
     /// found", ...) over a 2xx, or a status code in the heading other than the documented one.
     HeadingContradictsStatus,
+    /// `DM014 declaration-contradicts-examples` (error): a declaration whose section's examples
+    /// all request another literal segment (`/order/:id/items` declared, `/orders/abc/items`
+    /// shown), with "did you mean" the path the examples show. An error, like DM008: one of
+    /// the two is wrong, and a client written from the declaration calls a route the examples
+    /// say does not exist. `serve` answers the route the examples show.
+    DeclarationContradictsExamples,
 }
 
 impl Rule {
     /// Every rule, in code order.
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 12] = [
         Rule::SnapshotParseError,
         Rule::ExampleOutsideDeclaration,
         Rule::EndpointWithoutExample,
@@ -100,6 +106,7 @@ impl Rule {
         Rule::ReconstructedBody,
         Rule::JsonUnderNonJsonType,
         Rule::HeadingContradictsStatus,
+        Rule::DeclarationContradictsExamples,
     ];
 
     /// The stable code, `DM001` ...
@@ -116,6 +123,7 @@ impl Rule {
             Rule::ReconstructedBody => "DM009",
             Rule::JsonUnderNonJsonType => "DM010",
             Rule::HeadingContradictsStatus => "DM011",
+            Rule::DeclarationContradictsExamples => "DM014",
         }
     }
 
@@ -133,6 +141,7 @@ impl Rule {
             Rule::ReconstructedBody => "reconstructed-body",
             Rule::JsonUnderNonJsonType => "json-under-non-json-content-type",
             Rule::HeadingContradictsStatus => "heading-contradicts-status",
+            Rule::DeclarationContradictsExamples => "declaration-contradicts-examples",
         }
     }
 
@@ -141,7 +150,8 @@ impl Rule {
             Rule::SnapshotParseError
             | Rule::RequestBreaksTable
             | Rule::ErrorNamesUnknownParam
-            | Rule::ConflictingExamples => Severity::Error,
+            | Rule::ConflictingExamples
+            | Rule::DeclarationContradictsExamples => Severity::Error,
             Rule::ExampleOutsideDeclaration
             | Rule::EndpointWithoutExample
             | Rule::RouteParamUndocumented
@@ -288,6 +298,7 @@ pub fn run(extraction: &Extraction, files: &DocFiles) -> Vec<Finding> {
     findings.extend(rules::reconstructed_body(&ctx));
     findings.extend(rules::json_under_non_json_type(&ctx));
     findings.extend(rules::heading_contradicts_status(&ctx));
+    findings.extend(rules::declaration_contradicts_examples(&ctx));
     for finding in &mut findings {
         finding.source_line = ctx
             .sources
