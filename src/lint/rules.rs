@@ -264,7 +264,9 @@ pub fn route_param_undocumented(ctx: &Context) -> Vec<Finding> {
         // DOSSIER_ID is ..."); paths themselves (words holding a `/`) are no explanation
         let prose = ctx.sources.prose(&page.file, 1, usize::MAX);
         for endpoint in &page.endpoints {
-            for name in RouteTemplate::parse(&endpoint.route).param_names() {
+            // the parameters written in the declaration: not those docmock inferred for an
+            // endpoint a rendered page's undeclared example stands for (`/widgets/17`)
+            for name in RouteTemplate::parse(&endpoint.path).param_names() {
                 if endpoint.params.iter().any(|p| same_name(&p.name, name)) {
                     continue;
                 }
@@ -586,7 +588,12 @@ pub fn error_param_names(body: &Value) -> Vec<String> {
 fn closest<'p>(params: &'p [Param], name: &str) -> Option<&'p Param> {
     params
         .iter()
-        .map(|p| (strsim::levenshtein(&p.name.to_lowercase(), &name.to_lowercase()), p))
+        .map(|p| {
+            (
+                strsim::levenshtein(&p.name.to_lowercase(), &name.to_lowercase()),
+                p,
+            )
+        })
         .filter(|(d, p)| *d <= name.len().max(p.name.len()) / 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, p)| p)
@@ -1030,9 +1037,7 @@ pub fn declaration_contradicts_examples(ctx: &Context) -> Vec<Finding> {
                     endpoint.method,
                     suggested_path(&endpoint.path, &first.request.route)
                 )))
-                .note(Note::info(
-                    "`serve` answers the route the examples show",
-                )),
+                .note(Note::info("`serve` answers the route the examples show")),
         );
     }
     out
