@@ -61,5 +61,5 @@ fn a_literal_declared_in_another_section_owns_the_example_that_names_it() {
         .iter()
         .find(|e| e.route == "/reports/latest")
         .unwrap();
-    assert_eq!(latest.examples, [fixture.id.clone()]);
+    assert_eq!(latest.examples, ["reports/get-a-report/the-latest-report"]);
 }
