@@ -45,7 +45,9 @@ pub enum Rule {
     /// endpoint declared in its section, or that sits in a section declaring no endpoint while
     /// no declaration of the page matches it (so its route has no declaration and no parameter
     /// table). An example in a section without declarations (more examples, notes) that matches
-    /// a declaration elsewhere on the page belongs to that declaration and is fine.
+    /// a declaration elsewhere on the page belongs to that declaration and is fine. Global cases
+    /// (no route of their own) and examples bound to a declaration they misspell (DM014) are
+    /// not reported here.
     ExampleOutsideDeclaration,
     /// `DM003 endpoint-without-example` (warning): an endpoint declared with no example at all;
     /// `serve` cannot answer it and `verify` cannot check it.
