@@ -59,7 +59,7 @@ fn routes_view(table: &Table) -> Value {
         .routes
         .iter()
         .map(|route| {
-            json!({
+            let mut view = json!({
                 "method": route.method,
                 "route": route.route,
                 "case_insensitive": route.case_insensitive,
@@ -68,7 +68,18 @@ fn routes_view(table: &Table) -> Value {
                     "status": c.status,
                     "title": c.title,
                 })).collect::<Vec<_>>(),
-            })
+            });
+            // parameters no declaration gives, inferred from the examples' paths
+            let mut inferred: Vec<&str> = Vec::new();
+            for name in route.cases.iter().flat_map(|c| &c.request.inferred) {
+                if !inferred.contains(&name.as_str()) {
+                    inferred.push(name);
+                }
+            }
+            if !inferred.is_empty() {
+                view["inferred"] = json!(inferred);
+            }
+            view
         })
         .collect();
     // cases of every route, answered when a route is asked for a case it does not document

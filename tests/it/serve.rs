@@ -963,6 +963,16 @@ async fn prefer_on_any_route_answers_the_global_case_the_route_does_not_document
         answer.header("x-docmock-fixture"),
         Some("reports/list-the-lines-of-a-basket/when-the-basket-does-not-exist")
     );
+    // a route declared without examples answers a global case asked for, else its 501
+    let answer = send(
+        client
+            .delete(mock.url("/reports/7"))
+            .header("Prefer", "code=401"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let answer = send(client.delete(mock.url("/reports/7"))).await;
+    assert_eq!(answer.status, StatusCode::NOT_IMPLEMENTED);
     // a case documented nowhere is still docmock's own 400
     let answer = send(
         client
