@@ -5,7 +5,7 @@
 //! every route ([`is_generic_example`]).
 
 use super::common;
-use crate::fixture::{is_uuid, param_name, Endpoint, RequestSpec, RouteTemplate};
+use crate::fixture::{is_uuid, param_name, Endpoint, Fixture, RequestSpec, RouteTemplate};
 use std::collections::HashSet;
 
 /// The endpoint among `candidates` (nearest first) that an example with this method and path
@@ -112,6 +112,32 @@ pub fn near_request(method: &str, path: &str, declared: &Endpoint) -> RequestSpe
     spec.case_insensitive = declared.case_insensitive;
     spec.declared_route = Some(declared.route.clone());
     spec
+}
+
+/// An example bound to a declaration it contradicts ([`near_declaration`]) belongs
+/// to it only while no example of the page matches the declaration as written: otherwise the
+/// declaration is right and the example documents a route of its own.
+pub fn unbind_outvoted(fixtures: &mut [Fixture], called_ids: &CalledIds) {
+    let exact: Vec<(String, String)> = fixtures
+        .iter()
+        .filter(|f| f.request.declared_route.is_none())
+        .map(|f| (f.request.method.clone(), f.request.route.clone()))
+        .collect();
+    for fixture in fixtures.iter_mut() {
+        let Some(declared) = &fixture.request.declared_route else {
+            continue;
+        };
+        let matched = exact
+            .iter()
+            .any(|(m, r)| *m == fixture.request.method && r == declared);
+        if matched {
+            let old = std::mem::take(&mut fixture.request);
+            fixture.request = undeclared_request(&old.method, &old.path, called_ids);
+            fixture.request.headers = old.headers;
+            fixture.request.body = old.body;
+            fixture.params.clear();
+        }
+    }
 }
 
 /// Words the page's text calls an id: `abc123` in "where `abc123` is the widget id" or

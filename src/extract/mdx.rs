@@ -93,7 +93,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             Err(error) => errors.push(error),
         }
     }
-    unbind_outvoted(&mut fixtures, &called_ids);
+    binding::unbind_outvoted(&mut fixtures, &called_ids);
     errors.sort_by_key(|e| (e.file != file, e.line, e.col));
     let endpoints = sections
         .declarations
@@ -904,32 +904,6 @@ fn snapshot_fixture(
         placeholders,
         ..Default::default()
     })
-}
-
-/// An example bound to a declaration it contradicts ([`binding::near_declaration`]) belongs
-/// to it only while no example of the page matches the declaration as written: otherwise the
-/// declaration is right and the example documents a route of its own.
-fn unbind_outvoted(fixtures: &mut [Fixture], called_ids: &CalledIds) {
-    let exact: Vec<(String, String)> = fixtures
-        .iter()
-        .filter(|f| f.request.declared_route.is_none())
-        .map(|f| (f.request.method.clone(), f.request.route.clone()))
-        .collect();
-    for fixture in fixtures.iter_mut() {
-        let Some(declared) = &fixture.request.declared_route else {
-            continue;
-        };
-        let matched = exact
-            .iter()
-            .any(|(m, r)| *m == fixture.request.method && r == declared);
-        if matched {
-            let old = std::mem::take(&mut fixture.request);
-            fixture.request = binding::undeclared_request(&old.method, &old.path, called_ids);
-            fixture.request.headers = old.headers;
-            fixture.request.body = old.body;
-            fixture.params.clear();
-        }
-    }
 }
 
 /// Read the JSON file a reference points to.

@@ -65,6 +65,7 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         inferred: Vec::new(),
     };
     reader.run();
+    binding::unbind_outvoted(&mut reader.page.fixtures, &reader.called_ids);
     PageExtraction {
         page: reader.page,
         errors: reader.errors,
@@ -325,14 +326,25 @@ impl Reader<'_> {
 
         let found =
             binding::owning_endpoint(self.page.endpoints.iter().rev(), &method, &path).cloned();
+        // a declaration the example misspells on a literal segment (DM014)
+        let near = match found {
+            Some(_) => None,
+            None => {
+                binding::near_declaration(self.page.endpoints.iter().rev(), &method, &path).cloned()
+            }
+        };
         let case_headings: Vec<&String> = self
             .since_anchor
             .iter()
             .filter(|h| !h.to_ascii_lowercase().contains("parameter"))
             .collect();
         let mut global = false;
-        let (endpoint, title, mut request) = match found {
-            Some(e) => {
+        let (endpoint, title, mut request) = match (found, near) {
+            (None, Some(e)) => {
+                let request = binding::near_request(&method, &path, &e);
+                (e, case_headings.last().map(|h| h.to_string()), request)
+            }
+            (Some(e), _) => {
                 let mut request = common::request(&method, &path, Some(&e));
                 if let Some((_, _, names)) = self
                     .inferred
@@ -343,7 +355,7 @@ impl Reader<'_> {
                 }
                 (e, case_headings.last().map(|h| h.to_string()), request)
             }
-            None => {
+            (None, None) => {
                 // No declaration covers this example: it declares its endpoint itself.
                 let (heading, title) = match case_headings.as_slice() {
                     [] => (
