@@ -1,8 +1,9 @@
-//! Which route an example belongs to, read as a person (and a router) would, for every format:
-//! the most specific declaration of the page that matches it ([`owning_endpoint`]), a
-//! declaration its examples contradict on a literal segment ([`near_declaration`]), a template
-//! inferred from an undeclared concrete path ([`undeclared_request`]), or a case that holds for
-//! every route ([`is_generic_example`]).
+//! Which route an example belongs to, read as a person (and a router) would, for Markdown and
+//! rendered pages alike: the most specific declaration of the page that matches it
+//! ([`owning_endpoint`]), a declaration its examples contradict on a literal segment
+//! ([`near_declaration`], undone by [`unbind_outvoted`] when another example matches it), a
+//! template inferred from an undeclared concrete path ([`undeclared_request`]), or a case that
+//! holds for every route ([`is_generic_example`]).
 
 use super::common;
 use crate::fixture::{is_uuid, param_name, Endpoint, Fixture, RequestSpec, RouteTemplate};
