@@ -200,18 +200,29 @@ fn is_value(segment: &str, ids: &CalledIds) -> bool {
         || ids.contains(segment)
 }
 
-/// `widgets` -> `widget`, `categories` -> `category`, `statuses` -> `status`.
+/// `widgets` -> `widget`, `categories` -> `category`, `statuses` -> `status`, `boxes` -> `box`,
+/// `houses` -> `house`; `status`, `address` and `analysis` stay.
 fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {
         return format!("{stem}y");
     }
-    for ending in ["sses", "xes", "ches", "shes", "uses"] {
+    if let Some(stem) = word.strip_suffix("uses") {
+        // the -us words APIs name collections after; otherwise `houses` -> `house`
+        if ["stat", "b", "camp", "vir", "cens", "bon", "foc"]
+            .iter()
+            .any(|w| stem.ends_with(w))
+        {
+            return format!("{stem}us");
+        }
+    }
+    for ending in ["sses", "xes", "ches", "shes"] {
         if let Some(stem) = word.strip_suffix(ending) {
             return format!("{stem}{}", &ending[..ending.len() - 2]);
         }
     }
+    let keeps = ["us", "ss", "is"].iter().any(|e| word.ends_with(e));
     match word.strip_suffix('s') {
-        Some(stem) if !stem.ends_with('s') && !stem.is_empty() => stem.to_string(),
+        Some(stem) if !keeps && !stem.is_empty() => stem.to_string(),
         _ => word.to_string(),
     }
 }
@@ -390,6 +401,29 @@ mod tests {
         assert_eq!(spec.route, "/api/v1/beta");
         assert!(spec.inferred.is_empty());
         assert!(undeclared_request("GET", "/", &none).inferred.is_empty());
+    }
+
+    #[test]
+    fn parameters_are_named_after_the_singular_of_the_segment_before() {
+        for (plural, singular_) in [
+            ("widgets", "widget"),
+            ("categories", "category"),
+            ("statuses", "status"),
+            ("status", "status"),
+            ("boxes", "box"),
+            ("addresses", "address"),
+            ("houses", "house"),
+            ("analysis", "analysis"),
+            ("responses", "response"),
+            ("data", "data"),
+        ] {
+            assert_eq!(singular(plural), singular_, "{plural}");
+        }
+        assert_eq!(
+            inferred_name(Some("fill-out-sessions"), &[]),
+            "fill_out_session_id"
+        );
+        assert_eq!(inferred_name(None, &["id".to_string()]), "id_2");
     }
 
     #[test]
