@@ -994,6 +994,18 @@ async fn prefer_on_any_route_answers_the_global_case_the_route_does_not_document
         .collect();
     assert!(global.contains(&"authentication/when-authentication-fails/401"));
     assert_eq!(global.len(), 6, "{global:?}");
+    let coverage = send(client.get(mock.url("/__docmock/coverage")))
+        .await
+        .json();
+    let served = &coverage["served"];
+    let global_401 = served
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "authentication/when-authentication-fails/401")
+        .expect("the global 401 counted as served");
+    assert_eq!(global_401["count"], 2);
+    assert_eq!(global_401["route"], "*");
 }
 
 #[tokio::test]
