@@ -143,21 +143,6 @@ pub fn request(method: &str, path: &str, declared: Option<&Endpoint>) -> Request
     spec
 }
 
-/// The endpoint among `candidates` (nearest first) that an example with this method and path
-/// belongs to: same method and a route its path matches.
-pub fn owning_endpoint<'a>(
-    candidates: impl IntoIterator<Item = &'a Endpoint>,
-    method: &str,
-    path: &str,
-) -> Option<&'a Endpoint> {
-    candidates.into_iter().find(|e| {
-        e.method.eq_ignore_ascii_case(method)
-            && RouteTemplate::parse(&e.route)
-                .match_path(path, e.case_insensitive)
-                .is_some()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

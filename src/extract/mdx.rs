@@ -6,6 +6,7 @@
 //! Markdown parsers read as paragraphs or HTML. Each tag becomes one [`Fixture`], placed in the
 //! section of the endpoint heading above it.
 
+use super::binding::{self, CalledIds};
 use super::common;
 use super::files::resolve_within_root;
 use super::jslit::{self, Literal};
@@ -13,7 +14,7 @@ use super::markdown::{self, Lines, Outline};
 use super::{DocFiles, ExtractError, Options, PageExtraction};
 use crate::fixture::{
     BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, ParamLocation, Placeholder,
-    RequestSpec, ResponseSpec, Source, SourceFormat, Span,
+    ResponseSpec, Source, SourceFormat, Span,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -69,6 +70,12 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
         .unwrap_or_else(|| file_stem(file));
     let sections = Sections::new(&lines, &outline, &title);
     let imports = imports(text, &outline);
+    // the prose, without the examples: what the page's text calls an id
+    let mut prose = text.to_string();
+    for range in &tag_ranges {
+        prose.replace_range(range.clone(), &" ".repeat(range.len()));
+    }
+    let called_ids = CalledIds::read(&prose);
 
     let mut fixtures = Vec::new();
     for tag in &tags {
@@ -79,12 +86,14 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             options,
             imports: &imports,
             lines: &lines,
+            called_ids: &called_ids,
         };
         match snapshot_fixture(&context, tag, &sections, &title) {
             Ok(fixture) => fixtures.push(fixture),
             Err(error) => errors.push(error),
         }
     }
+    binding::unbind_outvoted(&mut fixtures, &called_ids);
     errors.sort_by_key(|e| (e.file != file, e.line, e.col));
     let endpoints = sections
         .declarations
@@ -307,6 +316,13 @@ impl Sections {
                 }
             }
         }
+    }
+
+    /// Every declaration of the page, nearest to `offset` first.
+    fn nearest(&self, offset: usize) -> Vec<&Endpoint> {
+        let mut all: Vec<&Declaration> = self.declarations.iter().collect();
+        all.sort_by_key(|d| d.offset.abs_diff(offset));
+        all.into_iter().map(|d| &d.endpoint).collect()
     }
 
     /// Attach a parameter table to the declarations of the nearest code block above it in
@@ -703,6 +719,7 @@ struct SnapshotContext<'a> {
     options: &'a Options,
     imports: &'a IndexMap<String, String>,
     lines: &'a Lines<'a>,
+    called_ids: &'a CalledIds,
 }
 
 impl SnapshotContext<'_> {
@@ -828,12 +845,34 @@ fn snapshot_fixture(
     }
     let example = read_example(&literal.value).map_err(|m| ctx.error(at, m))?;
     let placement = sections.place(tag.range.start);
-    let owner = common::owning_endpoint(
-        placement.candidates.iter().copied(),
-        &example.method,
-        &example.path,
+    // the section's declarations first (nearest first), then the rest of the page's, nearest
+    // first: the most specific match anywhere wins, the nearest breaks ties
+    let elsewhere = sections.nearest(tag.range.start);
+    let candidates = placement.candidates.iter().copied().chain(
+        elsewhere
+            .into_iter()
+            .filter(|e| !placement.candidates.iter().any(|c| std::ptr::eq(*c, *e))),
     );
-    let mut request: RequestSpec = common::request(&example.method, &example.path, owner);
+    let (method, path) = (&example.method, &example.path);
+    let mut global = false;
+    let owner = binding::owning_endpoint(candidates, method, path);
+    let (mut request, owner) = match owner {
+        Some(e) => (common::request(method, path, Some(e)), Some(e)),
+        None => match binding::near_declaration(placement.candidates.iter().copied(), method, path)
+        {
+            Some(e) => (binding::near_request(method, path, e), Some(e)),
+            None => {
+                let topic = [title, placement.endpoint.as_str(), placement.case.as_str()];
+                global = binding::is_generic_example(&topic, path);
+                let request = if global {
+                    common::request(method, path, None)
+                } else {
+                    binding::undeclared_request(method, path, ctx.called_ids)
+                };
+                (request, None)
+            }
+        },
+    };
     request.headers = example.request_headers;
     request.body = example.request_body;
 
@@ -860,6 +899,7 @@ fn snapshot_fixture(
         request,
         response: example.response,
         params: owner.map(|e| e.params.clone()).unwrap_or_default(),
+        global,
         computed,
         placeholders,
         ..Default::default()
@@ -1013,6 +1053,7 @@ mod tests {
         }
         let imports = IndexMap::new();
         let lines = Lines::new("");
+        let called_ids = CalledIds::default();
         let ctx = SnapshotContext {
             file: page,
             text: "",
@@ -1020,6 +1061,7 @@ mod tests {
             options,
             imports: &imports,
             lines: &lines,
+            called_ids: &called_ids,
         };
         ctx.resolve(reference, 0).map_err(|e| e.message)
     }

@@ -7,6 +7,7 @@
 //! [`ExtractError`] with `file:line:col`, and extraction goes on.
 
 pub mod aspnet;
+pub mod binding;
 pub mod common;
 pub mod files;
 pub mod html;

@@ -19,10 +19,11 @@ pub mod repair;
 
 pub use lines::{Line, LineKind};
 
+use super::binding::{self, CalledIds};
 use super::{common, ExtractError, PageExtraction};
 use crate::fixture::{
-    BodyRef, Fixture, Page, Placeholder, PlaceholderKind, Reconstruction, RequestSpec,
-    ResponseSpec, Source, SourceFormat,
+    BodyRef, Fixture, Page, Placeholder, PlaceholderKind, Reconstruction, ResponseSpec, Source,
+    SourceFormat,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -54,8 +55,17 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         since_anchor: Vec::new(),
         since_decl: Vec::new(),
         after_decl: false,
+        called_ids: CalledIds::read(
+            &lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        inferred: Vec::new(),
     };
     reader.run();
+    binding::unbind_outvoted(&mut reader.page.fixtures, &reader.called_ids);
     PageExtraction {
         page: reader.page,
         errors: reader.errors,
@@ -77,6 +87,11 @@ struct Reader<'a> {
     /// Nothing but prose since the last declaration: a table here is its parameter table
     /// even without a header row.
     after_decl: bool,
+    /// What the page's text calls an id.
+    called_ids: CalledIds,
+    /// Endpoints an undeclared example declared with an inferred template: (method, route,
+    /// inferred parameters); later examples of the same route are bound to them.
+    inferred: Vec<(String, String, Vec<String>)>,
 }
 
 impl Reader<'_> {
@@ -310,15 +325,37 @@ impl Reader<'_> {
         let (response_body, next) = self.body_lines(i);
 
         let found =
-            common::owning_endpoint(self.page.endpoints.iter().rev(), &method, &path).cloned();
+            binding::owning_endpoint(self.page.endpoints.iter().rev(), &method, &path).cloned();
+        // a declaration the example misspells on a literal segment (DM014)
+        let near = match found {
+            Some(_) => None,
+            None => {
+                binding::near_declaration(self.page.endpoints.iter().rev(), &method, &path).cloned()
+            }
+        };
         let case_headings: Vec<&String> = self
             .since_anchor
             .iter()
             .filter(|h| !h.to_ascii_lowercase().contains("parameter"))
             .collect();
-        let (endpoint, title) = match found {
-            Some(e) => (e, case_headings.last().map(|h| h.to_string())),
-            None => {
+        let mut global = false;
+        let (endpoint, title, mut request) = match (found, near) {
+            (None, Some(e)) => {
+                let request = binding::near_request(&method, &path, &e);
+                (e, case_headings.last().map(|h| h.to_string()), request)
+            }
+            (Some(e), _) => {
+                let mut request = common::request(&method, &path, Some(&e));
+                if let Some((_, _, names)) = self
+                    .inferred
+                    .iter()
+                    .find(|(m, r, _)| *m == e.method && *r == e.route)
+                {
+                    request.inferred = names.clone();
+                }
+                (e, case_headings.last().map(|h| h.to_string()), request)
+            }
+            (None, None) => {
                 // No declaration covers this example: it declares its endpoint itself.
                 let (heading, title) = match case_headings.as_slice() {
                     [] => (
@@ -332,14 +369,34 @@ impl Reader<'_> {
                     [only] => (only.to_string(), None),
                     [.., endpoint, case] => (endpoint.to_string(), Some(case.to_string())),
                 };
-                let e = common::endpoint(&method, &path, &heading, lines[req].line, false);
-                self.page.endpoints.push(e.clone());
-                (e, title)
+                let mut e = common::endpoint(&method, &path, &heading, lines[req].line, false);
+                let topic = [
+                    self.page.title.as_str(),
+                    heading.as_str(),
+                    title.as_deref().unwrap_or(""),
+                ];
+                global = binding::is_generic_example(&topic, &path);
+                let request = if global {
+                    // a case of every route, not an endpoint of its own
+                    common::request(&method, &path, None)
+                } else {
+                    let request = binding::undeclared_request(&method, &path, &self.called_ids);
+                    e.route = request.route.clone();
+                    if !request.inferred.is_empty() {
+                        self.inferred.push((
+                            e.method.clone(),
+                            e.route.clone(),
+                            request.inferred.clone(),
+                        ));
+                    }
+                    self.page.endpoints.push(e.clone());
+                    request
+                };
+                (e, title, request)
             }
         };
 
         let mut reconstructed = Reconstruction::default();
-        let mut request: RequestSpec = common::request(&method, &path, Some(&endpoint));
         request.headers = request_headers;
         request.body = self.body(&request_body, "request", &mut reconstructed);
         let response = ResponseSpec {
@@ -369,6 +426,7 @@ impl Reader<'_> {
             request,
             response,
             params: endpoint.params.clone(),
+            global,
             placeholders,
             reconstructed: touched.then_some(reconstructed),
             ..Default::default()
@@ -635,6 +693,8 @@ mod tests {
             since_anchor: Vec::new(),
             since_decl: Vec::new(),
             after_decl: false,
+            called_ids: CalledIds::default(),
+            inferred: Vec::new(),
         };
         let headings: Vec<usize> = (0..lines.len()).filter(|&i| reader.is_heading(i)).collect();
         assert_eq!(headings, vec![0, 2]);

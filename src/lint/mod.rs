@@ -45,7 +45,9 @@ pub enum Rule {
     /// endpoint declared in its section, or that sits in a section declaring no endpoint while
     /// no declaration of the page matches it (so its route has no declaration and no parameter
     /// table). An example in a section without declarations (more examples, notes) that matches
-    /// a declaration elsewhere on the page belongs to that declaration and is fine.
+    /// a declaration elsewhere on the page belongs to that declaration and is fine. Global cases
+    /// (no route of their own) and examples bound to a declaration they misspell (DM014) are
+    /// not reported here.
     ExampleOutsideDeclaration,
     /// `DM003 endpoint-without-example` (warning): an endpoint declared with no example at all;
     /// `serve` cannot answer it and `verify` cannot check it.
@@ -96,11 +98,17 @@ pub enum Rule {
     /// `DM013 deprecated-param-used` (warning): a 2xx example that still uses a deprecated
     /// parameter without its replacement (`replaced_by`); readers copy examples.
     DeprecatedParamUsed,
+    /// `DM014 declaration-contradicts-examples` (error): a declaration whose section's examples
+    /// all request another literal segment (`/order/:id/items` declared, `/orders/abc/items`
+    /// shown), with "did you mean" the path the examples show. An error, like DM008: one of
+    /// the two is wrong, and a client written from the declaration calls a route the examples
+    /// say does not exist. `serve` answers the route the examples show.
+    DeclarationContradictsExamples,
 }
 
 impl Rule {
     /// Every rule, in code order.
-    pub const ALL: [Rule; 13] = [
+    pub const ALL: [Rule; 14] = [
         Rule::SnapshotParseError,
         Rule::ExampleOutsideDeclaration,
         Rule::EndpointWithoutExample,
@@ -114,6 +122,7 @@ impl Rule {
         Rule::HeadingContradictsStatus,
         Rule::ValueOutsideEnum,
         Rule::DeprecatedParamUsed,
+        Rule::DeclarationContradictsExamples,
     ];
 
     /// The stable code, `DM001` ...
@@ -132,6 +141,7 @@ impl Rule {
             Rule::HeadingContradictsStatus => "DM011",
             Rule::ValueOutsideEnum => "DM012",
             Rule::DeprecatedParamUsed => "DM013",
+            Rule::DeclarationContradictsExamples => "DM014",
         }
     }
 
@@ -151,6 +161,7 @@ impl Rule {
             Rule::HeadingContradictsStatus => "heading-contradicts-status",
             Rule::ValueOutsideEnum => "value-outside-enum",
             Rule::DeprecatedParamUsed => "deprecated-param-used",
+            Rule::DeclarationContradictsExamples => "declaration-contradicts-examples",
         }
     }
 
@@ -160,7 +171,8 @@ impl Rule {
             | Rule::RequestBreaksTable
             | Rule::ErrorNamesUnknownParam
             | Rule::ConflictingExamples
-            | Rule::ValueOutsideEnum => Severity::Error,
+            | Rule::ValueOutsideEnum
+            | Rule::DeclarationContradictsExamples => Severity::Error,
             Rule::ExampleOutsideDeclaration
             | Rule::EndpointWithoutExample
             | Rule::RouteParamUndocumented
@@ -310,6 +322,7 @@ pub fn run(extraction: &Extraction, files: &DocFiles) -> Vec<Finding> {
     findings.extend(rules::heading_contradicts_status(&ctx));
     findings.extend(rules::value_outside_enum(&ctx));
     findings.extend(rules::deprecated_param_used(&ctx));
+    findings.extend(rules::declaration_contradicts_examples(&ctx));
     for finding in &mut findings {
         finding.source_line = ctx
             .sources

@@ -4,8 +4,8 @@ use super::source::{self, Sources};
 use super::{Finding, Note, Rule};
 use crate::extract::{DocFiles, ExtractError};
 use crate::fixture::{
-    header, json_type, media, DocSet, Endpoint, Fixture, Given, Occurrence, Page, Param,
-    ParamLocation, RequestSpec, RouteTemplate,
+    header, json_type, media, param_name, DocSet, Endpoint, Fixture, Given, Occurrence, Page,
+    Param, ParamLocation, RequestSpec, RouteTemplate, Segment,
 };
 use serde_json::Value;
 use std::ops::ControlFlow;
@@ -132,6 +132,10 @@ pub fn snapshot_parse_error(errors: &[ExtractError]) -> Vec<Finding> {
 pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for (page, fixture) in ctx.fixtures() {
+        // bound to a declaration it contradicts on a literal segment: DM014 says so
+        if fixture.request.declared_route.is_some() || fixture.global {
+            continue;
+        }
         let section = source::plain(&fixture.endpoint);
         let in_section: Vec<&Endpoint> = page
             .endpoints
@@ -261,7 +265,9 @@ pub fn route_param_undocumented(ctx: &Context) -> Vec<Finding> {
         // DOSSIER_ID is ..."); paths themselves (words holding a `/`) are no explanation
         let prose = ctx.sources.prose(&page.file, 1, usize::MAX);
         for endpoint in &page.endpoints {
-            for name in RouteTemplate::parse(&endpoint.route).param_names() {
+            // the parameters written in the declaration: not those docmock inferred for an
+            // endpoint a rendered page's undeclared example stands for (`/widgets/17`)
+            for name in RouteTemplate::parse(&endpoint.path).param_names() {
                 if endpoint.params.iter().any(|p| same_name(&p.name, name)) {
                     continue;
                 }
@@ -785,27 +791,16 @@ pub fn error_param_names(body: &Value) -> Vec<String> {
     names
 }
 
-/// Levenshtein distance, for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// The table parameter most like `name`, if one is close.
 fn closest<'p>(params: &'p [Param], name: &str) -> Option<&'p Param> {
     params
         .iter()
-        .map(|p| (distance(&p.name.to_lowercase(), &name.to_lowercase()), p))
+        .map(|p| {
+            (
+                strsim::levenshtein(&p.name.to_lowercase(), &name.to_lowercase()),
+                p,
+            )
+        })
         .filter(|(d, p)| *d <= name.len().max(p.name.len()) / 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, p)| p)
@@ -1193,6 +1188,98 @@ pub fn heading_contradicts_status(ctx: &Context) -> Vec<Finding> {
                     .at(file, fixture.source.line),
             ),
         );
+    }
+    out
+}
+
+/// DM014: declarations whose examples all show another literal segment.
+pub fn declaration_contradicts_examples(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, endpoint) in ctx.docs.endpoints() {
+        let shown: Vec<&Fixture> = page
+            .fixtures
+            .iter()
+            .filter(|f| f.duplicate_of.is_none() && f.request.method == endpoint.method)
+            .filter(|f| f.request.declared_route.as_ref() == Some(&endpoint.route))
+            .collect();
+        let Some(first) = shown.first() else {
+            continue;
+        };
+        let declared = format!("{} {}", endpoint.method, endpoint.path);
+        let (line, col) = ctx
+            .sources
+            .find_word(
+                &page.file,
+                endpoint.line,
+                endpoint.line + 1,
+                &endpoint.method,
+                false,
+            )
+            .unwrap_or((endpoint.line, 1));
+        let mut finding = Finding::new(
+            Rule::DeclarationContradictsExamples,
+            &page.file,
+            line,
+            col,
+            format!(
+                "`{declared}` is declared, but its examples request `{}`",
+                first.request.path
+            ),
+        )
+        .len(declared.chars().count())
+        .fixture(&first.id);
+        for fixture in &shown {
+            finding = finding.note(
+                Note::info(format!(
+                    "{} requests `{}`",
+                    example_name(fixture),
+                    request_line(fixture)
+                ))
+                .at(&fixture.source.file, fixture.source.line),
+            );
+        }
+        out.push(
+            finding
+                .note(Note::help(format!(
+                    "did you mean `{} {}`?",
+                    endpoint.method,
+                    suggested_path(&endpoint.path, &first.request.route)
+                )))
+                .note(Note::info("`serve` answers the route the examples show")),
+        );
+    }
+    out
+}
+
+/// The declared path as written, its literal segments replaced by those of the route the
+/// examples show (`/order/:id/items` and `/orders/{id}/items` give `/orders/:id/items`).
+fn suggested_path(declared: &str, shown_route: &str) -> String {
+    let shown = RouteTemplate::parse(shown_route);
+    let (path, query) = match declared.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (declared, None),
+    };
+    let skip = usize::from(path.starts_with('/'));
+    let mut parts: Vec<String> = path.split('/').map(str::to_string).collect();
+    for (i, segment) in shown.segments.iter().enumerate() {
+        let (Segment::Literal(literal), Some(part)) = (segment, parts.get_mut(i + skip)) else {
+            continue;
+        };
+        if param_name(part).is_some() {
+            continue;
+        }
+        let (bare, suffix) = match part.strip_suffix(".json") {
+            Some(bare) if bare != literal.as_str() => (bare.to_string(), ".json"),
+            _ => (part.clone(), ""),
+        };
+        if bare != *literal {
+            *part = format!("{literal}{suffix}");
+        }
+    }
+    let mut out = parts.join("/");
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
     }
     out
 }

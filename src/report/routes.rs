@@ -1,5 +1,6 @@
 //! `docmock routes`: one row per documented route (method and route), built from endpoint
-//! declarations and examples of every page, rendered as a table or JSON.
+//! declarations and examples of every page, rendered as a table or JSON; global cases (an
+//! authentication page's 401 for any route) listed apart, after the routes.
 
 use crate::fixture::{DocSet, Param};
 use serde::Serialize;
@@ -24,6 +25,13 @@ pub struct RouteSummary {
     /// Parameters the docs deprecate, in table order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deprecated: Vec<Deprecated>,
+    /// Route parameters inferred from concrete segments of undeclared example paths.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<String>,
+    /// Global cases documented with this placeholder path: they are no route of their own,
+    /// and any route answers them when asked (`Prefer: code=401`). Listed after the routes.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub global: bool,
 }
 
 /// A deprecated parameter of a route and what replaces it, if the docs say.
@@ -70,14 +78,26 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
                 case_insensitive: ci,
                 conflicts: Vec::new(),
                 deprecated: Vec::new(),
+                inferred: Vec::new(),
+                global: false,
             });
             routes.len() - 1
         })
     };
     for (page, endpoint) in docs.endpoints() {
+        // a declaration its examples contradict on a literal segment: its row is the route
+        // the examples show (which is what `serve` answers)
+        let shown = page
+            .fixtures
+            .iter()
+            .find(|f| {
+                f.request.method == endpoint.method
+                    && f.request.declared_route.as_ref() == Some(&endpoint.route)
+            })
+            .map_or(&endpoint.route, |f| &f.request.route);
         let i = entry(
             &endpoint.method,
-            &endpoint.route,
+            shown,
             endpoint.case_insensitive,
             &mut routes,
         );
@@ -86,15 +106,43 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
             .push(format!("{}:{}", page.file, endpoint.line));
         routes[i].note_deprecated(&endpoint.params);
     }
+    let mut global: Vec<RouteSummary> = Vec::new();
     for fixture in docs.fixtures() {
         let request = &fixture.request;
-        let i = entry(
-            &request.method,
-            &request.route,
-            request.case_insensitive,
-            &mut routes,
-        );
-        let route = &mut routes[i];
+        let route = if fixture.global {
+            let found = global
+                .iter()
+                .position(|g| g.method == request.method && g.route == request.route);
+            let i = found.unwrap_or_else(|| {
+                global.push(RouteSummary {
+                    method: request.method.clone(),
+                    route: request.route.clone(),
+                    statuses: Vec::new(),
+                    sources: Vec::new(),
+                    example: true,
+                    case_insensitive: false,
+                    conflicts: Vec::new(),
+                    deprecated: Vec::new(),
+                    inferred: Vec::new(),
+                    global: true,
+                });
+                global.len() - 1
+            });
+            &mut global[i]
+        } else {
+            let i = entry(
+                &request.method,
+                &request.route,
+                request.case_insensitive,
+                &mut routes,
+            );
+            &mut routes[i]
+        };
+        for name in &request.inferred {
+            if !route.inferred.contains(name) {
+                route.inferred.push(name.clone());
+            }
+        }
         route.example = true;
         route.note_deprecated(&fixture.params);
         if !route.statuses.contains(&fixture.response.status) {
@@ -115,6 +163,7 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
             }
         }
     }
+    routes.extend(global);
     for route in &mut routes {
         route.statuses.sort_unstable();
     }
@@ -123,6 +172,26 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
 
 /// A readable table: method, route, statuses, first source (and how many more), notes.
 pub fn render_table(routes: &[RouteSummary], out: &mut impl Write) -> io::Result<()> {
+    let (global, routed): (Vec<&RouteSummary>, Vec<&RouteSummary>) =
+        routes.iter().partition(|r| r.global);
+    table(&routed, ["METHOD", "ROUTE"], out)?;
+    writeln!(
+        out,
+        "{} routes, {} without an example",
+        routed.len(),
+        routed.iter().filter(|r| !r.example).count()
+    )?;
+    if !global.is_empty() {
+        writeln!(
+            out,
+            "\nGlobal cases: any route answers them when asked (`Prefer: code=` or `example=`) and documents no such case itself"
+        )?;
+        table(&global, ["METHOD", "DOCUMENTED AS"], out)?;
+    }
+    Ok(())
+}
+
+fn table(routes: &[&RouteSummary], names: [&str; 2], out: &mut impl Write) -> io::Result<()> {
     let rows: Vec<[String; 5]> = routes
         .iter()
         .map(|r| {
@@ -147,6 +216,9 @@ pub fn render_table(routes: &[RouteSummary], out: &mut impl Write) -> io::Result
             if r.case_insensitive {
                 notes.push("case-insensitive".to_string());
             }
+            if !r.inferred.is_empty() {
+                notes.push(format!("inferred: {}", r.inferred.join(", ")));
+            }
             for (a, b) in &r.conflicts {
                 notes.push(format!("conflicting examples: {a} vs {b}"));
             }
@@ -170,7 +242,7 @@ pub fn render_table(routes: &[RouteSummary], out: &mut impl Write) -> io::Result
             ]
         })
         .collect();
-    let header = ["METHOD", "ROUTE", "STATUSES", "SOURCE", "NOTES"].map(String::from);
+    let header = [names[0], names[1], "STATUSES", "SOURCE", "NOTES"].map(String::from);
     let mut widths = header.clone().map(|h| h.len());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -188,12 +260,7 @@ pub fn render_table(routes: &[RouteSummary], out: &mut impl Write) -> io::Result
         }
         writeln!(out, "{}", line.trim_end())?;
     }
-    writeln!(
-        out,
-        "{} routes, {} without an example",
-        routes.len(),
-        routes.iter().filter(|r| !r.example).count()
-    )
+    Ok(())
 }
 
 /// The routes as a pretty JSON array.

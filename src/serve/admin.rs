@@ -1,5 +1,6 @@
 //! The admin endpoints under `/__docmock/`: the request journal (`GET` to read, `DELETE` to
-//! reset), the documented routes, and coverage (which cases were served, which never were).
+//! reset), the documented routes and the global cases, and coverage (which cases were served,
+//! which never were; global cases under method and route `*`).
 
 use super::own::json_response;
 use super::response::ERROR_HEADER;
@@ -58,7 +59,7 @@ fn routes_view(table: &Table) -> Value {
         .routes
         .iter()
         .map(|route| {
-            json!({
+            let mut view = json!({
                 "method": route.method,
                 "route": route.route,
                 "case_insensitive": route.case_insensitive,
@@ -67,34 +68,62 @@ fn routes_view(table: &Table) -> Value {
                     "status": c.status,
                     "title": c.title,
                 })).collect::<Vec<_>>(),
+            });
+            // parameters no declaration gives, inferred from the examples' paths
+            let mut inferred: Vec<&str> = Vec::new();
+            for name in route.cases.iter().flat_map(|c| &c.request.inferred) {
+                if !inferred.contains(&name.as_str()) {
+                    inferred.push(name);
+                }
+            }
+            if !inferred.is_empty() {
+                view["inferred"] = json!(inferred);
+            }
+            view
+        })
+        .collect();
+    // cases of every route, answered when a route is asked for a case it does not document
+    let global: Vec<Value> = table
+        .global
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "status": c.status,
+                "title": c.title,
+                "documented_as": format!("{} {}", c.request.method, c.request.path),
             })
         })
         .collect();
-    json!({"routes": routes})
+    json!({"routes": routes, "global": global})
 }
 
 fn coverage_view(table: &Table) -> Value {
     let mut served = Vec::new();
     let mut never_served = Vec::new();
-    for route in &table.routes {
-        for case in &route.cases {
-            let count = case.served_count();
-            let item = json!({
-                "id": case.id,
-                "method": route.method,
-                "route": route.route,
-                "status": case.status,
-                "count": count,
-            });
-            if count > 0 {
-                served.push(item);
-            } else {
-                never_served.push(item);
-            }
+    let routed = table.routes.iter().flat_map(|r| {
+        r.cases
+            .iter()
+            .map(move |c| (c, r.method.as_str(), r.route.as_str()))
+    });
+    let global = table.global.iter().map(|c| (c, "*", "*"));
+    for (case, method, route) in routed.chain(global) {
+        let count = case.served_count();
+        let item = json!({
+            "id": case.id,
+            "method": method,
+            "route": route,
+            "status": case.status,
+            "count": count,
+        });
+        if count > 0 {
+            served.push(item);
+        } else {
+            never_served.push(item);
         }
     }
     json!({
-        "cases": table.case_count(),
+        "cases": table.case_count() + table.global.len(),
         "served_count": served.len(),
         "served": served,
         "never_served": never_served,

@@ -38,6 +38,9 @@ pub struct Matcher {
 struct Node {
     literals: Literals,
     param: Option<Box<Node>>,
+    /// This node is a parameter that also matches an empty segment (`/orders//items`), because
+    /// a documented case has that parameter empty.
+    blank: bool,
     /// Routes ending here: (upper-case method, route index).
     routes: Vec<(Box<str>, usize)>,
 }
@@ -123,6 +126,31 @@ impl Matcher {
             };
         }
         node.routes.push((method.into(), index));
+    }
+
+    /// Let the parameter at `position` of an inserted template also match an empty segment.
+    pub fn accept_blank(
+        &mut self,
+        template: &RouteTemplate,
+        case_insensitive: bool,
+        position: usize,
+    ) {
+        let mut node = if case_insensitive {
+            &mut self.case_insensitive
+        } else {
+            &mut self.exact
+        };
+        for segment in template.segments.iter().take(position + 1) {
+            let next = match segment {
+                Segment::Literal(text) if case_insensitive => {
+                    node.literals.entry(text.to_ascii_lowercase().into())
+                }
+                Segment::Literal(text) => node.literals.entry(text.as_str().into()),
+                Segment::Param(_) => node.param.get_or_insert_with(Default::default),
+            };
+            node = next;
+        }
+        node.blank = true;
     }
 
     /// Find the route for `method` and `path` (no query string). A trailing slash and a `.json`
@@ -266,8 +294,8 @@ fn find<S: AsRef<str>>(
         }
     }
     if let Some(next) = &node.param {
-        // A parameter matches one non-empty segment.
-        if !segment.is_empty() {
+        // A parameter matches one non-empty segment, or an empty one where the docs show it.
+        if !segment.is_empty() || next.blank {
             *positions |= 1 << depth;
             if let Some(route) = find(next, segments, depth + 1, method, positions, allowed) {
                 return Some(route);
@@ -356,6 +384,20 @@ mod tests {
         );
         assert_eq!(m.lookup("GET", "/a/7/b.json"), m.lookup("GET", "/a/7/b"));
         assert_eq!(m.lookup("GET", "/a//b"), Lookup::NotFound);
+    }
+
+    #[test]
+    fn a_parameter_matches_an_empty_segment_only_where_a_case_documents_one() {
+        let mut m = matcher(&[("GET", "/a/{id}/b", false), ("GET", "/c/{id}/d", false)]);
+        m.accept_blank(&RouteTemplate::parse("/a/{id}/b"), false, 1);
+        assert_eq!(
+            m.lookup("GET", "/a//b"),
+            Lookup::Found {
+                route: 0,
+                values: vec!["".into()]
+            }
+        );
+        assert_eq!(m.lookup("GET", "/c//d"), Lookup::NotFound);
     }
 
     #[test]

@@ -366,7 +366,8 @@ fn answer_from(
     };
     let route = &table.routes[route_index];
     if route.cases.is_empty() {
-        return own::no_example(route, method);
+        let preference = Preference::from_request(headers, &mut query_pairs(query));
+        return global_case(table, &preference).unwrap_or_else(|| own::no_example(route, method));
     }
 
     let mut incoming = Incoming {
@@ -431,15 +432,35 @@ fn answer_from(
             asked,
             codes,
             examples,
-        } => own_error(
-            StatusCode::BAD_REQUEST,
-            "unknown-preference",
-            json!({
-                "error": format!("{} {} documents no case {asked}", route.method, route.route),
-                "available": {"codes": codes, "examples": examples},
-            }),
-        ),
+        } => global_case(table, &preference).unwrap_or_else(|| {
+            own_error(
+                StatusCode::BAD_REQUEST,
+                "unknown-preference",
+                json!({
+                    "error": format!("{} {} documents no case {asked}", route.method, route.route),
+                    "available": {"codes": codes, "examples": examples},
+                }),
+            )
+        }),
     }
+}
+
+/// The global case (documented for every route) the client asked for, if any: only asked
+/// after the route itself documents no such case, so it costs nothing on other requests.
+fn global_case(table: &Table, preference: &Preference) -> Option<(Response<Body>, Outcome)> {
+    if table.global.is_empty() || preference.is_empty() {
+        return None;
+    }
+    let (case, reason) = select::preferred(&table.global, preference).ok()?;
+    let case = &table.global[case];
+    case.record_served();
+    Some((
+        case.rendered.to_response(reason.header_value()),
+        Outcome {
+            fixture: Some(case.id),
+            reason: reason.as_str(),
+        },
+    ))
 }
 
 /// Decoded query pairs.

@@ -140,7 +140,7 @@ fn segment_distance(want: &[String], have: &[String]) -> usize {
                 0
             } else {
                 let longest = w.chars().count().max(h.chars().count()).max(1);
-                WHOLE * char_distance(w, h) / longest
+                WHOLE * strsim::levenshtein(w, h) / longest
             };
             let substitution = previous[j] + cost;
             current.push(
@@ -152,21 +152,6 @@ fn segment_distance(want: &[String], have: &[String]) -> usize {
         previous = current;
     }
     previous[have.len()]
-}
-
-/// Levenshtein distance over characters.
-fn char_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

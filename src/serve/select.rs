@@ -161,46 +161,44 @@ pub fn select(route: &Route, preference: &Preference, incoming: &Incoming) -> Se
 }
 
 fn by_preference(route: &Route, preference: &Preference) -> Selection {
-    let unknown = |asked: String| Selection::UnknownPreference {
-        asked,
-        codes: {
-            let mut codes: Vec<u16> = route.cases.iter().map(|c| c.status).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            codes
+    match preferred(&route.cases, preference) {
+        Ok((case, reason)) => Selection::Case { case, reason },
+        Err(asked) => Selection::UnknownPreference {
+            asked,
+            codes: {
+                let mut codes: Vec<u16> = route.cases.iter().map(|c| c.status).collect();
+                codes.sort_unstable();
+                codes.dedup();
+                codes
+            },
+            examples: route.cases.iter().map(|c| c.id.to_string()).collect(),
         },
-        examples: route.cases.iter().map(|c| c.id.to_string()).collect(),
-    };
+    }
+}
+
+/// The case of `cases` the client asked for (a route's, or the global cases), or what was
+/// asked in words when none is.
+pub fn preferred(cases: &[Case], preference: &Preference) -> Result<(usize, Reason), String> {
     let code = match &preference.code {
         Some(code) => match code.parse::<u16>() {
             Ok(code) => Some(code),
-            Err(_) => return unknown(format!("code={code}")),
+            Err(_) => return Err(format!("code={code}")),
         },
         None => None,
     };
     let by_code = |c: &Case| code.is_none_or(|code| c.status == code);
     if let Some(example) = &preference.example {
-        return match route
-            .cases
-            .iter()
-            .position(|c| c.is_named(example) && by_code(c))
-        {
-            Some(case) => Selection::Case {
-                case,
-                reason: Reason::PreferExample,
-            },
-            None => unknown(match code {
+        return match cases.iter().position(|c| c.is_named(example) && by_code(c)) {
+            Some(case) => Ok((case, Reason::PreferExample)),
+            None => Err(match code {
                 Some(code) => format!("code={code}, example={example}"),
                 None => format!("example={example}"),
             }),
         };
     }
-    match route.cases.iter().position(by_code) {
-        Some(case) => Selection::Case {
-            case,
-            reason: Reason::PreferCode,
-        },
-        None => unknown(format!("code={}", code.unwrap_or_default())),
+    match cases.iter().position(by_code) {
+        Some(case) => Ok((case, Reason::PreferCode)),
+        None => Err(format!("code={}", code.unwrap_or_default())),
     }
 }
 

@@ -16,6 +16,10 @@ pub struct Table {
     /// stays the server's current generation.
     pub generation: u64,
     pub routes: Vec<Route>,
+    /// Cases that hold for every route (a 401 documented on an authentication page with a
+    /// placeholder path): not routed, answered on any route that is asked for a case it does
+    /// not document itself (`Prefer: code=401`).
+    pub global: Vec<Case>,
     pub matcher: Matcher,
     /// Problems met while rendering (invalid headers ...), logged at load.
     pub warnings: Vec<String>,
@@ -96,6 +100,11 @@ impl Table {
             }
         }
         for fixture in docs.servable() {
+            if fixture.global {
+                let case = Case::new(fixture, aliases.remove(fixture.id.as_str()), &mut table);
+                table.global.push(case);
+                continue;
+            }
             let method = fixture.request.method.to_ascii_uppercase();
             let template = RouteTemplate::parse(&fixture.request.route);
             let case_insensitive = fixture.request.case_insensitive;
@@ -113,46 +122,20 @@ impl Table {
                 });
                 table.routes.len() - 1
             });
-            let (rendered, warnings) = Rendered::from_fixture(fixture);
-            table.warnings.extend(warnings);
+            let case = Case::new(fixture, aliases.remove(fixture.id.as_str()), &mut table);
             let route = &mut table.routes[route_index];
             if route.params.is_empty() {
                 route.params = Params::new(fixture.params.clone());
             }
-            let slug = fixture
-                .id
-                .rsplit('/')
-                .next()
-                .unwrap_or(&fixture.id)
-                .split('@')
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            route.cases.push(Case {
-                id: intern(&fixture.id),
-                slug,
-                aliases: aliases.remove(fixture.id.as_str()).unwrap_or_default(),
-                title: fixture.title.clone(),
-                status: fixture.response.status,
-                request: fixture.request.clone(),
-                request_samples: fixture
-                    .placeholders
-                    .iter()
-                    .filter(|p| {
-                        p.body == BodyRef::Request && p.kind == PlaceholderKind::SampleValue
-                    })
-                    .map(|p| p.pointer.clone())
-                    .collect(),
-                response_body: fixture.response.body.clone(),
-                rendered,
-                served: ServedCount::default(),
-            });
+            route.cases.push(case);
         }
         for (page, endpoint) in docs.endpoints() {
+            // examples of a declaration they contradict are served under the route they show
+            let served_elsewhere = !endpoint.examples.is_empty();
             let method = endpoint.method.to_ascii_uppercase();
             let template = RouteTemplate::parse(&endpoint.route);
             let key = route_key(&method, &template, endpoint.case_insensitive);
-            if index.contains_key(&key) {
+            if served_elsewhere || index.contains_key(&key) {
                 continue;
             }
             index.insert(key, table.routes.len());
@@ -176,6 +159,22 @@ impl Table {
             table
                 .matcher
                 .insert(&route.method, &route.template, route.case_insensitive, i);
+            // `/orders//items` documented as a case of `/orders/{id}/items` (a 404 for the
+            // missing id): that parameter also matches an empty segment
+            for (position, name) in route.template.segments.iter().enumerate() {
+                let Segment::Param(name) = name else { continue };
+                let blank = route.cases.iter().any(|c| {
+                    c.request
+                        .path_params
+                        .get(name)
+                        .is_some_and(String::is_empty)
+                });
+                if blank {
+                    table
+                        .matcher
+                        .accept_blank(&route.template, route.case_insensitive, position);
+                }
+            }
         }
         table
     }
@@ -183,6 +182,45 @@ impl Table {
     /// Number of documented cases served.
     pub fn case_count(&self) -> usize {
         self.routes.iter().map(|r| r.cases.len()).sum()
+    }
+}
+
+impl Case {
+    /// A fixture as a servable case, rendered once; rendering problems go to the table's
+    /// warnings.
+    fn new(
+        fixture: &crate::fixture::Fixture,
+        aliases: Option<Vec<String>>,
+        table: &mut Table,
+    ) -> Case {
+        let (rendered, warnings) = Rendered::from_fixture(fixture);
+        table.warnings.extend(warnings);
+        let slug = fixture
+            .id
+            .rsplit('/')
+            .next()
+            .unwrap_or(&fixture.id)
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        Case {
+            id: intern(&fixture.id),
+            slug,
+            aliases: aliases.unwrap_or_default(),
+            title: fixture.title.clone(),
+            status: fixture.response.status,
+            request: fixture.request.clone(),
+            request_samples: fixture
+                .placeholders
+                .iter()
+                .filter(|p| p.body == BodyRef::Request && p.kind == PlaceholderKind::SampleValue)
+                .map(|p| p.pointer.clone())
+                .collect(),
+            response_body: fixture.response.body.clone(),
+            rendered,
+            served: ServedCount::default(),
+        }
     }
 }
 

@@ -181,3 +181,10 @@ fn a_malformed_alias_is_a_usage_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--alias"), "{stderr}");
 }
+
+#[test]
+fn routes_marks_inferred_parameters_and_lists_global_cases_apart() {
+    let table = run(&["routes", "tests/pages/routes"]);
+    let json = run(&["routes", "tests/pages/routes", "--format", "json"]);
+    insta::assert_snapshot!(format!("{}\n{}", transcript(&table), transcript(&json)));
+}

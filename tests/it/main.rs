@@ -5,6 +5,7 @@ mod common;
 mod diff;
 mod extract_mdx;
 mod extract_rendered;
+mod extract_routes;
 mod lint;
 mod serve;
 mod verify;

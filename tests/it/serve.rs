@@ -955,3 +955,190 @@ async fn an_endpoint_declared_without_an_example_gets_501_naming_its_declaration
     let answer = send(client.put(mock.url("/things/4"))).await;
     assert_eq!(answer.header("allow"), Some("DELETE, GET"));
 }
+
+const ROUTES: &str = "tests/pages/routes";
+
+#[tokio::test]
+async fn a_literal_route_declared_anywhere_on_the_page_wins_over_a_parameter_route() {
+    let mock = MockServer::start(&[ROUTES]);
+    let client = client();
+    let answer = send(client.get(mock.url("/reports/latest"))).await;
+    assert_eq!(answer.json(), json!({"id": 99, "latest": true}));
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("reports/get-a-report/the-latest-report")
+    );
+    let answer = send(client.get(mock.url("/reports/8"))).await;
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("reports/get-a-report/success")
+    );
+}
+
+#[tokio::test]
+async fn the_route_the_examples_show_answers_when_the_declaration_misspells_it() {
+    let mock = MockServer::start(&[ROUTES]);
+    let client = client();
+    let answer = send(client.get(mock.url("/baskets/b7/lines"))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+    let answer = send(client.get(mock.url("/baskets/nope/lines"))).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    // the declared spelling is no route: a 404 of docmock's own naming the one the examples show
+    let answer = send(client.get(mock.url("/basket/b7/lines"))).await;
+    assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
+    assert_eq!(
+        answer.json()["closest"][0],
+        "GET /baskets/{basket_id}/lines"
+    );
+}
+
+#[tokio::test]
+async fn an_inferred_template_answers_any_id_and_a_literal_example_keeps_its_route() {
+    let mock = MockServer::start(&[ROUTES]);
+    let client = client();
+    for (path, fixture, reason) in [
+        ("/widgets/987", "widgets/show-a-widget/by-number", "success"),
+        (
+            "/widgets/abc123",
+            "widgets/show-a-widget/by-a-word-the-text-calls-an-id",
+            "request-match",
+        ),
+        (
+            "/widgets/featured",
+            "widgets/show-a-widget/the-featured-widget-is-a-route-of-its-own",
+            "success",
+        ),
+        (
+            "/things/5f0c1b9e-6f3a-4c1e-9d7e-2f1a3b4c5d6e/parts/9",
+            "widgets/show-a-thing-by-its-uuid/200",
+            "success",
+        ),
+        (
+            "/levers/anything",
+            "widgets/parameters-written-in-example-paths/angle-brackets",
+            "success",
+        ),
+        (
+            "/api/v2/widgets/5",
+            "authentication/widgets/show-a-widget",
+            "success",
+        ),
+    ] {
+        let answer = send(client.get(mock.url(path))).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.text);
+        assert_eq!(answer.header("x-docmock-fixture"), Some(fixture), "{path}");
+        assert_eq!(answer.header("x-docmock-reason"), Some(reason), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn prefer_on_any_route_answers_the_global_case_the_route_does_not_document() {
+    let mock = MockServer::start(&[ROUTES]);
+    let client = client();
+    let answer = send(
+        client
+            .get(mock.url("/reports/7"))
+            .header("Prefer", "code=401"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json(), json!({"error": "Unauthorized"}));
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("authentication/when-authentication-fails/401")
+    );
+    assert_eq!(answer.header("x-docmock-reason"), Some("prefer-code"));
+    let answer = send(
+        client
+            .delete(mock.url("/orders/1/lines"))
+            .header("Prefer", "example=errors/validation-errors/422"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer.header("x-docmock-reason"), Some("prefer-example"));
+    let answer = send(client.get(mock.url("/widgets/1?__code=429"))).await;
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("errors/too-many-requests/429")
+    );
+    // a case the route documents itself wins over the global one
+    let answer = send(
+        client
+            .get(mock.url("/baskets/x/lines"))
+            .header("Prefer", "code=404"),
+    )
+    .await;
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("reports/list-the-lines-of-a-basket/when-the-basket-does-not-exist")
+    );
+    // a route declared without examples answers a global case asked for, else its 501
+    let answer = send(
+        client
+            .delete(mock.url("/reports/7"))
+            .header("Prefer", "code=401"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let answer = send(client.delete(mock.url("/reports/7"))).await;
+    assert_eq!(answer.status, StatusCode::NOT_IMPLEMENTED);
+    // a case documented nowhere is still docmock's own 400
+    let answer = send(
+        client
+            .get(mock.url("/reports/7"))
+            .header("Prefer", "code=418"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.header("x-docmock-error"), Some("unknown-preference"));
+    // global cases are no routes of their own, and the admin view lists them apart
+    let answer = send(client.get(mock.url("/api/v1/any_resource"))).await;
+    assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
+    let routes = send(client.get(mock.url("/__docmock/routes"))).await.json();
+    let global: Vec<&str> = routes["global"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(global.contains(&"authentication/when-authentication-fails/401"));
+    assert_eq!(global.len(), 6, "{global:?}");
+    let coverage = send(client.get(mock.url("/__docmock/coverage")))
+        .await
+        .json();
+    let served = &coverage["served"];
+    let global_401 = served
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "authentication/when-authentication-fails/401")
+        .expect("the global 401 counted as served");
+    assert_eq!(global_401["count"], 2);
+    assert_eq!(global_401["route"], "*");
+}
+
+#[tokio::test]
+async fn a_blank_segment_is_the_case_of_the_template_with_that_parameter_empty() {
+    let mock = MockServer::start(&[ROUTES]);
+    let client = client();
+    let answer = send(client.get(mock.url("/orders//items"))).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", answer.text);
+    assert_eq!(answer.json(), json!({"error": "order id missing"}));
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("orders/list-the-items-of-an-order/when-no-order-id-is-given")
+    );
+    assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
+    let answer = send(client.get(mock.url("/orders/abc/items"))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let answer = send(client.delete(mock.url("/orders//lines"))).await;
+    assert_eq!(
+        answer.header("x-docmock-fixture"),
+        Some("orders/cancel-the-items-of-an-order/when-no-order-id-is-given")
+    );
+    // no case documents an empty report id: an empty segment matches no parameter there
+    let answer = send(client.get(mock.url("/reports//"))).await;
+    assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
+}
