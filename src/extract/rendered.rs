@@ -19,10 +19,10 @@ pub mod repair;
 
 pub use lines::{Line, LineKind};
 
-use super::{common, ExtractError, PageExtraction};
+use super::{common, prose, ExtractError, PageExtraction};
 use crate::fixture::{
-    BodyRef, Fixture, Page, Placeholder, PlaceholderKind, Reconstruction, RequestSpec,
-    ResponseSpec, Source, SourceFormat,
+    BodyRef, Fixture, Page, ParamLocation, Placeholder, PlaceholderKind, Reconstruction,
+    RequestSpec, ResponseSpec, Source, SourceFormat,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -56,6 +56,9 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         after_decl: false,
     };
     reader.run();
+    for endpoint in &mut reader.page.endpoints {
+        prose::add_route_params(&mut endpoint.params, &endpoint.route);
+    }
     PageExtraction {
         page: reader.page,
         errors: reader.errors,
@@ -230,9 +233,18 @@ impl Reader<'_> {
                 .since_decl
                 .last()
                 .is_some_and(|h| h.to_ascii_lowercase().contains("parameter"));
-        if let (true, Some(endpoint)) = (is_params, self.page.endpoints.last_mut()) {
+        let is_response = self
+            .since_decl
+            .iter()
+            .any(|h| prose::tables::is_response_heading(h));
+        if let (true, Some(endpoint)) = (is_response, self.page.endpoints.last_mut()) {
+            for row in rows.iter().filter(|r| !r.name.is_empty()) {
+                let field = prose::response_field(&row.name, &row.ty, &row.description);
+                endpoint.response_fields.push(field);
+            }
+        } else if let (true, Some(endpoint)) = (is_params, self.page.endpoints.last_mut()) {
             for row in rows.into_iter().filter(|r| !r.name.is_empty()) {
-                let mut param = common::param(
+                let mut param = prose::param(
                     &row.name,
                     &row.ty,
                     &row.description,
@@ -240,7 +252,8 @@ impl Reader<'_> {
                     &endpoint.route,
                 );
                 if let Some(required) = row.required {
-                    param.required = required;
+                    // route parameters are required whatever the column says
+                    param.required = required || param.location == ParamLocation::Path;
                 }
                 endpoint.params.push(param);
             }
@@ -368,7 +381,12 @@ impl Reader<'_> {
             title: title.unwrap_or_default(),
             request,
             response,
-            params: endpoint.params.clone(),
+            params: {
+                let mut params = endpoint.params.clone();
+                prose::add_route_params(&mut params, &endpoint.route);
+                params
+            },
+            response_fields: endpoint.response_fields.clone(),
             placeholders,
             reconstructed: touched.then_some(reconstructed),
             ..Default::default()
