@@ -390,9 +390,12 @@ fn nested_name(parent: &str, array: bool, child: &str) -> String {
 /// An "enum" whose values are names of other parameters was a mention of them, not a list
 /// of values ("Overrides `start_at` or `stop_at`").
 fn forget_mentions(params: &mut [Param]) {
-    let names: Vec<String> = params.iter().map(|p| p.name.to_lowercase()).collect();
+    let names: Vec<String> = params.iter().map(|p| p.name.to_ascii_lowercase()).collect();
     for p in params.iter_mut() {
-        if p.allowed.iter().any(|v| names.contains(&v.to_lowercase())) {
+        if p.allowed
+            .iter()
+            .any(|v| names.contains(&v.to_ascii_lowercase()))
+        {
             p.allowed.clear();
             p.default = None;
         }

@@ -97,7 +97,7 @@ impl Header {
                     .replace('`', "")
                     .trim()
                     .trim_end_matches(':')
-                    .to_lowercase()
+                    .to_ascii_lowercase()
             })
             .collect();
         let find = |words: &[&str]| names.iter().position(|h| words.contains(&h.as_str()));
@@ -195,7 +195,7 @@ fn is_open(cell: &str) -> bool {
 
 /// Headings whose tables describe the response (and every table in the subsections below them).
 pub fn is_response_heading(text: &str) -> bool {
-    let lower = plain(text).replace('`', "").to_lowercase();
+    let lower = plain(text).replace('`', "").to_ascii_lowercase();
     let lower = lower.trim().trim_end_matches(':').trim();
     matches!(
         lower,
@@ -220,21 +220,19 @@ pub fn is_response_heading(text: &str) -> bool {
 /// Whether the paragraph before a table says the table describes a response or a callback:
 /// "The callback url is called with the following params", "The response contains".
 pub fn lead_is_response(lead: &str) -> bool {
-    let lower = plain(lead).to_lowercase();
+    let lower = plain(lead).to_ascii_lowercase();
     [
         "callback",
         "webhook",
         "the response contains",
         "the response has",
         "the response includes",
-        "the response body",
+        "the response body contains",
         "response attributes",
         "response fields",
         "returns the following",
-        "returns an object",
-        "is returned",
-        "are returned",
-        "responds with",
+        "the following fields are returned",
+        "the following attributes are returned",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -242,7 +240,7 @@ pub fn lead_is_response(lead: &str) -> bool {
 
 /// Where a parameter goes, when a heading ("Query parameters") or an `In` column says so.
 pub fn location_named(text: &str) -> Option<ParamLocation> {
-    let lower = plain(text).replace('`', "").to_lowercase();
+    let lower = plain(text).replace('`', "").to_ascii_lowercase();
     let lower = lower.trim();
     let path = ["path", "url", "uri", "route"];
     if path.contains(&lower)
@@ -291,7 +289,7 @@ const MEMBER_WORDS: &[&str] = &[
 /// "Attributes of `filters`", "`address` fields", a heading that is just the name), among
 /// `parents` (full names such as `subscription` or `address[geo]`, nearest last).
 pub fn nested_parent<'a>(text: &str, parents: &[&'a str]) -> Option<&'a str> {
-    let lower = plain(text).to_lowercase();
+    let lower = plain(text).to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '[' | ']')))
         .filter(|w| !w.is_empty())
@@ -306,8 +304,8 @@ pub fn nested_parent<'a>(text: &str, parents: &[&'a str]) -> Option<&'a str> {
             .rev()
             .find(|s| !s.is_empty())
             .unwrap_or(parent)
-            .to_lowercase();
-        let full = parent.to_lowercase();
+            .to_ascii_lowercase();
+        let full = parent.to_ascii_lowercase();
         let named = words.iter().any(|w| *w == last || *w == full);
         named && (says_members || words.len() == 1)
     })
@@ -406,6 +404,9 @@ mod tests {
             "The callback url is called with the following params:"
         ));
         assert!(!lead_is_response("Send these parameters:"));
+        assert!(!lead_is_response(
+            "Send these; an error is returned when one is missing."
+        ));
     }
 
     #[test]

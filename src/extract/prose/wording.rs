@@ -103,7 +103,7 @@ const STOP_WORDS: &[&str] = &[
 /// `(optional)`, "not required"; "required unless X", "Required if no `X` is given", "either
 /// `a` or `b` is required" (for `a`: unless `b`). `name` is the row's own name.
 pub fn requirement(text: &str, name: &str) -> Requirement {
-    let lower = plain(text).to_lowercase();
+    let lower = plain(text).to_ascii_lowercase();
     let mut out = Requirement::default();
     let opening = lower.trim_start_matches(['[', '(', ' ']);
     let says_optional = opening.starts_with("optional")
@@ -224,7 +224,7 @@ fn either_required(sentence: &str, name: &str) -> Option<Requirement> {
     .filter_map(|w| sentence[either..].find(w))
     .min()?;
     let names = names_in(&sentence[either..either + end]);
-    let name = name.to_lowercase();
+    let name = name.to_ascii_lowercase();
     if names.len() < 2 || !names.contains(&name) {
         return None;
     }
@@ -360,7 +360,7 @@ pub fn allowed_values(text: &str) -> Values {
         return values;
     }
     for sentence in sentences(&text) {
-        let lower = sentence.to_lowercase();
+        let lower = sentence.to_ascii_lowercase();
         if NOT_VALUES.iter().any(|w| lower.contains(w)) {
             continue;
         }
@@ -445,14 +445,11 @@ fn item_value(item: &str) -> Option<(String, bool)> {
 fn value_run(text: &str) -> Values {
     let mut values = Values::default();
     let mut rest = lead_in(text);
-    loop {
-        let Some(quote) = rest
-            .chars()
-            .next()
-            .filter(|c| matches!(c, '\'' | '"' | '`'))
-        else {
-            break;
-        };
+    while let Some(quote) = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))
+    {
         let Some(close) = rest[1..].find(quote) else {
             break;
         };
@@ -525,7 +522,7 @@ fn word_list(text: &str) -> Values {
 /// "(default: true)". Only a single value counts: "Defaults to the current time" names none.
 pub fn default_value(text: &str) -> Option<String> {
     let text = plain(text);
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     for phrase in [
         "defaults to",
         "default value is",
@@ -582,7 +579,7 @@ pub struct Deprecation {
 /// "Use `X` instead", "replaced by `X`", "deprecated in favor of `X`".
 pub fn deprecation(text: &str) -> Deprecation {
     let text = plain(text);
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let opening = lower.trim_start_matches(['[', '(', ' ']);
     let marked = opening.starts_with("deprecated")
         || [
@@ -612,7 +609,7 @@ pub fn deprecation(text: &str) -> Deprecation {
             let Some((name, after)) = identifier_at(&text[at..]) else {
                 continue;
             };
-            let after = after.trim_start().to_lowercase();
+            let after = after.trim_start().to_ascii_lowercase();
             if phrase == "use " && !(after.starts_with("instead") || marked) {
                 continue;
             }
@@ -647,7 +644,7 @@ fn identifier_at(text: &str) -> Option<(String, &str)> {
         || (!name.is_empty()
             && text[end..]
                 .trim_start()
-                .to_lowercase()
+                .to_ascii_lowercase()
                 .starts_with("instead")
             && !matches!(name, "the" | "a" | "an" | "it" | "this"));
     ok.then(|| (name.to_string(), &text[name.len()..]))
@@ -665,7 +662,7 @@ pub struct NameCell {
 
 /// Read a name cell: the name without its markers.
 pub fn name_cell(cell: &str) -> NameCell {
-    let lower = cell.to_lowercase();
+    let lower = cell.to_ascii_lowercase();
     let struck = lower.contains("~~")
         || lower.contains("<del>")
         || lower.contains("<s>")
@@ -679,7 +676,7 @@ pub fn name_cell(cell: &str) -> NameCell {
     for word in text.split_whitespace() {
         let bare = word
             .trim_matches(['(', ')', '[', ']', ',', ':'])
-            .to_lowercase();
+            .to_ascii_lowercase();
         match bare.as_str() {
             "required" => out.required = Some(true),
             "optional" => out.required = Some(false),
@@ -716,7 +713,7 @@ pub fn type_cell(cell: &str) -> TypeCell {
     for word in text.split_whitespace() {
         let bare = word
             .trim_matches(['(', ')', '[', ']', ',', '`', '*', ';'])
-            .to_lowercase();
+            .to_ascii_lowercase();
         match bare.as_str() {
             "required" => required = Some(true),
             "optional" => required = Some(false),
@@ -738,7 +735,7 @@ pub fn type_cell(cell: &str) -> TypeCell {
 
 /// A Required column's cell: yes/true/✓/x/required, or the wording of a description.
 pub fn required_flag(cell: &str) -> Option<bool> {
-    let flag = plain(cell).replace('`', "").to_lowercase();
+    let flag = plain(cell).replace('`', "").to_ascii_lowercase();
     match flag.trim() {
         "yes" | "y" | "true" | "required" | "✓" | "✔" | "✔️" | "✅" | "x" | "mandatory" => {
             Some(true)
@@ -933,6 +930,20 @@ mod tests {
         );
         assert_eq!(dep("Use this to filter."), (false, None));
         assert_eq!(dep("Lists deprecated and active ones."), (false, None));
+    }
+
+    #[test]
+    fn text_whose_lower_case_changes_length_is_read_without_panicking() {
+        for text in [
+            "İİİ defaults to `x`.",
+            "Use İ instead.",
+            "One of: İ, ß.",
+            "ẞ `a` or `b` İ",
+        ] {
+            let _ = (allowed_values(text), default_value(text), deprecation(text));
+            let _ = (requirement(text, "İ"), name_cell(text), type_cell(text));
+        }
+        assert_eq!(default_value("İİ defaults to `x`.").as_deref(), Some("x"));
     }
 
     #[test]
