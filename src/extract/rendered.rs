@@ -59,6 +59,22 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
     for endpoint in &mut reader.page.endpoints {
         prose::add_route_params(&mut endpoint.params, &endpoint.route);
     }
+    // response tables usually follow the example: its fixtures get them once the page is read
+    let Page {
+        endpoints,
+        fixtures,
+        ..
+    } = &mut reader.page;
+    for fixture in fixtures.iter_mut() {
+        let endpoint = endpoints.iter().find(|e| {
+            e.heading == fixture.endpoint
+                && e.method == fixture.request.method
+                && e.route == fixture.request.route
+        });
+        if let Some(endpoint) = endpoint {
+            fixture.response_fields = endpoint.response_fields.clone();
+        }
+    }
     PageExtraction {
         page: reader.page,
         errors: reader.errors,
@@ -233,10 +249,22 @@ impl Reader<'_> {
                 .since_decl
                 .last()
                 .is_some_and(|h| h.to_ascii_lowercase().contains("parameter"));
+        // the latest heading that names a kind of table decides: "Response Attributes" (and its
+        // subsections) describe the response, a later "Parameters" the request again
         let is_response = self
             .since_decl
             .iter()
-            .any(|h| prose::tables::is_response_heading(h));
+            .rev()
+            .find_map(|h| {
+                if prose::tables::is_response_heading(h) {
+                    Some(true)
+                } else {
+                    h.to_ascii_lowercase()
+                        .contains("parameter")
+                        .then_some(false)
+                }
+            })
+            .unwrap_or(false);
         if let (true, Some(endpoint)) = (is_response, self.page.endpoints.last_mut()) {
             for row in rows.iter().filter(|r| !r.name.is_empty()) {
                 let field = prose::response_field(&row.name, &row.ty, &row.description);
@@ -386,7 +414,6 @@ impl Reader<'_> {
                 prose::add_route_params(&mut params, &endpoint.route);
                 params
             },
-            response_fields: endpoint.response_fields.clone(),
             placeholders,
             reconstructed: touched.then_some(reconstructed),
             ..Default::default()

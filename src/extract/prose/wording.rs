@@ -916,6 +916,7 @@ mod tests {
         assert_eq!(dep("Deprecated: the old key."), (true, None));
         assert_eq!(dep("The old key (deprecated)."), (true, None));
         assert_eq!(dep("\\[Deprecated\\] The old key."), (true, None));
+        assert_eq!(dep("[Deprecated] The old key."), (true, None));
         assert_eq!(
             dep("Use `start_at` instead."),
             (true, Some("start_at".into()))
