@@ -168,7 +168,13 @@ pub fn read_table(table: &TableText<'_>) -> (Option<ParamTable>, Vec<TableProble
         .iter()
         .any(|h| tables::is_response_heading(h))
         || tables::lead_is_response(table.lead);
-    let location = table.headings.iter().rev().find_map(|h| location_named(h));
+    // a heading ("Query parameters") or the name column's header ("Header", "Path parameter")
+    let location = table
+        .headings
+        .iter()
+        .rev()
+        .find_map(|h| location_named(h))
+        .or_else(|| location_named(&table.header[columns.name]));
     let mut problems = Vec::new();
     let mut rows = Vec::new();
     for (i, cells) in table.rows.iter().enumerate() {
@@ -588,6 +594,23 @@ mod tests {
         let names: Vec<&str> = d.response_fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["id", "links", "links[self]", "status"]);
         assert_eq!(d.response_fields[3].allowed, ["done", "failed"]);
+    }
+
+    #[test]
+    fn a_name_column_headed_header_lists_headers() {
+        let t = table(
+            "Header | Description",
+            &["`X-Request-Id` | Traces the call."],
+            &[],
+            "",
+        );
+        let d = describe(&[&t], "POST", "/w");
+        assert_eq!(d.params[0].location, ParamLocation::Header);
+        let t = table("Query parameter | Type", &["`q` | string"], &[], "");
+        assert_eq!(
+            describe(&[&t], "POST", "/w").params[0].location,
+            ParamLocation::Query
+        );
     }
 
     #[test]
