@@ -11,7 +11,7 @@
 //! GUIDs, dates, `"QEA="`) is a [`PlaceholderKind::SampleValue`], compared by type.
 
 use super::rendered::{lines, pointer_token, repair, Line, LineKind};
-use super::{common, ExtractError, PageExtraction};
+use super::{common, prose, ExtractError, PageExtraction};
 use crate::fixture::{
     BodyRef, Fixture, Page, Param, Placeholder, PlaceholderKind, Reconstruction, RequestSpec,
     ResponseSpec, Source, SourceFormat,
@@ -190,6 +190,8 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         }
     }
 
+    prose::add_route_params(&mut endpoint.params, &endpoint.route);
+
     let mut reconstructed = Reconstruction::default();
     let mut placeholders = Vec::new();
     let mut request: RequestSpec = common::request(&method, &path, Some(&endpoint));
@@ -331,9 +333,10 @@ fn param(
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let mut p = common::param(&name, &ty, &full, &endpoint.method, &endpoint.route);
+    let mut p = prose::param(&name, &ty, &full, &endpoint.method, &endpoint.route);
     p.description = full;
-    p.required = annotation
+    // route parameters are required whatever the annotation says
+    p.required |= annotation
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| w.eq_ignore_ascii_case("required"));
     Some(p)

@@ -1,7 +1,7 @@
-//! Pieces every format extractor shares: endpoint declarations, parameter table rows, and
-//! binding an example's concrete path to the endpoint it exemplifies.
+//! Pieces every format extractor shares: endpoint declarations, and binding an example's
+//! concrete path to the endpoint it exemplifies. Parameter rows are read in [`super::prose`].
 
-use crate::fixture::{normalize_route, Endpoint, Param, ParamLocation, RequestSpec, RouteTemplate};
+use crate::fixture::{normalize_route, Endpoint, RequestSpec, RouteTemplate};
 
 /// HTTP methods recognised in endpoint declarations and sample requests.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -56,58 +56,6 @@ pub fn endpoint(
     }
 }
 
-/// A parameter table row. `ty` and `description` are as written (backticks and `**` allowed);
-/// requirement is read from the description: `**Required**.`, `Required.`, `[Required]`,
-/// `**Required** unless protocol_id given`, `Required unless a or b given`.
-pub fn param(name: &str, ty: &str, description: &str, method: &str, route: &str) -> Param {
-    let name = clean(name);
-    let ty = clean(ty)
-        .trim_matches(|c| c == '\'' || c == '"')
-        .to_ascii_lowercase();
-    let description = description.trim().to_string();
-    let plain = clean(&description);
-    let lower = plain.to_ascii_lowercase();
-    let optional = lower.starts_with("[optional") || lower.starts_with("optional");
-    let required = !optional
-        && (lower.starts_with("required")
-            || lower.starts_with("[required]")
-            || lower.contains("[required]"));
-    let required_unless = if required {
-        unless_list(&lower)
-    } else {
-        Vec::new()
-    };
-    Param {
-        location: ParamLocation::infer(&name, method, route),
-        name,
-        ty,
-        description,
-        required,
-        required_unless,
-        ..Param::default()
-    }
-}
-
-/// `required unless protocol_id given` -> `["protocol_id"]`; `unless a or b given` -> both.
-fn unless_list(lower: &str) -> Vec<String> {
-    let Some((_, rest)) = lower.split_once("unless ") else {
-        return Vec::new();
-    };
-    let rest = rest.split(['.', ';']).next().unwrap_or("");
-    let rest = rest
-        .trim_end()
-        .trim_end_matches("is given")
-        .trim_end_matches("are given")
-        .trim_end_matches("given")
-        .trim_end_matches("is provided")
-        .trim_end_matches("provided");
-    rest.split([',', ' '])
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_'))
-        .filter(|w| !w.is_empty() && !matches!(*w, "or" | "and" | "either" | "the" | "a" | "an"))
-        .map(str::to_string)
-        .collect()
-}
-
 /// Strip Markdown emphasis and code marks and surrounding white space.
 pub fn clean(text: &str) -> String {
     text.replace(['`', '*'], "").trim().to_string()
@@ -146,55 +94,6 @@ pub fn request(method: &str, path: &str, declared: Option<&Endpoint>) -> Request
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_requirement_from_the_description() {
-        let route = "/d/{dossier_id}/p";
-        let p = param(
-            "`dossier_id`",
-            "`string`",
-            "**Required**. Unique identifier.",
-            "POST",
-            route,
-        );
-        assert!(p.required && p.required_unless.is_empty());
-        assert_eq!(p.location, ParamLocation::Path);
-        let p = param(
-            "`protocol_key`",
-            "`string`",
-            "**Required** unless protocol_id given. Key.",
-            "POST",
-            route,
-        );
-        assert!(p.required);
-        assert_eq!(p.required_unless, vec!["protocol_id"]);
-        assert_eq!(p.location, ParamLocation::Body);
-        let p = param(
-            "questionnaire_key",
-            "string",
-            "[Required] Key",
-            "POST",
-            route,
-        );
-        assert!(p.required);
-        let p = param(
-            "entered_by",
-            "string",
-            "[Optional, blank means ...] The user id",
-            "POST",
-            route,
-        );
-        assert!(!p.required);
-        let p = param(
-            "questionnaire_keys",
-            "'array of strings'",
-            "Only return",
-            "GET",
-            route,
-        );
-        assert_eq!(p.ty, "array of strings");
-        assert_eq!(p.location, ParamLocation::Query);
-    }
 
     #[test]
     fn binds_concrete_segments_to_the_declared_route() {

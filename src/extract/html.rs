@@ -278,7 +278,8 @@ fn inline_text(el: ElementRef) -> String {
                 let hidden = SKIPPED.contains(&e.value().name())
                     || e.value().attr("aria-hidden") == Some("true");
                 if !hidden {
-                    if e.value().name() == "br" {
+                    // a line break or a block inside a cell (`<li>`) separates words
+                    if matches!(e.value().name(), "br" | "li" | "p" | "div" | "ul" | "ol") {
                         out.push(' ');
                     }
                     walk(e, out);

@@ -26,6 +26,11 @@ pub struct Table {
     pub start: usize,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Where each row starts.
+    pub row_starts: Vec<usize>,
+    /// Each row split at every unescaped `|` of its source line: GFM drops the cells past the
+    /// header's width, which a `|` inside a type (`string|array of string`) creates.
+    pub raw_rows: Vec<Vec<String>>,
 }
 
 /// The structure of a page.
@@ -113,13 +118,21 @@ pub fn outline(text: &str) -> Outline {
                     start: range.start,
                     header: Vec::new(),
                     rows: Vec::new(),
+                    row_starts: Vec::new(),
+                    raw_rows: Vec::new(),
                 })
             }
             Event::Start(Tag::TableHead) => {
                 in_head = true;
                 row.clear();
             }
-            Event::Start(Tag::TableRow) => row.clear(),
+            Event::Start(Tag::TableRow) => {
+                row.clear();
+                if let Some(t) = table.as_mut() {
+                    t.row_starts.push(range.start);
+                    t.raw_rows.push(raw_cells(&text[range.clone()]));
+                }
+            }
             Event::Start(Tag::TableCell) => row.push(cell_text(&text[range.clone()])),
             Event::End(TagEnd::TableHead) => {
                 in_head = false;
@@ -195,6 +208,31 @@ fn cell_text(source: &str) -> String {
         .trim_end_matches('|')
         .trim()
         .replace("\\|", "|")
+}
+
+/// The cells of a table row's source line, split at every `|` not escaped as `\|`.
+fn raw_cells(source: &str) -> Vec<String> {
+    let line = source.lines().next().unwrap_or("").trim();
+    let line = line.strip_prefix('|').unwrap_or(line);
+    let line = match line.strip_suffix('|') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => line,
+    };
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                cell.push('|');
+                chars.next();
+            }
+            '|' => cells.push(std::mem::take(&mut cell).trim().to_string()),
+            _ => cell.push(c),
+        }
+    }
+    cells.push(cell.trim().to_string());
+    cells
 }
 
 /// Sort ranges and merge the overlapping ones, so a point lookup is a binary search.
@@ -309,6 +347,10 @@ mod tests {
         assert_eq!(&text[*offset..*offset + line.len()], line);
         assert_eq!(o.tables[0].header, ["Name", "Type", "Description"]);
         assert_eq!(o.tables[0].rows, [["`id`", "`string`", "a | b"]]);
+        assert_eq!(o.tables[0].raw_rows, [["`id`", "`string`", "a | b"]]);
+        let split = outline("A | B\n--|--\nx | string|array | more\n");
+        assert_eq!(split.tables[0].rows, [["x", "string"]]);
+        assert_eq!(split.tables[0].raw_rows, [["x", "string", "array", "more"]]);
         assert!(o.is_verbatim(1));
     }
 

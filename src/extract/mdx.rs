@@ -11,10 +11,11 @@ use super::common;
 use super::files::resolve_within_root;
 use super::jslit::{self, Literal};
 use super::markdown::{self, Lines, Outline};
+use super::prose;
 use super::{DocFiles, ExtractError, Options, PageExtraction};
 use crate::fixture::{
-    BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, ParamLocation, Placeholder,
-    ResponseSpec, Source, SourceFormat, Span,
+    BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, Placeholder, ResponseSpec, Source,
+    SourceFormat, Span,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -68,7 +69,8 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
                 .map(|h| h.text.clone())
         })
         .unwrap_or_else(|| file_stem(file));
-    let sections = Sections::new(&lines, &outline, &title);
+    let mut sections = Sections::new(&lines, &outline, &title);
+    let section_tables = sections.read_tables((file, text, &lines), &outline, &mut errors);
     let imports = imports(text, &outline);
     // the prose, without the examples: what the page's text calls an id
     let mut prose = text.to_string();
@@ -89,7 +91,17 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             called_ids: &called_ids,
         };
         match snapshot_fixture(&context, tag, &sections, &title) {
-            Ok(fixture) => fixtures.push(fixture),
+            Ok(mut fixture) => {
+                // a section only examples declare: its tables describe its examples
+                let tables = sections.section_tables(tag.range.start, &section_tables);
+                if !tables.is_empty() {
+                    let request = &fixture.request;
+                    let described = prose::describe(&tables, &request.method, &request.route);
+                    fixture.params = described.params;
+                    fixture.response_fields = described.response_fields;
+                }
+                fixtures.push(fixture)
+            }
             Err(error) => errors.push(error),
         }
     }
@@ -206,9 +218,6 @@ impl Sections {
                 });
             }
         }
-        for table in &outline.tables {
-            sections.add_params(table);
-        }
         sections
     }
 
@@ -324,120 +333,187 @@ impl Sections {
         all.sort_by_key(|d| d.offset.abs_diff(offset));
         all.into_iter().map(|d| &d.endpoint).collect()
     }
+}
 
-    /// Attach a parameter table to the declarations of the nearest code block above it in
-    /// the same section.
-    fn add_params(&mut self, table: &markdown::Table) {
-        let Some(columns) = Columns::of(&table.header) else {
-            return;
-        };
-        let Some((block, section)) = self
-            .declarations
-            .iter()
-            .rfind(|d| d.offset < table.start)
-            .map(|d| (d.block, d.section))
-        else {
-            return;
-        };
-        // the table must still be inside the declaration's section
-        if let Some(h) = section {
-            if !self.section(h).contains(&table.start) {
-                return;
+/// Where a table's endpoint is: the heading of the endpoint section that holds it, or the page
+/// for declarations written outside any endpoint heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Heading(usize),
+    Page,
+}
+
+/// Tables of sections that no code block declares: they belong to the examples of that
+/// section (keyed by its outermost heading below the title; `None` when there is none).
+type SectionTables = Vec<(Option<usize>, prose::ParamTable)>;
+
+impl Sections {
+    /// Whether a declaration belongs to the endpoint section of `owner`.
+    fn owns(&self, owner: Owner, d: &Declaration) -> bool {
+        match owner {
+            Owner::Heading(h) => {
+                d.section == Some(h)
+                    || (Some(h) != self.title_heading && self.section(h).contains(&d.offset))
             }
-        }
-        let heading_location = self
-            .chain(table.start)
-            .last()
-            .and_then(|&h| location_named(&self.headings[h].text));
-        for decl in self.declarations.iter_mut().filter(|d| d.block == block) {
-            for row in &table.rows {
-                let cell = |i: Option<usize>| {
-                    i.and_then(|i| row.get(i))
-                        .map(String::as_str)
-                        .unwrap_or_default()
-                };
-                let name = cell(Some(columns.name));
-                if common::clean(name).is_empty() {
-                    continue;
-                }
-                let e = &decl.endpoint;
-                let mut param = common::param(
-                    name,
-                    cell(columns.ty),
-                    cell(columns.description),
-                    &e.method,
-                    &e.route,
-                );
-                if let Some(required) = columns.required {
-                    let flag = common::clean(cell(Some(required))).to_lowercase();
-                    if matches!(
-                        flag.as_str(),
-                        "yes" | "true" | "required" | "y" | "✓" | "✔" | "x"
-                    ) {
-                        param.required = true;
-                    }
-                }
-                let written = columns.location.and_then(|i| location_named(cell(Some(i))));
-                if param.location != ParamLocation::Path {
-                    if let Some(location) = written.or(heading_location) {
-                        param.location = location;
-                    }
-                }
-                decl.endpoint.params.push(param);
-            }
+            Owner::Page => d.section.is_none() || d.section == self.title_heading,
         }
     }
-}
 
-/// Where a parameter goes, when a heading ("Query parameters") or an `In` column says so.
-fn location_named(text: &str) -> Option<ParamLocation> {
-    let lower = common::clean(text).to_lowercase();
-    if lower == "path" || lower.contains("path param") || lower.contains("url param") {
-        Some(ParamLocation::Path)
-    } else if lower == "query" || lower.contains("query") {
-        Some(ParamLocation::Query)
-    } else if lower == "body" || lower.contains("body") || lower.contains("form") {
-        Some(ParamLocation::Body)
-    } else {
-        None
+    /// The endpoint section enclosing a heading chain: the innermost heading whose section
+    /// declares an endpoint, else the page when it declares outside every endpoint heading;
+    /// with the position in `chain` after which the headings below the endpoint heading start.
+    fn owner(&self, chain: &[usize]) -> Option<(Owner, usize)> {
+        let declares = |owner| self.declarations.iter().any(|d| self.owns(owner, d));
+        if let Some(i) = chain.iter().rposition(|&h| declares(Owner::Heading(h))) {
+            return Some((Owner::Heading(chain[i]), i + 1));
+        }
+        let below_title = usize::from(
+            chain
+                .first()
+                .is_some_and(|&h| Some(h) == self.title_heading),
+        );
+        declares(Owner::Page).then_some((Owner::Page, below_title))
     }
-}
 
-/// Which columns of a table hold a parameter's name, type, description, requirement and place.
-struct Columns {
-    name: usize,
-    ty: Option<usize>,
-    description: Option<usize>,
-    required: Option<usize>,
-    location: Option<usize>,
-}
+    /// The key of the declaration-less section a heading chain is in (see [`SectionTables`]),
+    /// and the position in `chain` after which its headings start.
+    fn example_section(&self, chain: &[usize]) -> (Option<usize>, usize) {
+        match chain.iter().position(|&h| Some(h) != self.title_heading) {
+            Some(i) => (Some(chain[i]), i + 1),
+            None => (None, chain.len()),
+        }
+    }
 
-impl Columns {
-    /// `None` unless the header names a parameter column and a type or description column.
-    fn of(header: &[String]) -> Option<Columns> {
-        let find = |names: &[&str]| {
-            header
+    /// Read every table of the page and give each to the endpoint of its endpoint section
+    /// (issue 10, point 2): the declarations of the nearest declaring code block above it in
+    /// that section, or below it when it comes first. Tables of a section that only examples
+    /// declare are returned for those examples. Unreadable tables are reported.
+    fn read_tables(
+        &mut self,
+        ctx: (&str, &str, &Lines<'_>),
+        outline: &Outline,
+        errors: &mut Vec<ExtractError>,
+    ) -> SectionTables {
+        let (file, text, lines) = ctx;
+        let mut by_block: Vec<(usize, prose::ParamTable)> = Vec::new();
+        let mut by_section = SectionTables::new();
+        for table in &outline.tables {
+            let chain = self.chain(table.start);
+            let owner = self.owner(&chain);
+            let below = match owner {
+                Some((_, below)) => below,
+                None => self.example_section(&chain).1,
+            };
+            let headings: Vec<&str> = chain[below.min(chain.len())..]
                 .iter()
-                .position(|h| names.contains(&common::clean(h).to_lowercase().as_str()))
-        };
-        let columns = Columns {
-            name: find(&[
-                "name",
-                "parameter",
-                "param",
-                "field",
-                "key",
-                "attribute",
-                "argument",
-                "property",
-            ])?,
-            ty: find(&["type", "data type", "format"]),
-            description: find(&["description", "desc", "details", "notes", "meaning"]),
-            required: find(&["required", "required?", "mandatory"]),
-            location: find(&["in", "location", "where", "param type"]),
-        };
-        (columns.ty.is_some() || columns.description.is_some()).then_some(columns)
+                .map(|&h| self.headings[h].text.as_str())
+                .collect();
+            let rows: Vec<Vec<String>> = table
+                .rows
+                .iter()
+                .zip(&table.raw_rows)
+                .map(|(cells, raw)| {
+                    if raw.len() > table.header.len() {
+                        raw.clone()
+                    } else {
+                        cells.clone()
+                    }
+                })
+                .collect();
+            let lead = lead_paragraph(text, table.start);
+            let (read, problems) = prose::read_table(&prose::TableText {
+                header: &table.header,
+                rows: &rows,
+                headings: &headings,
+                lead: &lead,
+            });
+            for problem in problems {
+                let at = problem
+                    .row
+                    .and_then(|r| table.row_starts.get(r).copied())
+                    .unwrap_or(table.start);
+                let (line, col) = lines.line_col(at);
+                errors.push(ExtractError::new(file, line, col, problem.message));
+            }
+            let Some(read) = read else {
+                continue;
+            };
+            match owner {
+                Some((owner, _)) => {
+                    let owned = || self.declarations.iter().filter(|d| self.owns(owner, d));
+                    let block = owned()
+                        .filter(|d| d.offset < table.start)
+                        .max_by_key(|d| d.offset)
+                        .or_else(|| {
+                            owned()
+                                .filter(|d| d.offset > table.start)
+                                .min_by_key(|d| d.offset)
+                        })
+                        .map(|d| d.block);
+                    if let Some(block) = block {
+                        by_block.push((block, read));
+                    }
+                }
+                None => by_section.push((self.example_section(&chain).0, read)),
+            }
+        }
+        for decl in &mut self.declarations {
+            let tables: Vec<&prose::ParamTable> = by_block
+                .iter()
+                .filter(|(b, _)| *b == decl.block)
+                .map(|(_, t)| t)
+                .collect();
+            let e = &mut decl.endpoint;
+            let described = prose::describe(&tables, &e.method, &e.route);
+            e.params = described.params;
+            e.response_fields = described.response_fields;
+        }
+        by_section
     }
+
+    /// The tables of the declaration-less section a snapshot at `offset` is in, if it is in one.
+    fn section_tables<'t>(
+        &self,
+        offset: usize,
+        tables: &'t SectionTables,
+    ) -> Vec<&'t prose::ParamTable> {
+        let chain = self.chain(offset);
+        if self.owner(&chain).is_some() {
+            return Vec::new();
+        }
+        let key = self.example_section(&chain).0;
+        tables
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, t)| t)
+            .collect()
+    }
+}
+
+/// The paragraph right before a table (after blank lines), stopping at a heading, a code
+/// fence, another table or a tag.
+fn lead_paragraph(text: &str, start: usize) -> String {
+    let mut lines: Vec<&str> = text[..start.min(text.len())].lines().collect();
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    let mut paragraph = Vec::new();
+    while let Some(line) = lines.pop() {
+        let t = line.trim();
+        let structural = t.is_empty()
+            || t.starts_with('#')
+            || t.starts_with('|')
+            || t.contains(" | ")
+            || t.starts_with("```")
+            || t.starts_with('<')
+            || t.chars().all(|c| matches!(c, '-' | '=' | '|' | ':' | ' '));
+        if structural {
+            break;
+        }
+        paragraph.push(t);
+    }
+    paragraph.reverse();
+    paragraph.join(" ")
 }
 
 struct Placement<'a> {
@@ -899,6 +975,7 @@ fn snapshot_fixture(
         request,
         response: example.response,
         params: owner.map(|e| e.params.clone()).unwrap_or_default(),
+        response_fields: owner.map(|e| e.response_fields.clone()).unwrap_or_default(),
         global,
         computed,
         placeholders,

@@ -14,6 +14,7 @@ pub mod html;
 pub mod jslit;
 pub mod markdown;
 pub mod mdx;
+pub mod prose;
 pub mod rendered;
 
 pub use files::{DocFiles, LoadError};

@@ -20,10 +20,10 @@ pub mod repair;
 pub use lines::{Line, LineKind};
 
 use super::binding::{self, CalledIds};
-use super::{common, ExtractError, PageExtraction};
+use super::{common, prose, ExtractError, PageExtraction};
 use crate::fixture::{
-    BodyRef, Fixture, Page, Placeholder, PlaceholderKind, Reconstruction, ResponseSpec, Source,
-    SourceFormat,
+    BodyRef, Fixture, Page, ParamLocation, Placeholder, PlaceholderKind, Reconstruction,
+    ResponseSpec, Source, SourceFormat,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -66,6 +66,25 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
     };
     reader.run();
     binding::unbind_outvoted(&mut reader.page.fixtures, &reader.called_ids);
+    for endpoint in &mut reader.page.endpoints {
+        prose::add_route_params(&mut endpoint.params, &endpoint.route);
+    }
+    // response tables usually follow the example: its fixtures get them once the page is read
+    let Page {
+        endpoints,
+        fixtures,
+        ..
+    } = &mut reader.page;
+    for fixture in fixtures.iter_mut() {
+        let endpoint = endpoints.iter().find(|e| {
+            e.heading == fixture.endpoint
+                && e.method == fixture.request.method
+                && e.route == fixture.request.route
+        });
+        if let Some(endpoint) = endpoint {
+            fixture.response_fields = endpoint.response_fields.clone();
+        }
+    }
     PageExtraction {
         page: reader.page,
         errors: reader.errors,
@@ -245,9 +264,30 @@ impl Reader<'_> {
                 .since_decl
                 .last()
                 .is_some_and(|h| h.to_ascii_lowercase().contains("parameter"));
-        if let (true, Some(endpoint)) = (is_params, self.page.endpoints.last_mut()) {
+        // the latest heading that names a kind of table decides: "Response Attributes" (and its
+        // subsections) describe the response, a later "Parameters" the request again
+        let is_response = self
+            .since_decl
+            .iter()
+            .rev()
+            .find_map(|h| {
+                if prose::tables::is_response_heading(h) {
+                    Some(true)
+                } else {
+                    h.to_ascii_lowercase()
+                        .contains("parameter")
+                        .then_some(false)
+                }
+            })
+            .unwrap_or(false);
+        if let (true, Some(endpoint)) = (is_response, self.page.endpoints.last_mut()) {
+            for row in rows.iter().filter(|r| !r.name.is_empty()) {
+                let field = prose::response_field(&row.name, &row.ty, &row.description);
+                endpoint.response_fields.push(field);
+            }
+        } else if let (true, Some(endpoint)) = (is_params, self.page.endpoints.last_mut()) {
             for row in rows.into_iter().filter(|r| !r.name.is_empty()) {
-                let mut param = common::param(
+                let mut param = prose::param(
                     &row.name,
                     &row.ty,
                     &row.description,
@@ -255,7 +295,8 @@ impl Reader<'_> {
                     &endpoint.route,
                 );
                 if let Some(required) = row.required {
-                    param.required = required;
+                    // route parameters are required whatever the column says
+                    param.required = required || param.location == ParamLocation::Path;
                 }
                 endpoint.params.push(param);
             }
@@ -425,7 +466,11 @@ impl Reader<'_> {
             title: title.unwrap_or_default(),
             request,
             response,
-            params: endpoint.params.clone(),
+            params: {
+                let mut params = endpoint.params.clone();
+                prose::add_route_params(&mut params, &endpoint.route);
+                params
+            },
             global,
             placeholders,
             reconstructed: touched.then_some(reconstructed),

@@ -268,7 +268,9 @@ pub fn route_param_undocumented(ctx: &Context) -> Vec<Finding> {
             // the parameters written in the declaration: not those docmock inferred for an
             // endpoint a rendered page's undeclared example stands for (`/widgets/17`)
             for name in RouteTemplate::parse(&endpoint.path).param_names() {
-                if endpoint.params.iter().any(|p| same_name(&p.name, name)) {
+                // a route parameter docmock added for the route is no row documenting it
+                let rows = || endpoint.params.iter().filter(|p| !p.from_route);
+                if rows().any(|p| same_name(&p.name, name)) {
                     continue;
                 }
                 if source::mentions(&prose, name) {
@@ -278,7 +280,7 @@ pub fn route_param_undocumented(ctx: &Context) -> Vec<Finding> {
                     .sources
                     .find_word(&page.file, endpoint.line, endpoint.line + 1, name, true)
                     .unwrap_or((endpoint.line, 1));
-                let message = if endpoint.params.is_empty() {
+                let message = if rows().next().is_none() {
                     format!(
                         "route parameter `{name}` of `{} {}` is not documented: no parameter table, and the page never mentions it",
                         endpoint.method, endpoint.path

@@ -172,6 +172,12 @@ fn extracting_any_cut_or_damaged_page_never_panics() {
         std::fs::read_to_string(common::root().join("docs-source/004_20db4dec7f47366d.txt"))
             .unwrap(),
     );
+    // the parameter-table pages too: tables cut mid-row, headings and markers cut in half
+    pages.extend(
+        std::fs::read_dir(common::data("pages/prose"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()),
+    );
     let files = extract::DocFiles::from_dir(&shapes).unwrap();
     let options = Options::default();
     let mut runs = 0;

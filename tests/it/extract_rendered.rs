@@ -143,8 +143,8 @@ fn responses_gives_eight_fixtures_bound_to_their_declarations() {
     let get = &page.fixtures[0];
     assert_eq!(get.request.path_params["dossier_id"], "epd_id_index");
     assert!(get.request.json_suffix);
-    // Only the "Parameters" table: response attributes, outcome and requesters describe
-    // the response.
+    // Only the "Parameters" table (and the route parameter no row lists): response
+    // attributes, outcome and requesters describe the response.
     let names: Vec<&str> = get.params.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(
         names,
@@ -154,10 +154,12 @@ fn responses_gives_eight_fixtures_bound_to_their_declarations() {
             "completed_after",
             "respondent_type",
             "status",
-            "protocol_subscription_id"
+            "protocol_subscription_id",
+            "dossier_id"
         ]
     );
     assert_eq!(get.params[0].ty, "array of strings");
+    assert!(get.params[6].from_route && get.params[6].required);
     let post = &page.fixtures[1];
     let required: Vec<&str> = post
         .params
@@ -167,7 +169,12 @@ fn responses_gives_eight_fixtures_bound_to_their_declarations() {
         .collect();
     assert_eq!(
         required,
-        vec!["questionnaire_key", "external_id", "answer_data"]
+        vec![
+            "questionnaire_key",
+            "external_id",
+            "answer_data",
+            "dossier_id"
+        ]
     );
     let delete = page.fixtures.last().unwrap();
     assert_eq!(delete.endpoint, "Delete a response");

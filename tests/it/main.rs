@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod diff;
 mod extract_mdx;
+mod extract_prose;
 mod extract_rendered;
 mod extract_routes;
 mod lint;

@@ -115,13 +115,8 @@ pub fn row_from_cells(cells: &[String], header: Option<&[String]>) -> FlatRow {
             .unwrap_or_default()
     };
     let name = get(col(&["name", "parameter", "field", "attribute", "key"]).or(Some(0)));
-    let required = col(&["required", "required?"]).map(|i| {
-        let v = get(Some(i)).to_ascii_lowercase();
-        matches!(
-            v.as_str(),
-            "yes" | "true" | "required" | "y" | "✓" | "✔" | "x"
-        )
-    });
+    let required = col(&["required", "required?"])
+        .and_then(|i| crate::extract::prose::wording::required_flag(&get(Some(i))));
     FlatRow {
         name: name.trim_matches('`').to_string(),
         ty: get(col(&["type"]).or(header.map_or(Some(1), |_| None)))
