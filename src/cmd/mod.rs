@@ -49,10 +49,13 @@ pub fn load(docs: &DocsArgs) -> anyhow::Result<(DocsLocation, Extraction)> {
     Ok((location, extraction))
 }
 
-/// Print extraction errors to stderr, one `file:line:col: message` line each.
+/// Print extraction errors and warnings to stderr, one `file:line:col: message` line each.
 pub fn print_extract_errors(extraction: &Extraction) {
     for error in &extraction.errors {
         eprintln!("error: {error}");
+    }
+    for warning in &extraction.warnings {
+        eprintln!("warning: {warning}");
     }
 }
 

@@ -127,7 +127,11 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
             1,
             "expected the help page's `METHOD API/path` heading",
         ));
-        return PageExtraction { page, errors };
+        return PageExtraction {
+            page,
+            errors,
+            ..PageExtraction::default()
+        };
     };
     page.title = lines[decl_at].text.clone();
     // The action's documentation, shown under the title, names the endpoint when present.
@@ -257,7 +261,11 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         ..Default::default()
     });
     page.endpoints.push(endpoint);
-    PageExtraction { page, errors }
+    PageExtraction {
+        page,
+        errors,
+        ..PageExtraction::default()
+    }
 }
 
 /// `application/json, text/json` -> both; `None` for anything else.

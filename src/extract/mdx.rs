@@ -52,6 +52,7 @@ pub fn looks_like(text: &str) -> bool {
 /// ```
 pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> PageExtraction {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let lines = Lines::new(text);
     let mut outline = markdown::outline(text);
     let tags = find_tags(file, text, &lines, &outline, &mut errors);
@@ -70,7 +71,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
         })
         .unwrap_or_else(|| file_stem(file));
     let mut sections = Sections::new(&lines, &outline, &title);
-    let section_tables = sections.read_tables((file, text, &lines), &outline, &mut errors);
+    let section_tables = sections.read_tables((file, text, &lines), &outline, &mut warnings);
     let imports = imports(text, &outline);
     // the prose, without the examples: what the page's text calls an id
     let mut prose = text.to_string();
@@ -121,6 +122,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             fixtures,
         },
         errors,
+        warnings,
     }
 }
 
@@ -387,12 +389,12 @@ impl Sections {
     /// Read every table of the page and give each to the endpoint of its endpoint section
     /// (issue 10, point 2): the declarations of the nearest declaring code block above it in
     /// that section, or below it when it comes first. Tables of a section that only examples
-    /// declare are returned for those examples. Unreadable tables are reported.
+    /// declare are returned for those examples. Unreadable tables are reported as warnings.
     fn read_tables(
         &mut self,
         ctx: (&str, &str, &Lines<'_>),
         outline: &Outline,
-        errors: &mut Vec<ExtractError>,
+        warnings: &mut Vec<ExtractError>,
     ) -> SectionTables {
         let (file, text, lines) = ctx;
         let mut by_block: Vec<(usize, prose::ParamTable)> = Vec::new();
@@ -433,7 +435,7 @@ impl Sections {
                     .and_then(|r| table.row_starts.get(r).copied())
                     .unwrap_or(table.start);
                 let (line, col) = lines.line_col(at);
-                errors.push(ExtractError::new(file, line, col, problem.message));
+                warnings.push(ExtractError::new(file, line, col, problem.message));
             }
             let Some(read) = read else {
                 continue;

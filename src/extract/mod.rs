@@ -96,7 +96,12 @@ impl Options {
 #[derive(Debug, Clone, Default)]
 pub struct Extraction {
     pub docs: DocSet,
+    /// Examples that could not be read: the run fails (exit 1) and `serve --watch` keeps the
+    /// last good docs.
     pub errors: Vec<ExtractError>,
+    /// Prose docmock could not read (a table that looks like a parameter table but is not
+    /// readable): reported, but the page and everything else on it are kept and nothing fails.
+    pub warnings: Vec<ExtractError>,
 }
 
 /// What one format extractor returns for one page.
@@ -104,6 +109,8 @@ pub struct Extraction {
 pub struct PageExtraction {
     pub page: Page,
     pub errors: Vec<ExtractError>,
+    /// As [`Extraction::warnings`].
+    pub warnings: Vec<ExtractError>,
 }
 
 /// The extensions read as doc pages; everything else under the docs root (JSON snapshot
@@ -165,7 +172,7 @@ pub fn load(location: &DocsLocation, options: &Options) -> Result<Extraction, Lo
     if let Some(docs) = fixture_files(&files) {
         return Ok(Extraction {
             docs,
-            errors: Vec::new(),
+            ..Extraction::default()
         });
     }
     Ok(from_files(&files, options))
@@ -215,6 +222,7 @@ pub fn from_files(files: &DocFiles, options: &Options) -> Extraction {
         };
         let result = extract_page(path, text, files, options);
         extraction.errors.extend(result.errors);
+        extraction.warnings.extend(result.warnings);
         extraction.docs.pages.push(result.page);
     }
     assign_ids(&mut extraction.docs);

@@ -88,6 +88,7 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
     PageExtraction {
         page: reader.page,
         errors: reader.errors,
+        ..PageExtraction::default()
     }
 }
 

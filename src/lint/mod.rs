@@ -104,11 +104,15 @@ pub enum Rule {
     /// the two is wrong, and a client written from the declaration calls a route the examples
     /// say does not exist. `serve` answers the route the examples show.
     DeclarationContradictsExamples,
+    /// `DM015 unreadable-table` (warning): a table that looks like a parameter table (a Type
+    /// or Description column) but cannot be read: no name column, or a row whose cells cannot
+    /// be matched to the header. The rows docmock could not read are missing from the model.
+    UnreadableTable,
 }
 
 impl Rule {
     /// Every rule, in code order.
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 15] = [
         Rule::SnapshotParseError,
         Rule::ExampleOutsideDeclaration,
         Rule::EndpointWithoutExample,
@@ -123,6 +127,7 @@ impl Rule {
         Rule::ValueOutsideEnum,
         Rule::DeprecatedParamUsed,
         Rule::DeclarationContradictsExamples,
+        Rule::UnreadableTable,
     ];
 
     /// The stable code, `DM001` ...
@@ -142,6 +147,7 @@ impl Rule {
             Rule::ValueOutsideEnum => "DM012",
             Rule::DeprecatedParamUsed => "DM013",
             Rule::DeclarationContradictsExamples => "DM014",
+            Rule::UnreadableTable => "DM015",
         }
     }
 
@@ -162,6 +168,7 @@ impl Rule {
             Rule::ValueOutsideEnum => "value-outside-enum",
             Rule::DeprecatedParamUsed => "deprecated-param-used",
             Rule::DeclarationContradictsExamples => "declaration-contradicts-examples",
+            Rule::UnreadableTable => "unreadable-table",
         }
     }
 
@@ -180,6 +187,7 @@ impl Rule {
             | Rule::ReconstructedBody
             | Rule::JsonUnderNonJsonType
             | Rule::HeadingContradictsStatus
+            | Rule::UnreadableTable
             | Rule::DeprecatedParamUsed => Severity::Warning,
         }
     }
@@ -310,6 +318,7 @@ pub fn run(extraction: &Extraction, files: &DocFiles) -> Vec<Finding> {
     let ctx = rules::Context::new(&extraction.docs, &extraction.errors, files);
     let mut findings = Vec::new();
     findings.extend(rules::snapshot_parse_error(&extraction.errors));
+    findings.extend(rules::unreadable_table(&extraction.warnings));
     findings.extend(rules::example_outside_declaration(&ctx));
     findings.extend(rules::endpoint_without_example(&ctx));
     findings.extend(rules::route_param_undocumented(&ctx));

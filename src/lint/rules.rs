@@ -128,6 +128,14 @@ pub fn snapshot_parse_error(errors: &[ExtractError]) -> Vec<Finding> {
         .collect()
 }
 
+/// DM015: tables that look like parameter tables but could not be read.
+pub fn unreadable_table(warnings: &[ExtractError]) -> Vec<Finding> {
+    warnings
+        .iter()
+        .map(|e| Finding::new(Rule::UnreadableTable, &e.file, e.line, e.col, &e.message))
+        .collect()
+}
+
 /// DM002: examples whose path matches no endpoint declared in their section.
 pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();

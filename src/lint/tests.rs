@@ -103,7 +103,14 @@ fn lint(pages: Vec<Page>, errors: Vec<ExtractError>) -> Vec<Finding> {
     assign_ids(&mut docs);
     let mut files = DocFiles::default();
     files.insert("page.mdx", PAGE.as_bytes().to_vec());
-    run(&Extraction { docs, errors }, &files)
+    run(
+        &Extraction {
+            docs,
+            errors,
+            ..Extraction::default()
+        },
+        &files,
+    )
 }
 
 fn the_seed_like_page() -> Page {
@@ -225,7 +232,7 @@ fn a_route_parameter_neither_in_the_table_nor_in_the_text_is_reported() {
     assign_ids(&mut docs);
     let extraction = Extraction {
         docs,
-        errors: vec![],
+        ..Extraction::default()
     };
     let without_row = PAGE.replace("`dossier_id` | `string` | **Required**. The patient.", "");
     let mut files = DocFiles::default();
