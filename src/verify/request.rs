@@ -163,6 +163,12 @@ pub struct PreparedRequest {
 /// Build the request of a fixture; `Err` is the reason to skip the case.
 pub fn prepare(fixture: &Fixture, options: &VerifyOptions) -> Result<PreparedRequest, String> {
     let request = &fixture.request;
+    if fixture.global {
+        return Err(format!(
+            "a global case (it holds for every route): `{}` is a placeholder, not a route to send to",
+            request.path
+        ));
+    }
     let mut path = String::new();
     for segment in RouteTemplate::parse(&request.route).segments {
         path.push('/');

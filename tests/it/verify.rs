@@ -648,3 +648,23 @@ fn verify_against_docmock_serve_of_the_same_docs_passes_every_case_that_can_run(
         .unwrap();
     insta::assert_snapshot!("seed_docs_against_serve", transcript(&output));
 }
+
+#[test]
+fn a_global_case_is_skipped_with_the_reason_instead_of_sent_to_its_placeholder_path() {
+    let addr = serve(drifted_app());
+    let output = verify(
+        addr,
+        &data("pages/routes"),
+        &["--only", "authentication/when-authentication-fails"],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("SKIP authentication/when-authentication-fails"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("a global case (it holds for every route)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 passed, 0 failed, 1 skipped"), "{stdout}");
+}
