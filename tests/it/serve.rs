@@ -296,10 +296,20 @@ async fn parameter_tables_validate_requests() {
 /// A hand-written fixtures folder whose tables have enums, nested attributes and a
 /// deprecated parameter (`tests/data/serve/params/orders.json`).
 const PARAMS: &str = "tests/data/serve/params";
+/// The same API written as a Markdown page with parameter tables (read by `extract::prose`).
+const PARAMS_PAGE: &str = "tests/data/serve/prose";
 
 #[tokio::test]
 async fn a_value_outside_the_enum_is_answered_like_a_wrong_type() {
-    let mock = MockServer::start(&[PARAMS]);
+    for docs in [PARAMS, PARAMS_PAGE] {
+        value_outside_the_enum(docs).await;
+    }
+}
+
+/// The orders API as a hand-written model (`PARAMS`) and as a page a reader writes
+/// (`PARAMS_PAGE`): both must be served alike.
+async fn value_outside_the_enum(docs: &str) {
+    let mock = MockServer::start(&[docs]);
     let client = client();
     let orders = mock.url("/orders");
     // no documented case names `status`: a synthesized 422 in the docs' error shape
@@ -343,7 +353,13 @@ async fn a_value_outside_the_enum_is_answered_like_a_wrong_type() {
 
 #[tokio::test]
 async fn nested_attributes_are_validated_inside_their_parent() {
-    let mock = MockServer::start(&[PARAMS]);
+    for docs in [PARAMS, PARAMS_PAGE] {
+        nested_attributes_inside_their_parent(docs).await;
+    }
+}
+
+async fn nested_attributes_inside_their_parent(docs: &str) {
+    let mock = MockServer::start(&[docs]);
     let client = client();
     let orders = mock.url("/orders");
     let unknown_plan = Some("orders/create-an-order/when-a-plan-key-is-unknown");

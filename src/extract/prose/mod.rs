@@ -311,6 +311,7 @@ pub fn describe(tables: &[&ParamTable], method: &str, route: &str) -> Described 
                 let parent = tables::nested_parent(&table.names_parent, &names)
                     .and_then(|name| out.params.iter().find(|p| p.name == name))
                     .cloned();
+                let first = out.params.len();
                 for row in &table.rows {
                     let p = match &parent {
                         Some(parent) => {
@@ -326,6 +327,9 @@ pub fn describe(tables: &[&ParamTable], method: &str, route: &str) -> Described 
                         None => param_from_row(row, table.location, method, route),
                     };
                     out.params.push(p);
+                }
+                if let Some(parent) = &parent {
+                    qualify_siblings(&mut out.params[first..], parent);
                 }
             }
             Role::Response => {
@@ -372,6 +376,27 @@ fn container(ty: &str) -> Option<bool> {
             matches!(*item, ParamType::Object | ParamType::Other(_)).then_some(true)
         }
         _ => None,
+    }
+}
+
+/// A nested table's rows name each other by their short names ("Use `sku` instead",
+/// "required unless `code` is given"): name them as the model does (`items[][sku]`).
+fn qualify_siblings(rows: &mut [Param], parent: &Param) {
+    let array = container(&parent.ty) == Some(true);
+    let names: Vec<String> = rows.iter().map(|p| p.name.clone()).collect();
+    let qualified = |short: &str| {
+        let name = nested_name(&parent.name, array, short);
+        names.contains(&name).then_some(name)
+    };
+    for row in rows {
+        if let Some(name) = row.replaced_by.as_deref().and_then(qualified) {
+            row.replaced_by = Some(name);
+        }
+        for other in &mut row.required_unless {
+            if let Some(name) = qualified(other) {
+                *other = name;
+            }
+        }
     }
 }
 
@@ -567,6 +592,29 @@ mod tests {
             ]
         );
         assert!(d.params.iter().all(|p| p.location == ParamLocation::Body));
+    }
+
+    #[test]
+    fn rows_of_a_nested_table_name_each_other_as_the_model_does() {
+        let top = table(
+            "Name | Type | Description",
+            &["`items` | array of objects | Lines."],
+            &["Parameters"],
+            "",
+        );
+        let items = table(
+            "Name | Type | Description",
+            &[
+                "`code` | string | **Deprecated.** Use `sku` instead.",
+                "`sku` | string | **Required** unless `code` is given.",
+            ],
+            &["`items` fields"],
+            "",
+        );
+        let d = describe(&[&top, &items], "POST", "/orders");
+        assert_eq!(d.params[1].name, "items[][code]");
+        assert_eq!(d.params[1].replaced_by.as_deref(), Some("items[][sku]"));
+        assert_eq!(d.params[2].required_unless, ["items[][code]"]);
     }
 
     #[test]
