@@ -229,7 +229,9 @@ pub fn extract_page(path: &str, text: &str, files: &DocFiles, options: &Options)
     };
     let text = &text[bom..];
     let mut result = match detect(text) {
-        SourceFormat::Markdown => mdx::extract(path, text, files, options),
+        SourceFormat::Markdown | SourceFormat::MarkdownFenced => {
+            mdx::extract(path, text, files, options)
+        }
         SourceFormat::RenderedText => rendered::extract(path, text),
         SourceFormat::AspnetText => aspnet::extract(path, text),
         format @ (SourceFormat::RenderedHtml | SourceFormat::AspnetHtml) => {
