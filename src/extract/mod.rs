@@ -8,11 +8,13 @@
 
 pub mod aspnet;
 pub mod common;
+pub mod fenced;
 pub mod files;
 pub mod html;
 pub mod jslit;
 pub mod markdown;
 pub mod mdx;
+pub mod prose_lists;
 pub mod rendered;
 
 pub use files::{DocFiles, LoadError};
