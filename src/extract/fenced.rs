@@ -110,8 +110,10 @@ pub fn declarations(outline: &Outline) -> Vec<Declared> {
     }
     for (i, block) in outline.code_blocks.iter().enumerate() {
         if let Some(Message::Request(request)) = request_block(block) {
+            // the request line's own line, as for declarations in other code blocks
+            let first_line = block.lines.first().map_or(block.start, |(o, _)| *o);
             out.push(Declared {
-                offset: block.start,
+                offset: first_line,
                 method: request.method,
                 path: request.path,
                 heading: None,
@@ -194,11 +196,13 @@ pub struct Body {
 const SHELL_LANGS: &[&str] = &["sh", "shell", "bash", "console", "zsh", "curl", "shell-session"];
 
 /// The request or response a block holds: an ` ```http ` block with a request or status line,
-/// or a shell block (or unlabelled one) holding a `curl` command.
+/// or a shell block (or unlabelled one) holding a `curl` command. Other blocks, and an http
+/// block listing several `METHOD /path` lines, are left to the declaration reading of
+/// [`super::mdx`].
 pub fn request_block(block: &CodeBlock) -> Option<Message> {
     let lang = block.lang.as_str();
     let first = block.content.lines().find(|l| !l.trim().is_empty())?.trim();
-    if matches!(lang, "http" | "https" | "") || lang.starts_with("http") {
+    if lang.starts_with("http") {
         if let Some(message) = http_message(&block.content) {
             return Some(message);
         }
@@ -229,10 +233,15 @@ fn command_line(line: &str) -> &str {
 fn http_message(content: &str) -> Option<Message> {
     let mut lines = content.lines().skip_while(|l| l.trim().is_empty());
     let first = lines.next()?.trim();
+    let rest: Vec<&str> = lines.collect();
+    // a list of declarations (`GET /a`, `POST /b`) is not one message
+    if rest.iter().any(|l| common::parse_declaration(l).is_some()) {
+        return None;
+    }
     let mut headers = IndexMap::new();
     let mut body_lines = Vec::new();
     let mut in_body = false;
-    for line in lines {
+    for line in rest {
         if in_body {
             body_lines.push(line);
         } else if line.trim().is_empty() {
@@ -922,9 +931,9 @@ pub struct Context<'a> {
     pub title: &'a str,
 }
 
-/// Where an example at an offset belongs: the endpoint heading, and the declarations of its
-/// section, nearest first.
-pub type Place<'a> = dyn Fn(usize) -> (String, Vec<Endpoint>) + 'a;
+/// Where an example at an offset belongs: the endpoint heading, the case heading (the deepest
+/// heading below it, or empty), and the declarations of its section, nearest first.
+pub type Place<'a> = dyn Fn(usize) -> (String, String, Vec<Endpoint>) + 'a;
 
 /// One case found by the walk, before titles are settled.
 struct Case {
@@ -1098,7 +1107,7 @@ impl Walk {
         body: Option<Body>,
     ) -> Option<Case> {
         let prose = self.prose.take();
-        let (endpoint_heading, candidates) = place(block.start);
+        let (endpoint_heading, case_heading, candidates) = place(block.start);
         let documented = match &self.request {
             Some(r) => r.clone(),
             None => {
@@ -1127,10 +1136,13 @@ impl Walk {
         add(BodyRef::Request, &documented.body);
         add(BodyRef::Response, &body);
         request.body = documented.body.map(|b| b.value);
+        // the words of the status heading or label, else a case heading that is no label
         let heading_title = self
             .status
             .as_ref()
             .map(|(_, t)| t.clone())
+            .filter(|t| !t.is_empty())
+            .or_else(|| label(&case_heading, true).is_none().then_some(case_heading))
             .unwrap_or_default();
         let endpoint = owner
             .map(|e| e.heading.clone())

@@ -7,9 +7,11 @@
 //! section of the endpoint heading above it.
 
 use super::common;
+use super::fenced;
 use super::files::resolve_within_root;
 use super::jslit::{self, Literal};
 use super::markdown::{self, Lines, Outline};
+use super::prose_lists;
 use super::{DocFiles, ExtractError, Options, PageExtraction};
 use crate::fixture::{
     BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, ParamLocation, Placeholder,
@@ -85,6 +87,23 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             Err(error) => errors.push(error),
         }
     }
+    let context = fenced::Context {
+        file,
+        lines: &lines,
+        outline: &outline,
+        title: &title,
+    };
+    let place = |offset: usize| {
+        let placement = sections.place(offset);
+        let candidates = placement.candidates.into_iter().cloned().collect();
+        (placement.endpoint, placement.case, candidates)
+    };
+    let (examples, fenced_errors) = fenced::examples(&context, &place);
+    if !examples.is_empty() {
+        fixtures.extend(examples);
+        fixtures.sort_by_key(|f| f.source.line);
+    }
+    errors.extend(fenced_errors);
     errors.sort_by_key(|e| (e.file != file, e.line, e.col));
     let endpoints = sections
         .declarations
@@ -181,6 +200,10 @@ impl Sections {
             parents,
         };
         for (block, code) in outline.code_blocks.iter().enumerate() {
+            // http messages and curl commands are requests; `fenced` reads them
+            if fenced::request_block(code).is_some() {
+                continue;
+            }
             for (offset, line) in &code.lines {
                 let Some((method, path)) = common::parse_declaration(line) else {
                     continue;
@@ -197,10 +220,153 @@ impl Sections {
                 });
             }
         }
+        sections.add_fenced(lines, outline);
         for table in &outline.tables {
             sections.add_params(table);
         }
+        sections.add_list_params(&prose_lists::rows(outline));
         sections
+    }
+
+    /// Add the endpoints declared in headings, inline code, index tables and request blocks
+    /// ([`fenced::declarations`]). A request block or index row whose route the page declares
+    /// already is an example (or a name) of that declaration, not another one.
+    fn add_fenced(&mut self, lines: &Lines<'_>, outline: &Outline) {
+        let declared = fenced::declarations(outline);
+        let mut later = Vec::new();
+        for d in declared {
+            let (section, heading, block) = match d.kind {
+                fenced::DeclaredIn::Heading(h) => {
+                    let text = self.headings[h].text.clone();
+                    let heading = d.heading.clone().filter(|w| !w.is_empty());
+                    (Some(h), heading.unwrap_or(text), usize::MAX - h)
+                }
+                fenced::DeclaredIn::InlineCode => {
+                    let section = self.declaration_section(d.offset);
+                    let heading = section.map_or("", |h| self.headings[h].text.as_str());
+                    (section, heading.to_string(), usize::MAX / 2 + d.offset)
+                }
+                fenced::DeclaredIn::IndexTable | fenced::DeclaredIn::RequestBlock(_) => {
+                    later.push(d);
+                    continue;
+                }
+            };
+            let endpoint = common::endpoint(&d.method, &d.path, &heading, lines.line(d.offset), false);
+            self.declarations.push(Declaration {
+                endpoint,
+                offset: d.offset,
+                block,
+                section,
+            });
+        }
+        for d in later {
+            // a request block is an example of a declaration of its own section; an index
+            // row names a declaration anywhere on the page
+            let in_scope = |x: &Declaration| match (d.kind, x.section) {
+                (fenced::DeclaredIn::RequestBlock(_), Some(h)) => {
+                    self.section(h).contains(&d.offset)
+                }
+                _ => true,
+            };
+            let scoped: Vec<bool> = self.declarations.iter().map(in_scope).collect();
+            let owner = self
+                .declarations
+                .iter_mut()
+                .zip(scoped)
+                .filter(|(_, scoped)| *scoped)
+                .map(|(x, _)| &mut x.endpoint)
+                .find(|e| {
+                    e.method == d.method
+                        && crate::fixture::RouteTemplate::parse(&e.route)
+                            .match_path(&d.path, false)
+                            .is_some()
+                });
+            if let Some(owner) = owner {
+                // an index table names a route its heading only declares
+                if let (fenced::DeclaredIn::IndexTable, Some(name)) = (d.kind, &d.heading) {
+                    let bare = common::clean(&owner.heading);
+                    if common::parse_declaration(&bare).is_some() {
+                        owner.heading = name.clone();
+                    }
+                }
+                continue;
+            }
+            let section = self.declaration_section(d.offset);
+            let heading = match (&d.heading, section) {
+                (Some(h), _) => h.clone(),
+                (None, Some(s)) => self.headings[s].text.clone(),
+                (None, None) => String::new(),
+            };
+            let block = match d.kind {
+                fenced::DeclaredIn::RequestBlock(b) => b,
+                _ => usize::MAX / 4 + d.offset,
+            };
+            // an example request's query is no part of the route it declares
+            let path = d.path.split('?').next().unwrap_or(&d.path);
+            let endpoint = common::endpoint(&d.method, path, &heading, lines.line(d.offset), false);
+            self.declarations.push(Declaration {
+                endpoint,
+                offset: d.offset,
+                block,
+                section,
+            });
+        }
+        self.declarations.sort_by_key(|d| d.offset);
+    }
+
+    /// Attach the rows of definition and bullet lists to the declaration above them in the
+    /// same section, as [`Sections::add_params`] does for tables. A list under a heading about
+    /// the response describes the response, not the request.
+    fn add_list_params(&mut self, rows: &[prose_lists::ListRow]) {
+        for row in rows {
+            let chain = self.chain(row.start);
+            let about_response = chain.iter().any(|&h| {
+                let t = self.headings[h].text.to_lowercase();
+                t.contains("response") || t.contains("returns") || t.contains("attributes")
+            });
+            if about_response {
+                continue;
+            }
+            let heading_location = chain
+                .iter()
+                .rev()
+                .find_map(|&h| location_named(&self.headings[h].text));
+            let Some(block) = self
+                .declarations
+                .iter()
+                .rfind(|d| d.offset < row.start)
+                .filter(|d| d.section.is_none_or(|h| self.section(h).contains(&row.start)))
+                .map(|d| d.block)
+            else {
+                continue;
+            };
+            for decl in self.declarations.iter_mut().filter(|d| d.block == block) {
+                let e = &mut decl.endpoint;
+                if e.params.iter().any(|p| p.name == row.name) {
+                    continue;
+                }
+                let mut param = common::param(&row.name, &row.ty, &row.description, &e.method, &e.route);
+                param.required |= row.required;
+                param.allowed = row.allowed.clone();
+                if param.location != ParamLocation::Path {
+                    if let Some(location) = heading_location {
+                        param.location = location;
+                    }
+                }
+                e.params.push(param);
+            }
+        }
+    }
+
+    /// The endpoint heading of a section: the words of a heading that declares an endpoint
+    /// itself (`Create a widget — POST /widgets`), else the heading.
+    fn endpoint_heading(&self, heading: usize) -> String {
+        let start = self.headings[heading].start;
+        self.declarations
+            .iter()
+            .find(|d| d.offset == start && d.section == Some(heading))
+            .map(|d| d.endpoint.heading.clone())
+            .unwrap_or_else(|| self.headings[heading].text.clone())
     }
 
     /// The headings enclosing `offset`, outermost first (as indices).
@@ -280,7 +446,7 @@ impl Sections {
         };
         match declaring {
             Some(e) => Placement {
-                endpoint: self.headings[e].text.clone(),
+                endpoint: self.endpoint_heading(e),
                 case: chain
                     .last()
                     .filter(|&&last| last != e)
@@ -382,6 +548,8 @@ fn location_named(text: &str) -> Option<ParamLocation> {
         Some(ParamLocation::Query)
     } else if lower == "body" || lower.contains("body") || lower.contains("form") {
         Some(ParamLocation::Body)
+    } else if lower == "header" || lower == "headers" || lower.contains("header param") {
+        Some(ParamLocation::Header)
     } else {
         None
     }

@@ -98,6 +98,7 @@ fn read_description(start: usize, name: String, ty: String, text: &str) -> ListR
     let (mut text, mut required) = without_shortcodes(text);
     if let Some(i) = text.to_ascii_lowercase().find("(required)") {
         text.replace_range(i..i + "(required)".len(), "");
+        text = text.replace(" .", ".").replace("  ", " ");
         required = true;
     }
     let mut allowed = Vec::new();
