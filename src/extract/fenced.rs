@@ -193,7 +193,15 @@ pub struct Body {
     pub placeholders: Vec<(String, PlaceholderKind)>,
 }
 
-const SHELL_LANGS: &[&str] = &["sh", "shell", "bash", "console", "zsh", "curl", "shell-session"];
+const SHELL_LANGS: &[&str] = &[
+    "sh",
+    "shell",
+    "bash",
+    "console",
+    "zsh",
+    "curl",
+    "shell-session",
+];
 
 /// The request or response a block holds: an ` ```http ` block with a request or status line,
 /// or a shell block (or unlabelled one) holding a `curl` command. Other blocks, and an http
@@ -270,13 +278,11 @@ fn http_message(content: &str) -> Option<Message> {
     });
     if let Some(rest) = first.strip_prefix("HTTP/") {
         let status = rest.split_whitespace().nth(1)?.parse().ok()?;
-        return (100..=599)
-            .contains(&status)
-            .then_some(Message::Response {
-                status,
-                headers,
-                body,
-            });
+        return (100..=599).contains(&status).then_some(Message::Response {
+            status,
+            headers,
+            body,
+        });
     }
     let (method, path) = common::parse_declaration(first)?;
     headers.retain(|name, _| !name.eq_ignore_ascii_case("host"));
@@ -470,7 +476,7 @@ fn curl(content: &str) -> Option<DocRequest> {
     let mut query: Vec<String> = url_query;
     let mut body = None;
     if get {
-        query.extend(data.drain(..));
+        query.append(&mut data);
     } else if !data.is_empty() {
         let joined = data.join("&");
         let trimmed = joined.trim();
@@ -502,21 +508,22 @@ fn curl(content: &str) -> Option<DocRequest> {
         path.push_str(&query.join("&"));
     }
     if let Some(user) = user {
-        if !headers.keys().any(|k| k.eq_ignore_ascii_case("authorization")) {
+        if !headers
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case("authorization"))
+        {
             use base64::Engine;
             let encoded = base64::engine::general_purpose::STANDARD.encode(user.as_bytes());
             headers.insert("Authorization".to_string(), format!("Basic {encoded}"));
         }
     }
-    let method = method
-        .map(|m| m.to_ascii_uppercase())
-        .unwrap_or_else(|| {
-            if body.is_some() {
-                "POST".to_string()
-            } else {
-                "GET".to_string()
-            }
-        });
+    let method = method.map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| {
+        if body.is_some() {
+            "POST".to_string()
+        } else {
+            "GET".to_string()
+        }
+    });
     Some(DocRequest {
         method,
         path,
@@ -649,7 +656,9 @@ fn escape(key: &str) -> String {
 /// Whether a comment's text says "fields elided here": `// ...`, `/* … */`, `// etc.`.
 fn is_elision(comment: &str) -> bool {
     let t = comment.trim();
-    t.contains("...") || t.contains('…') || matches!(t.to_ascii_lowercase().as_str(), "etc" | "etc.")
+    t.contains("...")
+        || t.contains('…')
+        || matches!(t.to_ascii_lowercase().as_str(), "etc" | "etc.")
 }
 
 /// The text with "fields elided" markers blanked out (`...` or `…` among an object's
@@ -688,7 +697,8 @@ fn elide(text: &str) -> (String, Vec<String>) {
                 }) = stack.last_mut()
                 {
                     if *expecting_key {
-                        *key = text[i + 1..end.saturating_sub(1).max(i + 1)].to_string();
+                        let inner = text.get(i + 1..end.saturating_sub(1).max(i + 1));
+                        *key = inner.unwrap_or_default().to_string();
                     }
                 }
                 i = end;
@@ -703,8 +713,11 @@ fn elide(text: &str) -> (String, Vec<String>) {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
-                if is_elision(&text[i + 2..end.saturating_sub(2).max(i + 2)]) {
+                let end = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+                let inner = text.get(i + 2..end.saturating_sub(2).max(i + 2));
+                if is_elision(inner.unwrap_or_default()) {
                     mark(&stack, &mut found);
                 }
                 i = end;
@@ -868,8 +881,16 @@ fn status_words(plain: &str, heading: bool) -> Option<(u16, String)> {
         let lower = rest.to_ascii_lowercase();
         let before = rest.len();
         for word in [
-            "example", "sample", "responses", "response", "status code", "status", "http/1.1",
-            "http/2", "http", "code",
+            "example",
+            "sample",
+            "responses",
+            "response",
+            "status code",
+            "status",
+            "http/1.1",
+            "http/2",
+            "http",
+            "code",
         ] {
             if lower.starts_with(word) {
                 rest = &rest[word.len()..];
@@ -952,7 +973,13 @@ pub fn examples(ctx: &Context<'_>, place: &Place<'_>) -> (Vec<Fixture>, Vec<Extr
     }
     let outline = ctx.outline;
     let mut items: Vec<(usize, Item)> = Vec::new();
-    items.extend(outline.headings.iter().enumerate().map(|(i, h)| (h.start, Item::Heading(i))));
+    items.extend(
+        outline
+            .headings
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.start, Item::Heading(i))),
+    );
     items.extend(
         outline
             .paragraphs
@@ -1062,14 +1089,13 @@ pub fn examples(ctx: &Context<'_>, place: &Place<'_>) -> (Vec<Fixture>, Vec<Extr
     }
     // several blocks under one status: each is titled by the prose line right before it
     let mut fixtures = Vec::with_capacity(cases.len());
-    for (i, case) in cases.iter().enumerate() {
+    for case in &cases {
         let in_group = cases.iter().filter(|c| c.group == case.group).count();
         let mut fixture = case.fixture.clone();
         fixture.title = match (&case.prose, in_group > 1) {
             (Some(prose), true) => prose.clone(),
             _ => case.heading_title.clone(),
         };
-        let _ = i;
         fixtures.push(fixture);
     }
     (fixtures, errors)
@@ -1168,9 +1194,7 @@ impl Walk {
                     media_types: Vec::new(),
                 },
                 params: owner.map(|e| e.params.clone()).unwrap_or_default(),
-                response_fields: owner
-                    .map(|e| e.response_fields.clone())
-                    .unwrap_or_default(),
+                response_fields: owner.map(|e| e.response_fields.clone()).unwrap_or_default(),
                 placeholders,
                 ..Default::default()
             },
@@ -1219,7 +1243,10 @@ mod tests {
         let Some(Message::Request(r)) = request_block(&block("http", text)) else {
             panic!("no request");
         };
-        assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/api/v1/widgets"));
+        assert_eq!(
+            (r.method.as_str(), r.path.as_str()),
+            ("POST", "/api/v1/widgets")
+        );
         assert_eq!(r.headers.keys().collect::<Vec<_>>(), ["Accept"]);
         let text = "HTTP/1.1 201 Created\nLocation: /w/1\n\n{\"id\": 1}";
         let Some(Message::Response { status, body, .. }) = request_block(&block("http", text))
@@ -1259,7 +1286,10 @@ mod tests {
 
     #[test]
     fn status_headings_and_labels_are_told_from_prose() {
-        assert_eq!(label("200: OK", true), Some(Label::Status(200, "OK".into())));
+        assert_eq!(
+            label("200: OK", true),
+            Some(Label::Status(200, "OK".into()))
+        );
         assert_eq!(
             label("Response 201", true),
             Some(Label::Status(201, String::new()))
@@ -1286,10 +1316,30 @@ mod tests {
     #[test]
     fn headings_declare_endpoints_in_every_spelling() {
         let cases = [
-            ("GET /api/widgets", "GET", "/api/widgets", "GET /api/widgets"),
-            ("`DELETE /widgets/:id`", "DELETE", "/widgets/:id", "DELETE /widgets/:id"),
-            ("Create a widget — POST /widgets", "POST", "/widgets", "Create a widget"),
-            ("Update a widget (PATCH /widgets/{id})", "PATCH", "/widgets/{id}", "Update a widget"),
+            (
+                "GET /api/widgets",
+                "GET",
+                "/api/widgets",
+                "GET /api/widgets",
+            ),
+            (
+                "`DELETE /widgets/:id`",
+                "DELETE",
+                "/widgets/:id",
+                "DELETE /widgets/:id",
+            ),
+            (
+                "Create a widget — POST /widgets",
+                "POST",
+                "/widgets",
+                "Create a widget",
+            ),
+            (
+                "Update a widget (PATCH /widgets/{id})",
+                "PATCH",
+                "/widgets/{id}",
+                "Update a widget",
+            ),
         ];
         for (text, method, path, rest) in cases {
             assert_eq!(

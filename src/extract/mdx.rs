@@ -4,7 +4,9 @@
 //! The page structure comes from pulldown-cmark ([`super::markdown`]); snapshot tags are found
 //! by scanning the text outside code and comments, because MDX writes them as JSX that
 //! Markdown parsers read as paragraphs or HTML. Each tag becomes one [`Fixture`], placed in the
-//! section of the endpoint heading above it.
+//! section of the endpoint heading above it. The same sections hold the endpoints and examples
+//! of the common API-doc style ([`super::fenced`]: declarations in headings, request blocks,
+//! JSON example blocks) and parameter lists ([`super::prose_lists`]), so a page may mix both.
 
 use super::common;
 use super::fenced;
@@ -251,7 +253,8 @@ impl Sections {
                     continue;
                 }
             };
-            let endpoint = common::endpoint(&d.method, &d.path, &heading, lines.line(d.offset), false);
+            let endpoint =
+                common::endpoint(&d.method, &d.path, &heading, lines.line(d.offset), false);
             self.declarations.push(Declaration {
                 endpoint,
                 offset: d.offset,
@@ -335,7 +338,10 @@ impl Sections {
                 .declarations
                 .iter()
                 .rfind(|d| d.offset < row.start)
-                .filter(|d| d.section.is_none_or(|h| self.section(h).contains(&row.start)))
+                .filter(|d| {
+                    d.section
+                        .is_none_or(|h| self.section(h).contains(&row.start))
+                })
                 .map(|d| d.block)
             else {
                 continue;
@@ -345,7 +351,8 @@ impl Sections {
                 if e.params.iter().any(|p| p.name == row.name) {
                     continue;
                 }
-                let mut param = common::param(&row.name, &row.ty, &row.description, &e.method, &e.route);
+                let mut param =
+                    common::param(&row.name, &row.ty, &row.description, &e.method, &e.route);
                 param.required |= row.required;
                 param.allowed = row.allowed.clone();
                 if param.location != ParamLocation::Path {

@@ -1,7 +1,8 @@
 //! Extraction: doc files in, a [`DocSet`] of pages, endpoints and fixtures out.
 //!
 //! Each page's format is detected by its content ([`detect`]), not its file name, and read by
-//! one module per format: [`mdx`] (Markdown/MDX with snapshot blocks), [`rendered`] (rendered
+//! one module per format: [`mdx`] (Markdown/MDX with snapshot blocks, and with [`fenced`]
+//! examples and [`prose_lists`] parameter lists in the common API-doc style), [`rendered`] (rendered
 //! doc pages as text), [`aspnet`] (ASP.NET Web API help pages as text), and [`html`] (either
 //! rendering saved as HTML). One bad snapshot never stops the others: every problem becomes an
 //! [`ExtractError`] with `file:line:col`, and extraction goes on.

@@ -209,10 +209,7 @@ pub fn without_shortcodes(text: &str) -> (String, bool) {
     let mut required = false;
     let mut rest = text;
     loop {
-        let shortcode = ["{{<", "{{%"]
-            .iter()
-            .filter_map(|o| rest.find(o))
-            .min();
+        let shortcode = ["{{<", "{{%"].iter().filter_map(|o| rest.find(o)).min();
         let component = rest
             .find('<')
             .filter(|&i| rest[i + 1..].starts_with(|c: char| c.is_ascii_uppercase()));

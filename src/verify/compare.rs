@@ -408,7 +408,7 @@ impl Comparer {
             .enumerate()
             .filter(|(i, _)| !self.more_elements.contains(&format!("{doc_pointer}/{i}")))
             .collect();
-        let open_ended = concrete.len() < documented.len();
+        let open_ended = concrete.len() < documented.len() || self.partial.contains(doc_pointer);
         if level >= MatchLevel::Values && !self.lenient {
             let too_few = answer.len() < concrete.len();
             if too_few || (!open_ended && answer.len() != concrete.len()) {

@@ -55,3 +55,29 @@ fn fenced_examples_are_marked_as_such_beside_snapshot_ones_on_one_page() {
         .count();
     assert!(partial >= 3, "{partial}");
 }
+
+#[test]
+fn extracting_any_cut_or_damaged_fenced_page_never_panics() {
+    let root = common::data("pages/fenced");
+    let files = extract::DocFiles::from_dir(&root).unwrap();
+    let options = Options::default();
+    let mut runs = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let step = (text.len() / 300).max(1);
+        for cut in (0..=text.len()).step_by(step) {
+            if !text.is_char_boundary(cut) {
+                continue;
+            }
+            let _ = extract::mdx::extract("page.md", &text[..cut], &files, &options);
+            let mut damaged = text.clone();
+            if cut < text.len() {
+                let width = text[cut..].chars().next().map_or(1, char::len_utf8);
+                damaged.replace_range(cut..cut + width, "");
+                let _ = extract::mdx::extract("page.md", &damaged, &files, &options);
+            }
+            runs += 1;
+        }
+    }
+    assert!(runs > 1000, "{runs}");
+}

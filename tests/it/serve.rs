@@ -872,7 +872,10 @@ async fn a_fenced_example_page_is_served_by_default_by_code_and_with_its_partial
     );
     let answer = send(client.post(&create).header("Prefer", "code=422")).await;
     assert_eq!(answer.status, 422);
-    assert_eq!(answer.json(), json!({"errors": {"name": ["can't be blank"]}}));
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"name": ["can't be blank"]}})
+    );
     let answer = send(client.delete(mock.url("/widgets/9"))).await;
     assert_eq!(answer.status, 204);
     assert_eq!(answer.text, "");
