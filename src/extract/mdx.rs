@@ -33,6 +33,9 @@ pub fn looks_like(text: &str) -> bool {
     lower.contains("<snapshot")
         || text.starts_with("---\n")
         || text.starts_with("---\r\n")
+        || text.starts_with("+++\n")
+        || text.starts_with("+++\r\n")
+        || text.lines().any(|l| l.starts_with("```"))
         || text
             .lines()
             .any(|l| atx_heading(l) || (l.starts_with("import ") && l.contains(" from ")))

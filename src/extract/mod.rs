@@ -303,6 +303,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fenced_example_pages_are_detected_as_markdown() {
+        let fenced = "Show a widget:\n\n```http\nGET /w/1 HTTP/1.1\n```\n\nResponse:\n\n```json\n{\"id\": 1}\n```\n";
+        assert_eq!(detect(fenced), SourceFormat::Markdown);
+        assert_eq!(detect("+++\ntitle = \"W\"\n+++\n\nGET /w\n"), SourceFormat::Markdown);
+    }
+
+    #[test]
     fn line_col_counts_characters_from_one() {
         let text = "ab\ncé d";
         assert_eq!(line_col(text, 0), (1, 1));
