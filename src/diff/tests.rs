@@ -125,7 +125,11 @@ fn more_elements_markers_are_not_compared_as_elements() {
 
 #[test]
 fn a_field_the_new_docs_elide_is_not_a_removed_field() {
-    let old = case("Success", 200, json!({"id": 1, "owner": {"name": "a", "email": "e"}}));
+    let old = case(
+        "Success",
+        200,
+        json!({"id": 1, "owner": {"name": "a", "email": "e"}}),
+    );
     let mut new = case("Success", 200, json!({"id": 1, "owner": {"name": "a"}}));
     new.placeholders.push(Placeholder {
         pointer: "/owner".into(),

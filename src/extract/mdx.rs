@@ -521,13 +521,12 @@ impl Sections {
                     continue;
                 }
                 let e = &decl.endpoint;
-                let mut param = common::param(
-                    name,
-                    cell(columns.ty),
-                    cell(columns.description),
-                    &e.method,
-                    &e.route,
-                );
+                // `{{< required >}}` and other shortcodes, as in parameter lists
+                let (description, marked) =
+                    prose_lists::without_shortcodes(cell(columns.description));
+                let mut param =
+                    common::param(name, cell(columns.ty), &description, &e.method, &e.route);
+                param.required |= marked;
                 if let Some(required) = columns.required {
                     let flag = common::clean(cell(Some(required))).to_lowercase();
                     if matches!(

@@ -306,7 +306,10 @@ mod tests {
     fn fenced_example_pages_are_detected_as_markdown() {
         let fenced = "Show a widget:\n\n```http\nGET /w/1 HTTP/1.1\n```\n\nResponse:\n\n```json\n{\"id\": 1}\n```\n";
         assert_eq!(detect(fenced), SourceFormat::Markdown);
-        assert_eq!(detect("+++\ntitle = \"W\"\n+++\n\nGET /w\n"), SourceFormat::Markdown);
+        assert_eq!(
+            detect("+++\ntitle = \"W\"\n+++\n\nGET /w\n"),
+            SourceFormat::Markdown
+        );
     }
 
     #[test]
