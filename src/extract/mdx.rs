@@ -243,8 +243,18 @@ impl Sections {
             let (section, heading, block) = match d.kind {
                 fenced::DeclaredIn::Heading(h) => {
                     let text = self.headings[h].text.clone();
-                    let heading = d.heading.clone().filter(|w| !w.is_empty());
-                    (Some(h), heading.unwrap_or(text), usize::MAX - h)
+                    let words = d.heading.clone().filter(|w| *w != common::clean(&text));
+                    // a heading that is only `POST /widgets` under "Create a widget" takes
+                    // that heading's name, unless it is the page title or declares too
+                    let parent = self.parents[h]
+                        .filter(|&p| Some(p) != self.title_heading)
+                        .filter(|&p| {
+                            let start = self.headings[p].start;
+                            !self.declarations.iter().any(|x| x.offset == start)
+                        })
+                        .map(|p| self.headings[p].text.clone());
+                    let heading = words.or(parent).or(d.heading.clone()).unwrap_or(text);
+                    (Some(h), heading, usize::MAX - h)
                 }
                 fenced::DeclaredIn::InlineCode => {
                     let section = self.declaration_section(d.offset);
