@@ -482,6 +482,12 @@ fn curl(content: &str) -> Option<DocRequest> {
         let trimmed = joined.trim();
         body = match json_body(trimmed) {
             Ok(Some(body)) if trimmed.starts_with(['{', '[']) => Some(body),
+            // JSON that does not read stays text, as curl would send it
+            _ if trimmed.starts_with(['{', '[']) => Some(Body {
+                value: Value::String(trimmed.to_string()),
+                placeholders: Vec::new(),
+            }),
+            // `-d @file.json`: the body is in a file the docs do not show
             _ if trimmed.starts_with('@') => None,
             _ => {
                 headers
