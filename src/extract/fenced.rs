@@ -586,7 +586,8 @@ fn json_block(block: &CodeBlock, labelled: bool) -> Option<Result<Option<Body>, 
         .or_else(|| trimmed.strip_prefix("let "))
         .or_else(|| trimmed.strip_prefix("var "))
         .and_then(|t| t.split_once('='))
-        .map(|(_, v)| v.trim().trim_end_matches(';').trim_end());
+        .map(|(_, v)| v.trim().trim_end_matches(';').trim_end())
+        .filter(|v| v.starts_with(['{', '[']));
     let plain_json = matches!(lang, "json" | "jsonc" | "json5");
     if !(is_json_lang && (plain_json || starts_like_json || object_literal.is_some())
         || (lang.is_empty() && labelled && starts_like_json && !trimmed.is_empty()))

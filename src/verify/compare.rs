@@ -568,6 +568,15 @@ mod tests {
         }];
         let got = answer(json!({"id": 1, "owner": {"name": "a", "email": "e"}}));
         assert_eq!(response(&f, &got, MatchLevel::Exact), (vec![], vec![]));
+        // an array shown in part (`[1, 2, // ...]`) may hold further elements
+        let mut list = fixture(json!([{"id": 1}]));
+        list.placeholders = vec![Placeholder {
+            body: BodyRef::Response,
+            pointer: String::new(),
+            kind: PlaceholderKind::Partial,
+        }];
+        let got = answer(json!([{"id": 1}, {"id": 2}]));
+        assert_eq!(response(&list, &got, MatchLevel::Exact), (vec![], vec![]));
         let got = answer(json!({"id": 1, "owner": {"email": "e"}, "extra": true}));
         let (d, _) = response(&f, &got, MatchLevel::Exact);
         assert_eq!(
