@@ -298,16 +298,16 @@ fn http_message(content: &str) -> Option<Message> {
 /// continuations as a shell reads them; prompts and comments dropped.
 fn shell_words(content: &str) -> Vec<String> {
     let start = content
-        .lines()
+        .split_inclusive('\n')
         .scan(0usize, |offset, line| {
             let at = *offset;
-            *offset += line.len() + 1;
+            *offset += line.len();
             Some((at, line))
         })
         .find(|(_, l)| command_line(l).starts_with("curl "))
         .map(|(at, l)| at + (l.len() - command_line(l).len()))
         .unwrap_or(0);
-    let text = &content[start.min(content.len())..];
+    let text = content.get(start..).unwrap_or(content);
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;

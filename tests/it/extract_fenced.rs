@@ -62,8 +62,13 @@ fn extracting_any_cut_or_damaged_fenced_page_never_panics() {
     let files = extract::DocFiles::from_dir(&root).unwrap();
     let options = Options::default();
     let mut runs = 0;
+    let mut pages = Vec::new();
     for entry in std::fs::read_dir(&root).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        pages.push(text.replace('\n', "\r\n"));
+        pages.push(text);
+    }
+    for text in pages {
         let step = (text.len() / 300).max(1);
         for cut in (0..=text.len()).step_by(step) {
             if !text.is_char_boundary(cut) {
