@@ -124,6 +124,29 @@ fn more_elements_markers_are_not_compared_as_elements() {
 }
 
 #[test]
+fn a_field_the_new_docs_elide_is_not_a_removed_field() {
+    let old = case(
+        "Success",
+        200,
+        json!({"id": 1, "owner": {"name": "a", "email": "e"}}),
+    );
+    let mut new = case("Success", 200, json!({"id": 1, "owner": {"name": "a"}}));
+    new.placeholders.push(Placeholder {
+        pointer: "/owner".into(),
+        kind: PlaceholderKind::Partial,
+        ..Default::default()
+    });
+    let report = compare(&docs(vec![old.clone()], vec![]), &docs(vec![new], vec![]));
+    assert!(report.changes.is_empty(), "{:?}", described(&report));
+    let without = case("Success", 200, json!({"id": 1, "owner": {"name": "a"}}));
+    let report = compare(&docs(vec![old], vec![]), &docs(vec![without], vec![]));
+    assert_eq!(
+        described(&report),
+        ["breaking response field `.owner.email` removed (was string)"]
+    );
+}
+
+#[test]
 fn status_and_cases_and_headers_changes_are_reported() {
     let mut ok = case("Success", 200, json!({}));
     ok.response.headers.insert("ETag".into(), "\"1\"".into());

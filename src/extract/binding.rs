@@ -37,6 +37,56 @@ pub fn owning_endpoint<'a>(
     best.map(|(e, _)| e)
 }
 
+/// Where an example was bound: its request (route, path values, `inferred`,
+/// `declared_route`), the declaration it belongs to, and whether it is a global case.
+pub struct Bound<'a> {
+    pub request: RequestSpec,
+    pub owner: Option<&'a Endpoint>,
+    pub global: bool,
+}
+
+/// Bind an example as a reader would, in this order: the most specific matching declaration
+/// among `candidates` (its section's first, nearest first, then the rest of the page's); a
+/// declaration of its section (`section`, the first `section_len` candidates) it contradicts
+/// on a literal segment; a case of every route when its path is a placeholder on a page or
+/// under a heading about errors or authentication (`topic`: page title, endpoint and case
+/// headings); else a route of its own, with parameters inferred from its concrete segments.
+pub fn bind<'a>(
+    candidates: &[&'a Endpoint],
+    section_len: usize,
+    method: &str,
+    path: &str,
+    topic: &[&str],
+    called_ids: &CalledIds,
+) -> Bound<'a> {
+    if let Some(e) = owning_endpoint(candidates.iter().copied(), method, path) {
+        return Bound {
+            request: common::request(method, path, Some(e)),
+            owner: Some(e),
+            global: false,
+        };
+    }
+    let section = &candidates[..section_len.min(candidates.len())];
+    if let Some(e) = near_declaration(section.iter().copied(), method, path) {
+        return Bound {
+            request: near_request(method, path, e),
+            owner: Some(e),
+            global: false,
+        };
+    }
+    let global = is_generic_example(topic, path);
+    let request = if global {
+        common::request(method, path, None)
+    } else {
+        undeclared_request(method, path, called_ids)
+    };
+    Bound {
+        request,
+        owner: None,
+        global,
+    }
+}
+
 /// Two literal segments close enough that one reads as a misspelling of the other
 /// (`order` / `orders`): at most half the longer one's characters differ.
 pub fn close_segments(a: &str, b: &str) -> bool {

@@ -14,10 +14,43 @@ pub struct Heading {
 }
 
 /// A code block (fenced or indented) and its lines with their byte offsets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CodeBlock {
     pub start: usize,
+    /// Its non-blank lines, each with the offset where it starts.
     pub lines: Vec<(usize, String)>,
+    /// The first word of a fenced block's info string, lower-cased (`json`, `sh`); empty for
+    /// an indented block or a fence without one.
+    pub lang: String,
+    /// The content as written, blank lines kept (a raw HTTP message separates its body so).
+    pub content: String,
+    /// Offset of the content's first byte.
+    pub content_start: usize,
+}
+
+/// A paragraph (also inside a list item or block quote): its source, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    pub start: usize,
+    pub text: String,
+}
+
+/// One item of a bullet or numbered list: the source of its own lines (nested lists cut off).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListItem {
+    pub start: usize,
+    pub text: String,
+    /// How many lists enclose it (1 for a top-level item).
+    pub depth: usize,
+}
+
+/// One term of a definition list (`term` line, then `: definition` lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub start: usize,
+    pub term: String,
+    /// Each `:` definition's source, the `:` marker removed.
+    pub definitions: Vec<String>,
 }
 
 /// A GFM table: header cells and rows of cells, as written.
@@ -41,6 +74,10 @@ pub struct Outline {
     pub headings: Vec<Heading>,
     pub code_blocks: Vec<CodeBlock>,
     pub tables: Vec<Table>,
+    /// Paragraphs outside tables and raw HTML.
+    pub paragraphs: Vec<Paragraph>,
+    pub list_items: Vec<ListItem>,
+    pub definitions: Vec<Definition>,
     /// Where markup is shown rather than meant: fenced code, inline code, HTML and JSX
     /// comments, front matter. Sorted and merged.
     pub verbatim: Vec<Range<usize>>,
@@ -64,14 +101,24 @@ impl Outline {
         self.headings.retain(|h| !inside(h.start));
         self.code_blocks.retain(|c| !inside(c.start));
         self.tables.retain(|t| !inside(t.start));
+        self.paragraphs.retain(|p| !inside(p.start));
+        self.list_items.retain(|i| !inside(i.start));
+        self.definitions.retain(|d| !inside(d.start));
     }
 }
 
 /// Read the structure of a Markdown/MDX page.
 pub fn outline(text: &str) -> Outline {
     let mut out = Outline::default();
-    let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_DEFINITION_LIST;
     let mut code: Option<(CodeBlock, bool)> = None;
+    let mut list_depth = 0usize;
+    // items whose own text ends where a nested list starts: (index in list_items, end)
+    let mut open_items: Vec<(usize, usize)> = Vec::new();
+    let mut definition: Option<Definition> = None;
     let mut table: Option<Table> = None;
     let mut row: Vec<String> = Vec::new();
     let mut in_head = false;
@@ -84,6 +131,14 @@ pub fn outline(text: &str) -> Outline {
                 start: range.start,
             }),
             Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
+                    CodeBlockKind::Indented => String::new(),
+                };
                 let fenced = matches!(kind, CodeBlockKind::Fenced(_));
                 if fenced {
                     out.verbatim.push(range.clone());
@@ -91,13 +146,18 @@ pub fn outline(text: &str) -> Outline {
                 code = Some((
                     CodeBlock {
                         start: range.start,
-                        lines: Vec::new(),
+                        lang,
+                        ..CodeBlock::default()
                     },
                     fenced,
                 ));
             }
             Event::Text(t) if code.is_some() => {
                 let (block, _) = code.as_mut().expect("checked");
+                if block.content.is_empty() {
+                    block.content_start = range.start;
+                }
+                block.content.push_str(&t);
                 let mut offset = range.start;
                 for line in t.split_inclusive('\n') {
                     let content = line.trim_end_matches(['\n', '\r']);
@@ -148,6 +208,51 @@ pub fn outline(text: &str) -> Outline {
                 }
             }
             Event::End(TagEnd::Table) => out.tables.extend(table.take()),
+            Event::Start(Tag::Paragraph) if table.is_none() => {
+                let source = &text[range.clone()];
+                out.paragraphs.push(Paragraph {
+                    start: range.start,
+                    text: without_quote_marks(source),
+                });
+            }
+            Event::Start(Tag::List(_)) => {
+                // a nested list ends the own text of the item it is in
+                if let Some(&(i, _)) = open_items.last() {
+                    let item = &mut out.list_items[i];
+                    let own = range.start.saturating_sub(item.start).min(item.text.len());
+                    item.text.truncate(own);
+                    item.text = item.text.trim_end().to_string();
+                }
+                list_depth += 1;
+            }
+            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
+            Event::Start(Tag::Item) => {
+                open_items.push((out.list_items.len(), range.end));
+                out.list_items.push(ListItem {
+                    start: range.start,
+                    text: text[range.clone()].trim_end().to_string(),
+                    depth: list_depth,
+                });
+            }
+            Event::End(TagEnd::Item) => {
+                open_items.pop();
+            }
+            Event::Start(Tag::DefinitionListTitle) => {
+                out.definitions.extend(definition.take());
+                definition = Some(Definition {
+                    start: range.start,
+                    term: text[range.clone()].trim().to_string(),
+                    definitions: Vec::new(),
+                });
+            }
+            Event::Start(Tag::DefinitionListDefinition) => {
+                if let Some(d) = definition.as_mut() {
+                    let source = text[range.clone()].trim();
+                    let source = source.strip_prefix(':').unwrap_or(source).trim();
+                    d.definitions.push(source.to_string());
+                }
+            }
+            Event::End(TagEnd::DefinitionList) => out.definitions.extend(definition.take()),
             _ => {}
         }
     }
@@ -235,6 +340,20 @@ fn raw_cells(source: &str) -> Vec<String> {
     cells
 }
 
+/// A paragraph's source with block-quote marks (`> `) at its line starts removed, trimmed.
+fn without_quote_marks(source: &str) -> String {
+    source
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            t.strip_prefix('>').map_or(t, str::trim_start)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
 /// Sort ranges and merge the overlapping ones, so a point lookup is a binary search.
 fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| r.start);
@@ -262,18 +381,28 @@ fn comments(text: &str, open: &str, close: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// `title:` of a YAML front matter block at the very top of the page.
+/// `title:` of a YAML front matter block (`---`), or `title =` of a TOML one (`+++`), at the
+/// very top of the page.
 pub fn front_matter_title(text: &str) -> Option<String> {
     let mut lines = text.lines();
-    if lines.next()?.trim_end() != "---" {
-        return None;
-    }
+    let (key, ends): (&str, &[&str]) = match lines.next()?.trim_end() {
+        "---" => ("title:", &["---", "..."]),
+        "+++" => ("title", &["+++"]),
+        _ => return None,
+    };
     for line in lines {
         let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
+        if ends.contains(&trimmed) {
             return None;
         }
-        if let Some(value) = line.strip_prefix("title:") {
+        let value = line.strip_prefix(key).and_then(|v| {
+            if key == "title" {
+                v.trim_start().strip_prefix('=')
+            } else {
+                Some(v)
+            }
+        });
+        if let Some(value) = value {
             let value = value.trim();
             let unquoted = value
                 .strip_prefix('"')

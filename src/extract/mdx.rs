@@ -4,10 +4,13 @@
 //! The page structure comes from pulldown-cmark ([`super::markdown`]); snapshot tags are found
 //! by scanning the text outside code and comments, because MDX writes them as JSX that
 //! Markdown parsers read as paragraphs or HTML. Each tag becomes one [`Fixture`], placed in the
-//! section of the endpoint heading above it.
+//! section of the endpoint heading above it. The same sections hold the endpoints and examples
+//! of the common API-doc style ([`super::fenced`]: declarations in headings, request blocks,
+//! JSON example blocks) and parameter lists ([`super::prose::lists`]), so a page may mix both.
 
 use super::binding::{self, CalledIds};
 use super::common;
+use super::fenced;
 use super::files::resolve_within_root;
 use super::jslit::{self, Literal};
 use super::markdown::{self, Lines, Outline};
@@ -31,6 +34,9 @@ pub fn looks_like(text: &str) -> bool {
     lower.contains("<snapshot")
         || text.starts_with("---\n")
         || text.starts_with("---\r\n")
+        || text.starts_with("+++\n")
+        || text.starts_with("+++\r\n")
+        || text.lines().any(|l| l.starts_with("```"))
         || text
             .lines()
             .any(|l| atx_heading(l) || (l.starts_with("import ") && l.contains(" from ")))
@@ -72,6 +78,8 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
         .unwrap_or_else(|| file_stem(file));
     let mut sections = Sections::new(&lines, &outline, &title);
     let section_tables = sections.read_tables((file, text, &lines), &outline, &mut warnings);
+    // parameter lists (definition and bullet lists) beside the tables
+    sections.add_list_params(&prose::lists::rows(&outline));
     let imports = imports(text, &outline);
     // the prose, without the examples: what the page's text calls an id
     let mut prose = text.to_string();
@@ -106,6 +114,29 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             Err(error) => errors.push(error),
         }
     }
+    let context = fenced::Context {
+        file,
+        lines: &lines,
+        outline: &outline,
+        title: &title,
+        called_ids: &called_ids,
+    };
+    let place = |offset: usize| {
+        let placement = sections.place(offset);
+        let candidates = placement.with_page(sections.nearest(offset));
+        fenced::Placed {
+            section_len: placement.candidates.len(),
+            candidates: candidates.into_iter().cloned().collect(),
+            endpoint: placement.endpoint,
+            case: placement.case,
+        }
+    };
+    let (examples, fenced_errors) = fenced::examples(&context, &place);
+    if !examples.is_empty() {
+        fixtures.extend(examples);
+        fixtures.sort_by_key(|f| f.source.line);
+    }
+    errors.extend(fenced_errors);
     binding::unbind_outvoted(&mut fixtures, &called_ids);
     errors.sort_by_key(|e| (e.file != file, e.line, e.col));
     let endpoints = sections
@@ -204,6 +235,10 @@ impl Sections {
             parents,
         };
         for (block, code) in outline.code_blocks.iter().enumerate() {
+            // http messages and curl commands are requests; `fenced` reads them
+            if fenced::request_block(code).is_some() {
+                continue;
+            }
             for (offset, line) in &code.lines {
                 let Some((method, path)) = common::parse_declaration(line) else {
                     continue;
@@ -220,7 +255,165 @@ impl Sections {
                 });
             }
         }
+        sections.add_fenced(lines, outline);
         sections
+    }
+
+    /// Add the endpoints declared in headings, inline code, index tables and request blocks
+    /// ([`fenced::declarations`]). A request block or index row whose route the page declares
+    /// already is an example (or a name) of that declaration, not another one.
+    fn add_fenced(&mut self, lines: &Lines<'_>, outline: &Outline) {
+        let declared = fenced::declarations(outline);
+        let mut later = Vec::new();
+        for d in declared {
+            let (section, heading, block) = match d.kind {
+                fenced::DeclaredIn::Heading(h) => {
+                    let text = self.headings[h].text.clone();
+                    let words = d.heading.clone().filter(|w| *w != common::clean(&text));
+                    // a heading that is only `POST /widgets` under "Create a widget" takes
+                    // that heading's name, unless it is the page title or declares too
+                    let parent = self.parents[h]
+                        .filter(|&p| Some(p) != self.title_heading)
+                        .filter(|&p| {
+                            let start = self.headings[p].start;
+                            !self.declarations.iter().any(|x| x.offset == start)
+                        })
+                        .map(|p| self.headings[p].text.clone());
+                    let heading = words.or(parent).or(d.heading.clone()).unwrap_or(text);
+                    (Some(h), heading, usize::MAX - h)
+                }
+                fenced::DeclaredIn::InlineCode => {
+                    let section = self.declaration_section(d.offset);
+                    let heading = section.map_or("", |h| self.headings[h].text.as_str());
+                    (section, heading.to_string(), usize::MAX / 2 + d.offset)
+                }
+                fenced::DeclaredIn::IndexTable | fenced::DeclaredIn::RequestBlock(_) => {
+                    later.push(d);
+                    continue;
+                }
+            };
+            let endpoint =
+                common::endpoint(&d.method, &d.path, &heading, lines.line(d.offset), false);
+            self.declarations.push(Declaration {
+                endpoint,
+                offset: d.offset,
+                block,
+                section,
+            });
+        }
+        for d in later {
+            // a request block is an example of a declaration of its own section; an index
+            // row names a declaration anywhere on the page
+            let in_scope = |x: &Declaration| match (d.kind, x.section) {
+                (fenced::DeclaredIn::RequestBlock(_), Some(h)) => {
+                    self.section(h).contains(&d.offset)
+                }
+                _ => true,
+            };
+            let scoped: Vec<bool> = self.declarations.iter().map(in_scope).collect();
+            let owner = self
+                .declarations
+                .iter_mut()
+                .zip(scoped)
+                .filter(|(_, scoped)| *scoped)
+                .map(|(x, _)| &mut x.endpoint)
+                .find(|e| {
+                    e.method == d.method
+                        && crate::fixture::RouteTemplate::parse(&e.route)
+                            .match_path(&d.path, false)
+                            .is_some()
+                });
+            if let Some(owner) = owner {
+                // an index table names a route its heading only declares
+                if let (fenced::DeclaredIn::IndexTable, Some(name)) = (d.kind, &d.heading) {
+                    let bare = common::clean(&owner.heading);
+                    if common::parse_declaration(&bare).is_some() {
+                        owner.heading = name.clone();
+                    }
+                }
+                continue;
+            }
+            let section = self.declaration_section(d.offset);
+            let heading = match (&d.heading, section) {
+                (Some(h), _) => h.clone(),
+                (None, Some(s)) => self.headings[s].text.clone(),
+                (None, None) => String::new(),
+            };
+            let block = match d.kind {
+                fenced::DeclaredIn::RequestBlock(b) => b,
+                _ => usize::MAX / 4 + d.offset,
+            };
+            // an example request's query is no part of the route it declares
+            let path = d.path.split('?').next().unwrap_or(&d.path);
+            let endpoint = common::endpoint(&d.method, path, &heading, lines.line(d.offset), false);
+            self.declarations.push(Declaration {
+                endpoint,
+                offset: d.offset,
+                block,
+                section,
+            });
+        }
+        self.declarations.sort_by_key(|d| d.offset);
+    }
+
+    /// Attach the rows of definition and bullet lists to the declaration above them in the
+    /// same section, as [`Sections::add_params`] does for tables. A list under a heading about
+    /// the response describes the response, not the request.
+    fn add_list_params(&mut self, rows: &[prose::lists::ListRow]) {
+        for row in rows {
+            let chain = self.chain(row.start);
+            let about_response = chain
+                .iter()
+                .any(|&h| prose::tables::is_response_heading(&self.headings[h].text));
+            if about_response {
+                continue;
+            }
+            let heading_location = chain
+                .iter()
+                .rev()
+                .find_map(|&h| prose::location_named(&self.headings[h].text));
+            let Some(block) = self
+                .declarations
+                .iter()
+                .rfind(|d| d.offset < row.start)
+                .filter(|d| {
+                    d.section
+                        .is_none_or(|h| self.section(h).contains(&row.start))
+                })
+                .map(|d| d.block)
+            else {
+                continue;
+            };
+            for decl in self.declarations.iter_mut().filter(|d| d.block == block) {
+                let e = &mut decl.endpoint;
+                if e.params.iter().any(|p| p.name == row.name) {
+                    continue;
+                }
+                let mut param =
+                    prose::param(&row.name, &row.ty, &row.description, &e.method, &e.route);
+                param.required |= row.required;
+                if !row.allowed.is_empty() {
+                    param.allowed = row.allowed.clone();
+                }
+                if param.location != crate::fixture::ParamLocation::Path {
+                    if let Some(location) = heading_location {
+                        param.location = location;
+                    }
+                }
+                e.params.push(param);
+            }
+        }
+    }
+
+    /// The endpoint heading of a section: the words of a heading that declares an endpoint
+    /// itself (`Create a widget — POST /widgets`), else the heading.
+    fn endpoint_heading(&self, heading: usize) -> String {
+        let start = self.headings[heading].start;
+        self.declarations
+            .iter()
+            .find(|d| d.offset == start && d.section == Some(heading))
+            .map(|d| d.endpoint.heading.clone())
+            .unwrap_or_else(|| self.headings[heading].text.clone())
     }
 
     /// The headings enclosing `offset`, outermost first (as indices).
@@ -300,7 +493,7 @@ impl Sections {
         };
         match declaring {
             Some(e) => Placement {
-                endpoint: self.headings[e].text.clone(),
+                endpoint: self.endpoint_heading(e),
                 case: chain
                     .last()
                     .filter(|&&last| last != e)
@@ -522,6 +715,20 @@ struct Placement<'a> {
     endpoint: String,
     case: String,
     candidates: Vec<&'a Endpoint>,
+}
+
+impl<'a> Placement<'a> {
+    /// The section's declarations (nearest first), then the rest of `page` (every declaration
+    /// of the page, nearest first): the most specific match anywhere wins, the nearest breaks
+    /// ties.
+    fn with_page(&self, page: Vec<&'a Endpoint>) -> Vec<&'a Endpoint> {
+        let mut all = self.candidates.clone();
+        all.extend(
+            page.into_iter()
+                .filter(|e| !self.candidates.iter().any(|c| std::ptr::eq(*c, *e))),
+        );
+        all
+    }
 }
 
 /// A `<snapshot ... />` tag.
@@ -923,34 +1130,17 @@ fn snapshot_fixture(
     }
     let example = read_example(&literal.value).map_err(|m| ctx.error(at, m))?;
     let placement = sections.place(tag.range.start);
-    // the section's declarations first (nearest first), then the rest of the page's, nearest
-    // first: the most specific match anywhere wins, the nearest breaks ties
-    let elsewhere = sections.nearest(tag.range.start);
-    let candidates = placement.candidates.iter().copied().chain(
-        elsewhere
-            .into_iter()
-            .filter(|e| !placement.candidates.iter().any(|c| std::ptr::eq(*c, *e))),
+    let candidates = placement.with_page(sections.nearest(tag.range.start));
+    let topic = [title, placement.endpoint.as_str(), placement.case.as_str()];
+    let bound = binding::bind(
+        &candidates,
+        placement.candidates.len(),
+        &example.method,
+        &example.path,
+        &topic,
+        ctx.called_ids,
     );
-    let (method, path) = (&example.method, &example.path);
-    let mut global = false;
-    let owner = binding::owning_endpoint(candidates, method, path);
-    let (mut request, owner) = match owner {
-        Some(e) => (common::request(method, path, Some(e)), Some(e)),
-        None => match binding::near_declaration(placement.candidates.iter().copied(), method, path)
-        {
-            Some(e) => (binding::near_request(method, path, e), Some(e)),
-            None => {
-                let topic = [title, placement.endpoint.as_str(), placement.case.as_str()];
-                global = binding::is_generic_example(&topic, path);
-                let request = if global {
-                    common::request(method, path, None)
-                } else {
-                    binding::undeclared_request(method, path, ctx.called_ids)
-                };
-                (request, None)
-            }
-        },
-    };
+    let (mut request, owner, global) = (bound.request, bound.owner, bound.global);
     request.headers = example.request_headers;
     request.body = example.request_body;
 

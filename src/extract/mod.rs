@@ -1,7 +1,8 @@
 //! Extraction: doc files in, a [`DocSet`] of pages, endpoints and fixtures out.
 //!
 //! Each page's format is detected by its content ([`detect`]), not its file name, and read by
-//! one module per format: [`mdx`] (Markdown/MDX with snapshot blocks), [`rendered`] (rendered
+//! one module per format: [`mdx`] (Markdown/MDX with snapshot blocks, and with [`fenced`]
+//! examples and [`prose::lists`] parameter lists in the common API-doc style), [`rendered`] (rendered
 //! doc pages as text), [`aspnet`] (ASP.NET Web API help pages as text), and [`html`] (either
 //! rendering saved as HTML). One bad snapshot never stops the others: every problem becomes an
 //! [`ExtractError`] with `file:line:col`, and extraction goes on.
@@ -9,6 +10,7 @@
 pub mod aspnet;
 pub mod binding;
 pub mod common;
+pub mod fenced;
 pub mod files;
 pub mod html;
 pub mod jslit;
@@ -239,7 +241,9 @@ pub fn extract_page(path: &str, text: &str, files: &DocFiles, options: &Options)
     };
     let text = &text[bom..];
     let mut result = match detect(text) {
-        SourceFormat::Markdown => mdx::extract(path, text, files, options),
+        SourceFormat::Markdown | SourceFormat::MarkdownFenced => {
+            mdx::extract(path, text, files, options)
+        }
         SourceFormat::RenderedText => rendered::extract(path, text),
         SourceFormat::AspnetText => aspnet::extract(path, text),
         format @ (SourceFormat::RenderedHtml | SourceFormat::AspnetHtml) => {
@@ -306,6 +310,16 @@ pub fn detect(text: &str) -> SourceFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fenced_example_pages_are_detected_as_markdown() {
+        let fenced = "Show a widget:\n\n```http\nGET /w/1 HTTP/1.1\n```\n\nResponse:\n\n```json\n{\"id\": 1}\n```\n";
+        assert_eq!(detect(fenced), SourceFormat::Markdown);
+        assert_eq!(
+            detect("+++\ntitle = \"W\"\n+++\n\nGET /w\n"),
+            SourceFormat::Markdown
+        );
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {

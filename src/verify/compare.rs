@@ -4,7 +4,8 @@
 //! what came back. Computed values (`new Date().toISOString()`) and sample values are compared
 //! by type only; "more elements" placeholders let the array hold any number of further
 //! elements, each compared with the documented elements' shapes; bodies rebuilt from a cut
-//! rendering are compared leniently (documented keys only, by shape).
+//! rendering are compared leniently (documented keys only, by shape); objects the docs show in
+//! part (`// ...`) may hold further keys, at every level.
 
 use super::ActualResponse;
 use crate::fixture::media;
@@ -285,6 +286,8 @@ struct Comparer {
     computed: HashMap<String, Value>,
     /// Documented pointers of "more elements" placeholders.
     more_elements: HashSet<String>,
+    /// Documented pointers of objects shown in part (`// ...`): other keys are expected there.
+    partial: HashSet<String>,
     /// Reconstructed body: documented keys only, by shape.
     lenient: bool,
 }
@@ -299,6 +302,7 @@ impl Comparer {
             .collect();
         let mut type_only = HashSet::new();
         let mut more_elements = HashSet::new();
+        let mut partial = HashSet::new();
         for p in fixture
             .placeholders
             .iter()
@@ -307,6 +311,7 @@ impl Comparer {
             match p.kind {
                 PlaceholderKind::SampleValue => type_only.insert(p.pointer.clone()),
                 PlaceholderKind::MoreElements => more_elements.insert(p.pointer.clone()),
+                PlaceholderKind::Partial => partial.insert(p.pointer.clone()),
             };
         }
         let lenient = fixture.reconstructed.is_some();
@@ -315,6 +320,7 @@ impl Comparer {
             type_only,
             computed,
             more_elements,
+            partial,
             lenient,
         }
     }
@@ -358,7 +364,7 @@ impl Comparer {
                         }),
                     }
                 }
-                if self.lenient {
+                if self.lenient || self.partial.contains(doc_pointer) {
                     return;
                 }
                 for (key, v) in answer.iter().filter(|(k, _)| !documented.contains_key(*k)) {
@@ -402,7 +408,7 @@ impl Comparer {
             .enumerate()
             .filter(|(i, _)| !self.more_elements.contains(&format!("{doc_pointer}/{i}")))
             .collect();
-        let open_ended = concrete.len() < documented.len();
+        let open_ended = concrete.len() < documented.len() || self.partial.contains(doc_pointer);
         if level >= MatchLevel::Values && !self.lenient {
             let too_few = answer.len() < concrete.len();
             if too_few || (!open_ended && answer.len() != concrete.len()) {
@@ -549,6 +555,42 @@ mod tests {
                 pointer: "/z".into(),
                 actual: json!(0)
             }]
+        );
+    }
+
+    #[test]
+    fn a_partial_object_accepts_further_keys_at_every_level_but_not_a_missing_one() {
+        let mut f = fixture(json!({"id": 1, "owner": {"name": "a"}}));
+        f.placeholders = vec![Placeholder {
+            body: BodyRef::Response,
+            pointer: "/owner".into(),
+            kind: PlaceholderKind::Partial,
+        }];
+        let got = answer(json!({"id": 1, "owner": {"name": "a", "email": "e"}}));
+        assert_eq!(response(&f, &got, MatchLevel::Exact), (vec![], vec![]));
+        // an array shown in part (`[1, 2, // ...]`) may hold further elements
+        let mut list = fixture(json!([{"id": 1}]));
+        list.placeholders = vec![Placeholder {
+            body: BodyRef::Response,
+            pointer: String::new(),
+            kind: PlaceholderKind::Partial,
+        }];
+        let got = answer(json!([{"id": 1}, {"id": 2}]));
+        assert_eq!(response(&list, &got, MatchLevel::Exact), (vec![], vec![]));
+        let got = answer(json!({"id": 1, "owner": {"email": "e"}, "extra": true}));
+        let (d, _) = response(&f, &got, MatchLevel::Exact);
+        assert_eq!(
+            d,
+            vec![
+                Difference::MissingKey {
+                    pointer: "/owner/name".into(),
+                    expected: json!("a")
+                },
+                Difference::UnexpectedKey {
+                    pointer: "/extra".into(),
+                    actual: json!(true)
+                },
+            ]
         );
     }
 

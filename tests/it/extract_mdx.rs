@@ -8,12 +8,12 @@ use serde::Serialize;
 
 /// What a snapshot shows for one page: the page as extracted, and the errors in it.
 #[derive(Serialize)]
-struct PageResult<'a> {
+pub struct PageResult<'a> {
     page: &'a Page,
     errors: Vec<String>,
 }
 
-fn page_result<'a>(extraction: &'a Extraction, file: &str) -> PageResult<'a> {
+pub fn page_result<'a>(extraction: &'a Extraction, file: &str) -> PageResult<'a> {
     let page = extraction
         .docs
         .pages

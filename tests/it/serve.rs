@@ -1158,3 +1158,57 @@ async fn a_blank_segment_is_the_case_of_the_template_with_that_parameter_empty()
     let answer = send(client.get(mock.url("/reports//"))).await;
     assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
 }
+
+#[tokio::test]
+async fn a_fenced_example_page_is_served_by_default_by_code_and_with_its_partial_bodies_as_documented(
+) {
+    let mock = MockServer::start(&["tests/pages/fenced"]);
+    let client = client();
+    // the success case by default (the table requires `sort`)
+    let widgets = mock.url("/api/widgets?sort=name");
+    let answer = send(client.get(&widgets)).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+    assert_eq!(
+        answer.json(),
+        json!({"widgets": [{"id": 1, "name": "Gear"}], "page": 1})
+    );
+    // each documented status on request
+    let answer = send(client.get(&widgets).header("Prefer", "code=401")).await;
+    assert_eq!(answer.status, 401);
+    assert_eq!(answer.json(), json!({"error": "unauthorized"}));
+    let create = mock.url("/widgets");
+    let answer = send(client.post(&create)).await;
+    assert_eq!(answer.status, 201);
+    assert_eq!(
+        answer.json(),
+        json!({"id": 2, "name": "Sprocket", "tags": ["new"]})
+    );
+    let answer = send(client.post(&create).header("Prefer", "code=422")).await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(
+        answer.json(),
+        json!({"errors": {"name": ["can't be blank"]}})
+    );
+    let answer = send(client.delete(mock.url("/widgets/9"))).await;
+    assert_eq!(answer.status, 204);
+    assert_eq!(answer.text, "");
+    // a partial body is served as far as it is documented, without the markers
+    let account = mock.url("/accounts/acc_1");
+    let answer = send(client.get(&account)).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.json(),
+        json!({"id": "acc_1", "owner": {"name": "Ann"}, "settings": {}, "history": [{"at": "2026-01-01"}]})
+    );
+    let answer = send(client.get(&account).header("Prefer", "code=404")).await;
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.json(), json!({"error": "no such account"}));
+    // the documented request of an http block picks its case
+    let order = mock.url("/api/v1/orders/ord_1?expand=lines");
+    let answer = send(client.get(&order)).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("x-request-id"), Some("abc"));
+    let answer = send(client.get(&order).header("Prefer", "code=404")).await;
+    assert_eq!(answer.json(), json!({"error": "not found"}));
+}

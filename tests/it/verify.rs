@@ -668,3 +668,65 @@ fn a_global_case_is_skipped_with_the_reason_instead_of_sent_to_its_placeholder_p
     );
     assert!(stdout.contains("0 passed, 0 failed, 1 skipped"), "{stdout}");
 }
+
+/// The accounts API of `tests/data/verify/fenced/accounts.md` (a fenced-style page): one
+/// endpoint adds fields where the docs elide some, the other drops a documented field.
+fn fenced_app() -> Router {
+    Router::new()
+        .route(
+            "/accounts/{id}",
+            get(|UrlPath(id): UrlPath<String>| async move {
+                Json(json!({
+                    "id": id,
+                    "owner": {"name": "Ann", "email": "ann@example.com"},
+                    "plan": "free"
+                }))
+            }),
+        )
+        .route(
+            "/accounts/{id}/settings",
+            get(|headers: HeaderMap| async move {
+                // `curl -u 'ann:token'` in the docs: the documented credentials are sent
+                let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+                if auth != Some("Basic YW5uOnRva2Vu") {
+                    return (StatusCode::UNAUTHORIZED, Json(json!({"auth": auth})));
+                }
+                (
+                    StatusCode::OK,
+                    Json(json!({"theme": "dark", "flags": {"beta": true, "new_ui": false}})),
+                )
+            }),
+        )
+}
+
+fn fenced_at_each_level(addr: SocketAddr, id: &str) -> String {
+    ["shape", "values", "exact"]
+        .iter()
+        .map(|level| {
+            let output = verify(
+                addr,
+                &data("data/verify/fenced"),
+                &["--only", id, "--match", level],
+            );
+            format!("## --match {level}\n{}", transcript(&output))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn fields_added_inside_an_elided_object_of_a_fenced_example_pass_at_every_level() {
+    let addr = serve(fenced_app());
+    let text = fenced_at_each_level(addr, "accounts/show-an-account/ok");
+    assert_eq!(text.matches("exit: 0").count(), 3, "{text}");
+    assert_eq!(text.matches("PASS").count(), 3, "{text}");
+    assert!(!text.contains("email"), "no warning either: {text}");
+}
+
+#[test]
+fn a_documented_field_dropped_from_a_fenced_example_fails_at_every_level() {
+    let addr = serve(fenced_app());
+    let text = fenced_at_each_level(addr, "accounts/show-the-settings-of-an-account/200");
+    assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
+    assert_drift_snapshot!("fenced_dropped_field", text);
+}

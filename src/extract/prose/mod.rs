@@ -8,6 +8,7 @@
 //! a row of an earlier table ([`tables`]); [`describe`] turns an endpoint's tables into its
 //! `params` and `response_fields`, route parameters included.
 
+pub mod lists;
 pub mod tables;
 pub mod wording;
 
@@ -31,6 +32,8 @@ use crate::fixture::{Param, ParamLocation, ParamType, ResponseField, RouteTempla
 pub fn param(name: &str, ty: &str, description: &str, method: &str, route: &str) -> Param {
     let name_cell = wording::name_cell(name);
     let type_cell = wording::type_cell(ty);
+    // `{{< required >}}`, `<Required />` mark requirement; other shortcodes are no prose
+    let (description, marked_required) = lists::without_shortcodes(description);
     let description = description.trim().to_string();
     let requirement = wording::requirement(&description, &name_cell.name);
     let mut values = wording::allowed_values(&description);
@@ -43,11 +46,12 @@ pub fn param(name: &str, ty: &str, description: &str, method: &str, route: &str)
         .or_else(|| wording::default_value(&description));
     let deprecation = wording::deprecation(&description);
     let location = ParamLocation::infer(&name_cell.name, method, route);
-    let mut required = name_cell
-        .required
-        .or(type_cell.required)
-        .or(requirement.required)
-        .unwrap_or(false);
+    let mut required = marked_required
+        || name_cell
+            .required
+            .or(type_cell.required)
+            .or(requirement.required)
+            .unwrap_or(false);
     let mut required_unless = if required {
         requirement.unless
     } else {

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Benchmark `docmock extract` on a generated site of fenced-style Markdown pages (issue 11):
+# endpoints in headings, a curl request, status headings with JSON example blocks (one with
+# elided fields), a parameter table and a definition list. Prints pages per second and
+# fixtures per second of the best of ROUNDS runs (other load on a shared machine only ever
+# slows a run down).
+#
+#   bench/extract.sh     # PAGES=5000 ROUNDS=3
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+PAGES=${PAGES:-5000}
+ROUNDS=${ROUNDS:-3}
+
+cargo build --release --quiet --bin docmock
+DOCMOCK=target/release/docmock
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+for ((i = 0; i < PAGES; i++)); do
+  cat >"$WORK/page-$i.md" <<PAGE
+---
+title: Widgets $i
+---
+
+# Widgets $i
+
+| Method | Endpoint | Description |
+|---|---|---|
+| GET | \`/api/v1/widgets$i/{widget_id}\` | Show a widget |
+| POST | \`/api/v1/widgets$i\` | Create a widget |
+
+## GET /api/v1/widgets$i/{widget_id} {#show}
+
+### Query parameters
+
+| Name | Type | Required | Description |
+|---|---|---|---|
+| \`expand\` | string | | \`parts\` to include parts. |
+
+\`\`\`sh
+curl "https://api.example.com/api/v1/widgets$i/w_$i?expand=parts" \\
+  -H "Authorization: Bearer token"
+\`\`\`
+
+#### 200: OK
+
+\`\`\`json
+{"id": "w_$i", "name": "Gear $i", "parts": [{"sku": "A-1"}, ...], "owner": {"name": "Ann", ...}}
+\`\`\`
+
+#### 404 Not Found
+
+\`\`\`json
+{"error": "not found"}
+\`\`\`
+
+## Create a widget — POST /api/v1/widgets$i
+
+\`name\`
+: {{< required >}} String. The name.
+
+\`tags\`
+: Array of String. Labels.
+
+Example request:
+
+\`\`\`http
+POST /api/v1/widgets$i HTTP/1.1
+Content-Type: application/json
+
+{"name": "Gear $i", "tags": ["new"]}
+\`\`\`
+
+### Response 201
+
+\`\`\`jsonc
+{
+  "id": "w_$i",
+  "name": "Gear $i",
+  // ...
+}
+\`\`\`
+
+**Status: 422**
+
+\`\`\`json
+{"errors": {"name": ["can't be blank"]}}
+\`\`\`
+PAGE
+done
+
+best=""
+for ((r = 1; r <= ROUNDS; r++)); do
+  start=$(date +%s.%N)
+  fixtures=$("$DOCMOCK" extract "$WORK" | wc -l)
+  end=$(date +%s.%N)
+  seconds=$(echo "$end - $start" | bc -l)
+  printf 'round %d: %d pages, %d fixtures in %.2f s\n' "$r" "$PAGES" "$fixtures" "$seconds"
+  if [[ -z "$best" ]] || (($(echo "$seconds < $best" | bc -l))); then best=$seconds; fi
+done
+printf 'docmock extract: %.0f pages/s, %.0f fixtures/s (best of %d rounds, %d pages)\n' \
+  "$(echo "$PAGES / $best" | bc -l)" "$(echo "$fixtures / $best" | bc -l)" "$ROUNDS" "$PAGES"
