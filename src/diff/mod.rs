@@ -282,12 +282,31 @@ impl ChangeKind {
     }
 }
 
-fn values(v: &[String]) -> String {
-    if v.is_empty() {
-        "any value".to_string()
-    } else {
-        v.join(", ")
+/// "no longer allows b; now also allows c", "now only allows a, b", "now allows any value".
+/// The order of values does not matter.
+fn values_change(old: &[String], new: &[String]) -> String {
+    let list = |v: &[&String]| {
+        v.iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all = |v: &[String]| list(&v.iter().collect::<Vec<_>>());
+    if old.is_empty() {
+        return format!("now only allows {} (allowed any value)", all(new));
     }
+    if new.is_empty() {
+        return format!("now allows any value (allowed {})", all(old));
+    }
+    let mut parts = Vec::new();
+    let (removed, added) = (minus(old, new), minus(new, old));
+    if !removed.is_empty() {
+        parts.push(format!("no longer allows {}", list(&removed)));
+    }
+    if !added.is_empty() {
+        parts.push(format!("now also allows {}", list(&added)));
+    }
+    parts.join("; ")
 }
 
 impl Change {
@@ -328,11 +347,9 @@ impl Change {
             FieldAdded { field, new_type } => {
                 format!("response field `{field}` added ({new_type})")
             }
-            FieldValuesChanged { field, old, new } => format!(
-                "response field `{field}` allowed values changed: {} -> {}",
-                values(old),
-                values(new)
-            ),
+            FieldValuesChanged { field, old, new } => {
+                format!("response field `{field}` {}", values_change(old, new))
+            }
             ParamRequired {
                 name,
                 location: l,
@@ -371,10 +388,9 @@ impl Change {
                 old,
                 new,
             } => format!(
-                "parameter `{name}` ({}) allowed values changed: {} -> {}",
+                "parameter `{name}` ({}) {}",
                 location(l),
-                values(old),
-                values(new)
+                values_change(old, new)
             ),
             ParamTypeChanged {
                 name,
@@ -735,13 +751,16 @@ fn match_cases(old: &[&Fixture], new: &[&Fixture]) -> Vec<Option<usize>> {
             }
         }
     }
-    // by position: the k-th case left in the old docs is the k-th left in the new ones,
-    // when both have the same status
-    let left_old: Vec<usize> = (0..old.len()).filter(|&i| !taken[i]).collect();
+    // by position: the k-th old case left with a status is the k-th new one left with it
     let left_new: Vec<usize> = (0..new.len()).filter(|&j| matched[j].is_none()).collect();
-    for (&i, &j) in left_old.iter().zip(&left_new) {
-        if same_status(old[i], new[j]) {
-            matched[j] = Some(i);
+    let mut left_old: Vec<usize> = (0..old.len()).filter(|&i| !taken[i]).collect();
+    for j in left_new {
+        let status = new[j].response.status;
+        if let Some(k) = left_old
+            .iter()
+            .position(|&i| old[i].response.status == status)
+        {
+            matched[j] = Some(left_old.remove(k));
         }
     }
     matched
@@ -994,6 +1013,11 @@ fn widens(old: &ParamType, new: &ParamType) -> bool {
     }
 }
 
+/// The same allowed values, in any order.
+fn same_values(a: &[String], b: &[String]) -> bool {
+    minus(a, b).is_empty() && minus(b, a).is_empty()
+}
+
 fn same_names(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
 }
@@ -1062,7 +1086,7 @@ fn param_changes(old: &[&Param], new: &[&Param], renames: &[(String, String)]) -
                 widened: widens(&old_type, &new_type),
             });
         }
-        if o.allowed != p.allowed {
+        if !same_values(&o.allowed, &p.allowed) {
             out.push(ChangeKind::ParamValuesChanged {
                 name: name.clone(),
                 location,
@@ -1105,7 +1129,7 @@ fn response_field_changes(old: &[&ResponseField], new: &[&ResponseField]) -> Vec
         let Some(o) = old.iter().find(|o| o.name == f.name) else {
             continue;
         };
-        if o.allowed != f.allowed {
+        if !same_values(&o.allowed, &f.allowed) {
             out.push(ChangeKind::FieldValuesChanged {
                 field: f.name.clone(),
                 old: o.allowed.clone(),
