@@ -85,7 +85,8 @@ mod tests {
 
     #[test]
     fn ignore_lines_name_a_rule_an_endpoint_and_a_reason() {
-        let text = "# accepted in review\n\nDF005 post /a/{id} moved to 201 on purpose\nDF001 GET /b\n";
+        let text =
+            "# accepted in review\n\nDF005 post /a/{id} moved to 201 on purpose\nDF001 GET /b\n";
         let ignores = Ignore::parse(text, "ignore.txt").unwrap();
         assert_eq!(ignores.len(), 2);
         assert_eq!(

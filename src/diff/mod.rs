@@ -534,8 +534,7 @@ impl DiffReport {
         let mut used = vec![false; policy.ignores.len()];
         let mut kept = Vec::new();
         for mut change in std::mem::take(&mut self.changes) {
-            if let Some((_, level)) = policy.levels.iter().rev().find(|(r, _)| *r == change.rule)
-            {
+            if let Some((_, level)) = policy.levels.iter().rev().find(|(r, _)| *r == change.rule) {
                 change.level = *level;
             }
             match policy.ignores.iter().position(|i| i.matches(&change)) {
@@ -725,6 +724,9 @@ fn signature(f: &Fixture) -> Vec<String> {
     keys
 }
 
+/// One way of telling two versions of a case are the same case.
+type CasePass<'p> = dyn Fn(&Fixture, &Fixture) -> bool + 'p;
+
 /// For each new case, the old case it is (index into `old`), matched as the module says.
 fn match_cases(old: &[&Fixture], new: &[&Fixture]) -> Vec<Option<usize>> {
     let mut matched: Vec<Option<usize>> = vec![None; new.len()];
@@ -735,7 +737,7 @@ fn match_cases(old: &[&Fixture], new: &[&Fixture]) -> Vec<Option<usize>> {
         let s = signature(n);
         !s.is_empty() && signature(o) == s && same_status(o, n)
     };
-    let passes: [&dyn Fn(&Fixture, &Fixture) -> bool; 3] = [
+    let passes: [&CasePass; 3] = [
         &|o, n| same_status(o, n) && same_title(o, n),
         &same_title,
         &same_signature,
@@ -1019,7 +1021,9 @@ fn same_values(a: &[String], b: &[String]) -> bool {
 }
 
 fn same_names(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
+    a.len() == b.len()
+        && a.iter()
+            .all(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
 }
 
 fn param_changes(old: &[&Param], new: &[&Param], renames: &[(String, String)]) -> Vec<ChangeKind> {

@@ -393,7 +393,10 @@ fn cases_keep_their_identity_when_their_page_moves_or_their_heading_changes() {
         ]
     );
     assert_eq!((report.breaking, report.info, report.none), (0, 0, 4));
-    assert_eq!(report.changes[0].new_source.as_deref(), Some("reference/things.md:3"));
+    assert_eq!(
+        report.changes[0].new_source.as_deref(),
+        Some("reference/things.md:3")
+    );
 }
 
 #[test]

@@ -196,7 +196,9 @@ pub fn render_markdown(report: &DiffReport, out: &mut impl Write) -> io::Result<
                 cell(&change.route),
                 case_cell(change),
                 cell(&describe_with_case(change)),
-                change.place().map_or(String::new(), |p| format!("`{}`", cell(p)))
+                change
+                    .place()
+                    .map_or(String::new(), |p| format!("`{}`", cell(p)))
             )?;
         }
     }

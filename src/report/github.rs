@@ -152,7 +152,10 @@ pub fn render(
                     (Some(f), None) => format!("`{f}` "),
                     _ => String::new(),
                 };
-                let title = a.title.as_deref().map_or(String::new(), |t| format!("{t}: "));
+                let title = a
+                    .title
+                    .as_deref()
+                    .map_or(String::new(), |t| format!("{t}: "));
                 writeln!(
                     summary,
                     "- **{}** {place}{title}{}",
@@ -210,7 +213,10 @@ mod tests {
             (Some("c:/docs/a.md"), Some(12), Some(5))
         );
         let a = Annotation::at(Level::Warning, Some("a.md:12"), "t", "m");
-        assert_eq!((a.file.as_deref(), a.line, a.col), (Some("a.md"), Some(12), None));
+        assert_eq!(
+            (a.file.as_deref(), a.line, a.col),
+            (Some("a.md"), Some(12), None)
+        );
     }
 
     #[test]
