@@ -238,7 +238,7 @@ impl ChangeKind {
             FieldAdded { .. } => Rule::ResponseFieldAdded,
             // a response that may hold a value it could not before surprises clients
             FieldValuesChanged { old, new, .. } => {
-                if !minus(new, old).is_empty() && !old.is_empty() || new.is_empty() {
+                if (!old.is_empty() && !minus(new, old).is_empty()) || new.is_empty() {
                     Rule::ResponseEnumWidened
                 } else {
                     Rule::ResponseEnumNarrowed

@@ -194,4 +194,19 @@ mod tests {
         assert_eq!(Level::parse("Warning"), Some(Level::Warning));
         assert_eq!(Level::parse("compatible"), None);
     }
+
+    #[test]
+    fn the_readme_rule_table_says_what_the_rules_say() {
+        let readme = include_str!("../../README.md");
+        for rule in Rule::ALL {
+            let row = format!(
+                "| {} | {} | {} | {} |",
+                rule.id(),
+                rule.name(),
+                rule.default_level(),
+                rule.explanation().replace('|', "\\|")
+            );
+            assert!(readme.contains(&row), "README lacks the row {row}");
+        }
+    }
 }
