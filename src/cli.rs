@@ -180,12 +180,21 @@ pub struct LintArgs {
 pub enum DiffFormat {
     Human,
     Json,
+    /// For a pull-request comment: a table per level.
     Markdown,
+    /// One test case per change; breaking ones fail.
+    Junit,
+    /// Workflow-command annotations at the changed lines.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
+    /// A breaking change.
     Breaking,
+    /// A breaking change or a warning.
+    Warning,
+    /// Any counted change (not moves and rewording, level `none`).
     Any,
     Never,
 }
@@ -196,10 +205,23 @@ pub struct DiffArgs {
     pub old: String,
     /// The new docs, in the same forms.
     pub new: String,
+    /// Import alias for snapshot references on both sides.
     #[arg(long = "alias", value_name = "PREFIX=FOLDER", value_parser = parse_key_value)]
     pub aliases: Vec<(String, String)>,
+    /// Import alias for the old docs only (after --alias).
+    #[arg(long = "old-alias", value_name = "PREFIX=FOLDER", value_parser = parse_key_value)]
+    pub old_aliases: Vec<(String, String)>,
+    /// Import alias for the new docs only (after --alias).
+    #[arg(long = "new-alias", value_name = "PREFIX=FOLDER", value_parser = parse_key_value)]
+    pub new_aliases: Vec<(String, String)>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: DiffFormat,
+    /// Another level for a rule: `DF005=warning` (breaking, warning, info, none); repeatable.
+    #[arg(long = "severity", value_name = "DFxxx=LEVEL", value_parser = parse_key_value)]
+    pub severity: Vec<(String, String)>,
+    /// Accept known changes: a file of lines `DF005 POST /a/{id} reason...`.
+    #[arg(long, value_name = "FILE")]
+    pub ignore: Option<std::path::PathBuf>,
     /// Which changes make the exit code 1.
     #[arg(long, value_enum, default_value = "breaking")]
     pub fail_on: FailOn,

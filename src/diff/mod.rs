@@ -1,53 +1,35 @@
-//! Diff: what changed between two versions of the docs, and whether clients break.
+//! Diff: what changed between two versions of the docs, judged from a client's side.
 //!
 //! In: two [`DocSet`]s (from doc folders, extracted fixture folders or git revisions). Out: a
-//! [`DiffReport`], a flat list of [`Change`]s, each classified [`Class::Breaking`] or
-//! [`Class::Compatible`]; [`crate::report::diff`] renders it.
+//! [`DiffReport`], a flat list of [`Change`]s, each found by one [`Rule`] (`DF001` ...) and
+//! given its [`Level`]; [`DiffReport::judged`] applies `--severity` and `--ignore`, and
+//! [`crate::report::diff`] renders it.
 //!
-//! Routes are matched by method and route template (case-insensitively for ASP.NET routes),
-//! cases by fixture id (`page/endpoint/case` slugs). Examples that repeat an identical one of
-//! another page are compared once. The rules, from a client's point of view:
-//!
-//! | change | class |
-//! |---|---|
-//! | route or case removed | breaking |
-//! | route or case added | compatible |
-//! | case moved to another method or route | breaking |
-//! | status changed | breaking |
-//! | response field removed, or of another type | breaking |
-//! | response field added | compatible |
-//! | request parameter became required (or added as required) | breaking |
-//! | request parameter added as optional, or no longer required | compatible |
-//! | request parameter removed from the table | breaking (clients relying on it lose it) |
-//! | request header added or changed | breaking (clients must send it) |
-//! | request header removed | compatible |
-//! | response header removed or changed | breaking |
-//! | response header added | compatible |
+//! Identity survives moves, because a client never sees a page: endpoints are matched by
+//! method and route template with parameter names ignored (`{a}` and `{b}` in the same place
+//! are the same route; case-insensitively for ASP.NET routes); cases within an endpoint by
+//! status and case heading, then by heading alone (the status changed), then by request
+//! signature (the documented query and body keys, when there are some) and status, then by
+//! position among the cases left with the same status. Parameters are matched by name (a
+//! renamed route parameter by its place). A page moved or renamed, a heading reworded, an
+//! example moved to another file or newly showing its request body is reported with level
+//! `none`: shown, not counted.
 //!
 //! `null` in an example says nothing about a field's type, so a change from or to `null` is not
 //! a type change; integers and decimals are both `number`.
 
-use crate::fixture::{DocSet, Fixture, Param, ParamLocation, PlaceholderKind};
+mod ignore;
+mod rules;
+
+pub use ignore::{Ignore, IgnoreError};
+pub use rules::{Level, Rule};
+
+use crate::fixture::{
+    DocSet, Fixture, Param, ParamLocation, ParamType, PlaceholderKind, ResponseField,
+};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
-
-/// Whether a change can break an existing client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Class {
-    Breaking,
-    Compatible,
-}
-
-impl Class {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Class::Breaking => "breaking",
-            Class::Compatible => "compatible",
-        }
-    }
-}
 
 /// Which side of the exchange a header is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,11 +42,14 @@ pub enum Side {
 /// One change between the two versions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
-    pub class: Class,
-    /// The route the change is about (the new one when a case moved).
+    /// The rule that found it (`DF005`).
+    pub rule: Rule,
+    /// The rule's level, or the one `--severity` gave it.
+    pub level: Level,
+    /// The route the change is about, as the new docs write it (the old, for removals).
     pub method: String,
     pub route: String,
-    /// The fixture id of the case, for case-level changes.
+    /// The fixture id of the case, for case-level changes (the new id when both exist).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case: Option<String>,
     /// The case heading, for case-level changes.
@@ -80,6 +65,10 @@ pub struct Change {
     pub new_source: Option<String>,
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// What changed. Response fields are written as paths: `.` is the whole body, `.a.b` a key,
 /// `[]` the elements of an array (`.responses[].name`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,18 +77,19 @@ pub enum ChangeKind {
     RouteAdded {
         cases: Vec<String>,
     },
+    /// `was_deprecated`: the old docs already said so (DF021, not DF001).
     RouteRemoved {
         cases: Vec<String>,
+        #[serde(skip_serializing_if = "is_false")]
+        was_deprecated: bool,
     },
     CaseAdded {
         status: u16,
     },
     CaseRemoved {
         status: u16,
-    },
-    CaseMoved {
-        old_method: String,
-        old_route: String,
+        #[serde(skip_serializing_if = "is_false")]
+        was_deprecated: bool,
     },
     StatusChanged {
         old: u16,
@@ -118,14 +108,22 @@ pub enum ChangeKind {
         field: String,
         new_type: String,
     },
+    /// A documented response field's allowed values (empty: any value).
+    FieldValuesChanged {
+        field: String,
+        old: Vec<String>,
+        new: Vec<String>,
+    },
     ParamRequired {
         name: String,
         location: ParamLocation,
         was: String,
     },
+    /// Less required than it was: `now` says how much.
     ParamNoLongerRequired {
         name: String,
         location: ParamLocation,
+        now: String,
     },
     ParamAdded {
         name: String,
@@ -134,18 +132,39 @@ pub enum ChangeKind {
     ParamRemoved {
         name: String,
         location: ParamLocation,
+        #[serde(skip_serializing_if = "is_false")]
+        was_deprecated: bool,
     },
-    /// The documented enum changed (empty: any value of the type). Breaking when a value the
-    /// old docs allowed is no longer allowed.
+    /// A request parameter's allowed values (empty: any value of the type).
     ParamValuesChanged {
         name: String,
         location: ParamLocation,
         old: Vec<String>,
         new: Vec<String>,
     },
-    ParamDeprecated {
+    /// `widened`: every value of the old type is still accepted.
+    ParamTypeChanged {
         name: String,
         location: ParamLocation,
+        old_type: String,
+        new_type: String,
+        widened: bool,
+    },
+    ParamDefaultChanged {
+        name: String,
+        location: ParamLocation,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    ParamConditionChanged {
+        name: String,
+        location: ParamLocation,
+        old: Vec<String>,
+        new: Vec<String>,
+    },
+    /// `subject`: "parameter `ref` (query)", "route", "case", "response field `status`".
+    Deprecated {
+        subject: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         replaced_by: Option<String>,
     },
@@ -165,46 +184,129 @@ pub enum ChangeKind {
         old: String,
         new: String,
     },
+    /// Documented on another page (`file` without extension) or with its example in another
+    /// file; `subject` is "route" or "case".
+    Moved {
+        subject: String,
+        old_file: String,
+        new_file: String,
+    },
+    /// `heading`: "page", "endpoint" or "case".
+    Retitled {
+        heading: String,
+        old: String,
+        new: String,
+    },
+    PathParamRenamed {
+        old_route: String,
+    },
+    /// The example now shows a part of its request (`body`, `query`) it did not show.
+    RequestExampleChanged {
+        shown: String,
+    },
+}
+
+/// `a` without `b`'s values.
+fn minus<'v>(a: &'v [String], b: &[String]) -> Vec<&'v String> {
+    a.iter().filter(|v| !b.contains(v)).collect()
 }
 
 impl ChangeKind {
-    fn class(&self) -> Class {
+    /// The rule that reports this change.
+    pub fn rule(&self) -> Rule {
         use ChangeKind::*;
         match self {
-            RouteAdded { .. } | CaseAdded { .. } | FieldAdded { .. } => Class::Compatible,
-            ParamNoLongerRequired { .. } | ParamAdded { .. } | ParamDeprecated { .. } => {
-                Class::Compatible
+            RouteAdded { .. } => Rule::RouteAdded,
+            RouteRemoved {
+                was_deprecated: true,
+                ..
             }
-            ParamValuesChanged { old, new, .. } => {
-                let narrowed =
-                    !new.is_empty() && (old.is_empty() || old.iter().any(|v| !new.contains(v)));
-                if narrowed {
-                    Class::Breaking
+            | CaseRemoved {
+                was_deprecated: true,
+                ..
+            }
+            | ParamRemoved {
+                was_deprecated: true,
+                ..
+            } => Rule::DeprecatedRemoved,
+            RouteRemoved { .. } => Rule::RouteRemoved,
+            CaseAdded { .. } => Rule::CaseAdded,
+            CaseRemoved { .. } => Rule::CaseRemoved,
+            StatusChanged { .. } => Rule::StatusChanged,
+            FieldRemoved { .. } => Rule::ResponseFieldRemoved,
+            FieldTypeChanged { .. } => Rule::ResponseFieldTypeChanged,
+            FieldAdded { .. } => Rule::ResponseFieldAdded,
+            // a response that may hold a value it could not before surprises clients
+            FieldValuesChanged { old, new, .. } => {
+                if (!old.is_empty() && !minus(new, old).is_empty()) || new.is_empty() {
+                    Rule::ResponseEnumWidened
                 } else {
-                    Class::Compatible
+                    Rule::ResponseEnumNarrowed
                 }
             }
-            HeaderAdded {
-                side: Side::Response,
-                ..
+            ParamRequired { .. } => Rule::ParamRequired,
+            ParamNoLongerRequired { .. } | ParamAdded { .. } => Rule::ParamOptional,
+            ParamRemoved { .. } => Rule::ParamRemoved,
+            // a request value clients send may no longer be accepted
+            ParamValuesChanged { old, new, .. } => {
+                if !new.is_empty() && (old.is_empty() || !minus(old, new).is_empty()) {
+                    Rule::ParamEnumNarrowed
+                } else {
+                    Rule::ParamEnumWidened
+                }
             }
-            | HeaderRemoved {
+            ParamTypeChanged { widened: true, .. } => Rule::ParamTypeWidened,
+            ParamTypeChanged { .. } => Rule::ParamTypeChanged,
+            ParamDefaultChanged { .. } => Rule::ParamDefaultChanged,
+            ParamConditionChanged { .. } => Rule::ParamConditionChanged,
+            Deprecated { .. } => Rule::Deprecated,
+            HeaderAdded {
                 side: Side::Request,
                 ..
-            } => Class::Compatible,
-            RouteRemoved { .. }
-            | CaseRemoved { .. }
-            | CaseMoved { .. }
-            | StatusChanged { .. }
-            | FieldRemoved { .. }
-            | FieldTypeChanged { .. }
-            | ParamRequired { .. }
-            | ParamRemoved { .. }
-            | HeaderAdded { .. }
-            | HeaderRemoved { .. }
-            | HeaderChanged { .. } => Class::Breaking,
+            }
+            | HeaderChanged {
+                side: Side::Request,
+                ..
+            } => Rule::RequestHeaderAdded,
+            HeaderRemoved {
+                side: Side::Request,
+                ..
+            } => Rule::RequestHeaderRemoved,
+            HeaderAdded { .. } => Rule::ResponseHeaderAdded,
+            HeaderRemoved { .. } | HeaderChanged { .. } => Rule::ResponseHeaderChanged,
+            Moved { .. } => Rule::Moved,
+            Retitled { .. } => Rule::Retitled,
+            PathParamRenamed { .. } => Rule::PathParamRenamed,
+            RequestExampleChanged { .. } => Rule::RequestExampleChanged,
         }
     }
+}
+
+/// "no longer allows b; now also allows c", "now only allows a, b", "now allows any value".
+/// The order of values does not matter.
+fn values_change(old: &[String], new: &[String]) -> String {
+    let list = |v: &[&String]| {
+        v.iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all = |v: &[String]| list(&v.iter().collect::<Vec<_>>());
+    if old.is_empty() {
+        return format!("now only allows {} (allowed any value)", all(new));
+    }
+    if new.is_empty() {
+        return format!("now allows any value (allowed {})", all(old));
+    }
+    let mut parts = Vec::new();
+    let (removed, added) = (minus(old, new), minus(new, old));
+    if !removed.is_empty() {
+        parts.push(format!("no longer allows {}", list(&removed)));
+    }
+    if !added.is_empty() {
+        parts.push(format!("now also allows {}", list(&added)));
+    }
+    parts.join("; ")
 }
 
 impl Change {
@@ -217,15 +319,22 @@ impl Change {
             1 => "1 case".to_string(),
             n => format!("{n} cases"),
         };
+        let deprecated = |was: &bool| if *was { ", deprecated before" } else { "" };
         match &self.kind {
             RouteAdded { cases: c } => format!("route added ({})", cases(c.len())),
-            RouteRemoved { cases: c } => format!("route removed ({})", cases(c.len())),
+            RouteRemoved {
+                cases: c,
+                was_deprecated,
+            } => format!(
+                "route removed ({}{})",
+                cases(c.len()),
+                deprecated(was_deprecated)
+            ),
             CaseAdded { status } => format!("case added ({status})"),
-            CaseRemoved { status } => format!("case removed ({status})"),
-            CaseMoved {
-                old_method,
-                old_route,
-            } => format!("case moved here from `{old_method} {old_route}`"),
+            CaseRemoved {
+                status,
+                was_deprecated,
+            } => format!("case removed ({status}{})", deprecated(was_deprecated)),
             StatusChanged { old, new } => format!("status {old} -> {new}"),
             FieldRemoved { field, old_type } => {
                 format!("response field `{field}` removed (was {old_type})")
@@ -238,55 +347,96 @@ impl Change {
             FieldAdded { field, new_type } => {
                 format!("response field `{field}` added ({new_type})")
             }
+            FieldValuesChanged { field, old, new } => {
+                format!("response field `{field}` {}", values_change(old, new))
+            }
             ParamRequired {
                 name,
                 location: l,
                 was,
-            } => {
-                format!(
-                    "parameter `{name}` ({}) is now required (was {was})",
-                    location(l)
-                )
-            }
-            ParamNoLongerRequired { name, location: l } => {
-                format!("parameter `{name}` ({}) is no longer required", location(l))
-            }
+            } => format!(
+                "parameter `{name}` ({}) is now required (was {was})",
+                location(l)
+            ),
+            ParamNoLongerRequired {
+                name,
+                location: l,
+                now,
+            } => format!(
+                "parameter `{name}` ({}) is no longer required (now {now})",
+                location(l)
+            ),
             ParamAdded { name, location: l } => {
                 format!("optional parameter `{name}` ({}) added", location(l))
             }
-            ParamRemoved { name, location: l } => {
-                format!("parameter `{name}` ({}) removed", location(l))
-            }
+            ParamRemoved {
+                name,
+                location: l,
+                was_deprecated,
+            } => format!(
+                "parameter `{name}` ({}) removed{}",
+                location(l),
+                if *was_deprecated {
+                    " (deprecated before)"
+                } else {
+                    ""
+                }
+            ),
             ParamValuesChanged {
                 name,
                 location: l,
                 old,
                 new,
-            } => {
-                let values = |v: &[String]| {
-                    if v.is_empty() {
-                        "any value".to_string()
-                    } else {
-                        v.join(", ")
-                    }
-                };
-                format!(
-                    "parameter `{name}` ({}) allowed values changed: {} -> {}",
-                    location(l),
-                    values(old),
-                    values(new)
-                )
-            }
-            ParamDeprecated {
+            } => format!(
+                "parameter `{name}` ({}) {}",
+                location(l),
+                values_change(old, new)
+            ),
+            ParamTypeChanged {
                 name,
                 location: l,
+                old_type,
+                new_type,
+                widened,
+            } => format!(
+                "parameter `{name}` ({}) type {} `{old_type}` -> `{new_type}`",
+                location(l),
+                if *widened { "widened:" } else { "changed:" }
+            ),
+            ParamDefaultChanged {
+                name,
+                location: l,
+                old,
+                new,
+            } => {
+                let d = |v: &Option<String>| match v {
+                    Some(v) => format!("`{v}`"),
+                    None => "none documented".to_string(),
+                };
+                format!(
+                    "parameter `{name}` ({}) default changed: {} -> {}",
+                    location(l),
+                    d(old),
+                    d(new)
+                )
+            }
+            ParamConditionChanged {
+                name,
+                location: l,
+                old,
+                new,
+            } => format!(
+                "parameter `{name}` ({}) is required unless {} given (was unless {} given)",
+                location(l),
+                new.join(" or "),
+                old.join(" or ")
+            ),
+            Deprecated {
+                subject,
                 replaced_by,
             } => match replaced_by {
-                Some(new) => format!(
-                    "parameter `{name}` ({}) is deprecated (use `{new}`)",
-                    location(l)
-                ),
-                None => format!("parameter `{name}` ({}) is deprecated", location(l)),
+                Some(new) => format!("{subject} deprecated (use `{new}`)"),
+                None => format!("{subject} deprecated"),
             },
             HeaderAdded { side, name, value } => {
                 format!("{} header `{name}: {value}` added", side_word(*side))
@@ -303,7 +453,26 @@ impl Change {
                 "{} header `{name}` changed: `{old}` -> `{new}`",
                 side_word(*side)
             ),
+            Moved {
+                subject,
+                old_file,
+                new_file,
+            } => format!("{subject} moved: {old_file} -> {new_file}"),
+            Retitled { heading, old, new } => {
+                format!("{heading} heading reworded: \"{old}\" -> \"{new}\"")
+            }
+            PathParamRenamed { old_route } => {
+                format!("route parameter renamed (was `{old_route}`)")
+            }
+            RequestExampleChanged { shown } => {
+                format!("the example now shows its request {shown}")
+            }
         }
+    }
+
+    /// Where to point a reader: the new side's `file:line`, the old side's for removals.
+    pub fn place(&self) -> Option<&str> {
+        self.new_source.as_deref().or(self.old_source.as_deref())
     }
 }
 
@@ -314,6 +483,16 @@ fn side_word(side: Side) -> &'static str {
     }
 }
 
+/// A change an `--ignore` line accepted, with the reason given there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ignored {
+    #[serde(flatten)]
+    pub change: Change,
+    pub reason: String,
+    /// `file:line` of the ignore line.
+    pub ignored_at: String,
+}
+
 /// Everything that changed, in route order (old routes first, then new ones), routes before
 /// their cases.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -322,8 +501,24 @@ pub struct DiffReport {
     pub old: String,
     pub new: String,
     pub breaking: usize,
-    pub compatible: usize,
+    pub warning: usize,
+    pub info: usize,
+    /// Changes shown but not counted (moves, rewording).
+    pub none: usize,
     pub changes: Vec<Change>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<Ignored>,
+    /// Ignore lines that matched no change: the change they accepted is gone or was fixed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unused_ignores: Vec<Ignore>,
+}
+
+/// What a user decided about the rules: other levels (`--severity`) and known changes
+/// accepted (`--ignore`).
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub levels: Vec<(Rule, Level)>,
+    pub ignores: Vec<Ignore>,
 }
 
 impl DiffReport {
@@ -333,6 +528,77 @@ impl DiffReport {
         self.new = new.to_string();
         self
     }
+
+    /// The report under a policy: levels replaced, ignored changes moved out of the counts.
+    pub fn judged(mut self, policy: &Policy) -> Self {
+        let mut used = vec![false; policy.ignores.len()];
+        let mut kept = Vec::new();
+        for mut change in std::mem::take(&mut self.changes) {
+            if let Some((_, level)) = policy.levels.iter().rev().find(|(r, _)| *r == change.rule) {
+                change.level = *level;
+            }
+            match policy.ignores.iter().position(|i| i.matches(&change)) {
+                Some(i) => {
+                    used[i] = true;
+                    let ignore = &policy.ignores[i];
+                    self.ignored.push(Ignored {
+                        change,
+                        reason: ignore.reason.clone(),
+                        ignored_at: format!("{}:{}", ignore.file, ignore.line),
+                    });
+                }
+                None => kept.push(change),
+            }
+        }
+        self.changes = kept;
+        self.unused_ignores = policy
+            .ignores
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| !used)
+            .map(|(i, _)| i.clone())
+            .collect();
+        self.count();
+        self
+    }
+
+    fn count(&mut self) {
+        let n = |level| self.changes.iter().filter(|c| c.level == level).count();
+        (self.breaking, self.warning, self.info, self.none) = (
+            n(Level::Breaking),
+            n(Level::Warning),
+            n(Level::Info),
+            n(Level::None),
+        );
+    }
+
+    /// How many changes are at this level.
+    pub fn count_of(&self, level: Level) -> usize {
+        match level {
+            Level::Breaking => self.breaking,
+            Level::Warning => self.warning,
+            Level::Info => self.info,
+            Level::None => self.none,
+        }
+    }
+}
+
+/// Method and route template with parameter names left out (`GET /a/{}`): one endpoint
+/// whatever its parameters are called.
+pub(crate) fn route_identity(method: &str, route: &str, case_insensitive: bool) -> String {
+    let route: Vec<String> = route
+        .split('/')
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                "{}".to_string()
+            } else if case_insensitive {
+                s.to_ascii_lowercase()
+            } else {
+                s.to_string()
+            }
+        })
+        .collect();
+    format!("{} {}", method.to_ascii_uppercase(), route.join("/"))
 }
 
 /// A route as documented by one version: where, its parameters, its cases.
@@ -340,24 +606,23 @@ impl DiffReport {
 struct RouteInfo<'a> {
     method: String,
     route: String,
-    source: Option<String>,
+    file: String,
+    line: usize,
+    page_title: String,
+    heading: String,
     params: Vec<&'a Param>,
+    fields: Vec<&'a ResponseField>,
     cases: Vec<&'a Fixture>,
 }
 
-type RouteKey = (String, String);
-
-fn key(method: &str, route: &str, case_insensitive: bool) -> RouteKey {
-    let route = if case_insensitive {
-        route.to_ascii_lowercase()
-    } else {
-        route.to_string()
-    };
-    (method.to_ascii_uppercase(), route)
+impl RouteInfo<'_> {
+    fn source(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
 }
 
-fn fixture_key(f: &Fixture) -> RouteKey {
-    key(
+fn fixture_key(f: &Fixture) -> String {
+    route_identity(
         &f.request.method,
         &f.request.route,
         f.request.case_insensitive,
@@ -365,11 +630,11 @@ fn fixture_key(f: &Fixture) -> RouteKey {
 }
 
 /// The routes of a doc set, in the order first documented.
-fn routes(docs: &DocSet) -> IndexMap<RouteKey, RouteInfo<'_>> {
-    let mut out: IndexMap<RouteKey, RouteInfo> = IndexMap::new();
+fn routes(docs: &DocSet) -> IndexMap<String, RouteInfo<'_>> {
+    let mut out: IndexMap<String, RouteInfo> = IndexMap::new();
     for (page, endpoint) in docs.endpoints() {
         let info = out
-            .entry(key(
+            .entry(route_identity(
                 &endpoint.method,
                 &endpoint.route,
                 endpoint.case_insensitive,
@@ -377,7 +642,10 @@ fn routes(docs: &DocSet) -> IndexMap<RouteKey, RouteInfo<'_>> {
             .or_insert_with(|| RouteInfo {
                 method: endpoint.method.clone(),
                 route: endpoint.route.clone(),
-                source: Some(format!("{}:{}", page.file, endpoint.line)),
+                file: page.file.clone(),
+                line: endpoint.line,
+                page_title: page.title.clone(),
+                heading: endpoint.heading.clone(),
                 ..Default::default()
             });
         for param in &endpoint.params {
@@ -389,6 +657,11 @@ fn routes(docs: &DocSet) -> IndexMap<RouteKey, RouteInfo<'_>> {
                 info.params.push(param);
             }
         }
+        for field in &endpoint.response_fields {
+            if !info.fields.iter().any(|f| f.name == field.name) {
+                info.fields.push(field);
+            }
+        }
     }
     for fixture in docs.servable() {
         let info = out
@@ -396,16 +669,22 @@ fn routes(docs: &DocSet) -> IndexMap<RouteKey, RouteInfo<'_>> {
             .or_insert_with(|| RouteInfo {
                 method: fixture.request.method.clone(),
                 route: fixture.request.route.clone(),
-                source: Some(source(fixture)),
+                file: fixture.source.file.clone(),
+                line: fixture.source.line,
+                page_title: fixture.page.clone(),
+                heading: fixture.endpoint.clone(),
                 ..Default::default()
             });
         info.cases.push(fixture);
     }
     // routes documented only by examples take their parameters from the examples
     for info in out.values_mut() {
-        if info.params.is_empty() {
-            if let Some(first) = info.cases.first() {
+        if let Some(first) = info.cases.first() {
+            if info.params.is_empty() {
                 info.params = first.params.iter().collect();
+            }
+            if info.fields.is_empty() {
+                info.fields = first.response_fields.iter().collect();
             }
         }
     }
@@ -416,130 +695,286 @@ fn source(f: &Fixture) -> String {
     format!("{}:{}", f.source.file, f.source.line)
 }
 
-/// Compare two versions of the docs.
-pub fn compare(old: &DocSet, new: &DocSet) -> DiffReport {
-    let old_routes = routes(old);
-    let new_routes = routes(new);
-    let mut changes = Vec::new();
-    let push = |changes: &mut Vec<Change>,
-                method: &str,
-                route: &str,
-                case: Option<(&Fixture, Option<&Fixture>)>,
-                kind: ChangeKind,
-                old_source: Option<String>,
-                new_source: Option<String>| {
-        let (id, title) = match case {
-            Some((a, _)) => (Some(a.id.clone()), Some(a.title.clone())),
-            None => (None, None),
-        };
-        changes.push(Change {
-            class: kind.class(),
-            method: method.to_string(),
-            route: route.to_string(),
-            case: id,
-            title,
+/// A page path without its extension: `a.md` and `a.mdx` are the same page to a reader.
+fn page_stem(file: &str) -> &str {
+    let name_start = file.rfind('/').map_or(0, |i| i + 1);
+    match file[name_start..].rfind('.') {
+        Some(dot) if dot > 0 => &file[..name_start + dot],
+        _ => file,
+    }
+}
+
+/// Docs mark a whole route or case deprecated in its heading ("List items (deprecated)").
+fn heading_says_deprecated(heading: &str) -> bool {
+    heading.to_ascii_lowercase().contains("deprecated")
+}
+
+/// A case's documented request keys: query names and top-level body keys, sorted.
+fn signature(f: &Fixture) -> Vec<String> {
+    let mut keys: Vec<String> = f
+        .request
+        .query
+        .iter()
+        .map(|q| format!("?{}", q.name))
+        .collect();
+    if let Some(Value::Object(body)) = &f.request.body {
+        keys.extend(body.keys().map(|k| format!(".{k}")));
+    }
+    keys.sort();
+    keys
+}
+
+/// One way of telling two versions of a case are the same case.
+type CasePass<'p> = dyn Fn(&Fixture, &Fixture) -> bool + 'p;
+
+/// For each new case, the old case it is (index into `old`), matched as the module says.
+fn match_cases(old: &[&Fixture], new: &[&Fixture]) -> Vec<Option<usize>> {
+    let mut matched: Vec<Option<usize>> = vec![None; new.len()];
+    let mut taken = vec![false; old.len()];
+    let same_status = |o: &Fixture, n: &Fixture| o.response.status == n.response.status;
+    let same_title = |o: &Fixture, n: &Fixture| o.title.trim() == n.title.trim();
+    let same_signature = |o: &Fixture, n: &Fixture| {
+        let s = signature(n);
+        !s.is_empty() && signature(o) == s && same_status(o, n)
+    };
+    let passes: [&CasePass; 3] = [
+        &|o, n| same_status(o, n) && same_title(o, n),
+        &same_title,
+        &same_signature,
+    ];
+    for pass in passes {
+        for (j, n) in new.iter().enumerate() {
+            if matched[j].is_some() {
+                continue;
+            }
+            if let Some(i) = (0..old.len()).find(|&i| !taken[i] && pass(old[i], n)) {
+                taken[i] = true;
+                matched[j] = Some(i);
+            }
+        }
+    }
+    // by position: the k-th old case left with a status is the k-th new one left with it
+    let left_new: Vec<usize> = (0..new.len()).filter(|&j| matched[j].is_none()).collect();
+    let mut left_old: Vec<usize> = (0..old.len()).filter(|&i| !taken[i]).collect();
+    for j in left_new {
+        let status = new[j].response.status;
+        if let Some(k) = left_old
+            .iter()
+            .position(|&i| old[i].response.status == status)
+        {
+            matched[j] = Some(left_old.remove(k));
+        }
+    }
+    matched
+}
+
+/// Route parameters renamed in place: (old name, new name).
+fn renamed_params(old_route: &str, new_route: &str) -> Vec<(String, String)> {
+    old_route
+        .split('/')
+        .zip(new_route.split('/'))
+        .filter_map(|(a, b)| {
+            let a = a.strip_prefix('{')?.strip_suffix('}')?;
+            let b = b.strip_prefix('{')?.strip_suffix('}')?;
+            (a != b).then(|| (a.to_string(), b.to_string()))
+        })
+        .collect()
+}
+
+/// Collects changes with their route, case and places.
+struct Changes(Vec<Change>);
+
+impl Changes {
+    fn push(
+        &mut self,
+        route: (&str, &str),
+        case: Option<&Fixture>,
+        kind: ChangeKind,
+        old_source: Option<String>,
+        new_source: Option<String>,
+    ) {
+        let rule = kind.rule();
+        self.0.push(Change {
+            rule,
+            level: rule.default_level(),
+            method: route.0.to_string(),
+            route: route.1.to_string(),
+            case: case.map(|c| c.id.clone()),
+            title: case.map(|c| c.title.clone()),
             kind,
             old_source,
             new_source,
         });
-    };
-    let mut order: Vec<&RouteKey> = old_routes.keys().collect();
+    }
+}
+
+/// Compare two versions of the docs, every change at its rule's default level.
+pub fn compare(old: &DocSet, new: &DocSet) -> DiffReport {
+    let old_routes = routes(old);
+    let new_routes = routes(new);
+    let mut changes = Changes(Vec::new());
+    let mut order: Vec<&String> = old_routes.keys().collect();
     order.extend(new_routes.keys().filter(|k| !old_routes.contains_key(*k)));
-    let old_cases: IndexMap<&str, &Fixture> = old.servable().map(|f| (f.id.as_str(), f)).collect();
-    let new_cases: IndexMap<&str, &Fixture> = new.servable().map(|f| (f.id.as_str(), f)).collect();
     for route_key in order {
         match (old_routes.get(route_key), new_routes.get(route_key)) {
-            (Some(o), None) => push(
-                &mut changes,
-                &o.method,
-                &o.route,
+            (Some(o), None) => changes.push(
+                (&o.method, &o.route),
                 None,
                 ChangeKind::RouteRemoved {
                     cases: o.cases.iter().map(|f| f.id.clone()).collect(),
+                    was_deprecated: heading_says_deprecated(&o.heading),
                 },
-                o.source.clone(),
+                Some(o.source()),
                 None,
             ),
-            (None, Some(n)) => push(
-                &mut changes,
-                &n.method,
-                &n.route,
+            (None, Some(n)) => changes.push(
+                (&n.method, &n.route),
                 None,
                 ChangeKind::RouteAdded {
                     cases: n.cases.iter().map(|f| f.id.clone()).collect(),
                 },
                 None,
-                n.source.clone(),
+                Some(n.source()),
             ),
-            (Some(o), Some(n)) => {
-                for kind in param_changes(&o.params, &n.params) {
-                    push(
-                        &mut changes,
-                        &n.method,
-                        &n.route,
-                        None,
-                        kind,
-                        o.source.clone(),
-                        n.source.clone(),
-                    );
-                }
-                // cases removed from this route, or moved away from it
-                for case in &o.cases {
-                    if !new_cases.contains_key(case.id.as_str()) {
-                        push(
-                            &mut changes,
-                            &n.method,
-                            &n.route,
-                            Some((case, None)),
-                            ChangeKind::CaseRemoved {
-                                status: case.response.status,
-                            },
-                            Some(source(case)),
-                            None,
-                        );
-                    }
-                }
-                for case in &n.cases {
-                    let Some(before) = old_cases.get(case.id.as_str()) else {
-                        push(
-                            &mut changes,
-                            &n.method,
-                            &n.route,
-                            Some((case, None)),
-                            ChangeKind::CaseAdded {
-                                status: case.response.status,
-                            },
-                            None,
-                            Some(source(case)),
-                        );
-                        continue;
-                    };
-                    for kind in case_changes(before, case) {
-                        push(
-                            &mut changes,
-                            &n.method,
-                            &n.route,
-                            Some((case, Some(before))),
-                            kind,
-                            Some(source(before)),
-                            Some(source(case)),
-                        );
-                    }
-                }
-            }
+            (Some(o), Some(n)) => compare_route(o, n, &mut changes),
             (None, None) => {}
         }
     }
-    let breaking = changes
-        .iter()
-        .filter(|c| c.class == Class::Breaking)
-        .count();
-    DiffReport {
-        old: String::new(),
-        new: String::new(),
-        breaking,
-        compatible: changes.len() - breaking,
-        changes,
+    let mut report = DiffReport {
+        changes: changes.0,
+        ..Default::default()
+    };
+    report.count();
+    report
+}
+
+fn compare_route(o: &RouteInfo, n: &RouteInfo, changes: &mut Changes) {
+    let route = (n.method.as_str(), n.route.as_str());
+    let places = || (Some(o.source()), Some(n.source()));
+    let at_route = |changes: &mut Changes, kind| {
+        let (a, b) = places();
+        changes.push(route, None, kind, a, b)
+    };
+    let renames = renamed_params(&o.route, &n.route);
+    if !renames.is_empty() {
+        at_route(
+            changes,
+            ChangeKind::PathParamRenamed {
+                old_route: o.route.clone(),
+            },
+        );
+    }
+    let route_moved = page_stem(&o.file) != page_stem(&n.file);
+    if route_moved {
+        at_route(
+            changes,
+            ChangeKind::Moved {
+                subject: "route".into(),
+                old_file: o.file.clone(),
+                new_file: n.file.clone(),
+            },
+        );
+    }
+    for (heading, a, b) in [
+        ("page", &o.page_title, &n.page_title),
+        ("endpoint", &o.heading, &n.heading),
+    ] {
+        if a.trim() != b.trim() {
+            at_route(
+                changes,
+                ChangeKind::Retitled {
+                    heading: heading.into(),
+                    old: a.clone(),
+                    new: b.clone(),
+                },
+            );
+        }
+    }
+    if heading_says_deprecated(&n.heading) && !heading_says_deprecated(&o.heading) {
+        at_route(
+            changes,
+            ChangeKind::Deprecated {
+                subject: "route".into(),
+                replaced_by: None,
+            },
+        );
+    }
+    for kind in param_changes(&o.params, &n.params, &renames) {
+        at_route(changes, kind);
+    }
+    for kind in response_field_changes(&o.fields, &n.fields) {
+        at_route(changes, kind);
+    }
+    let matched = match_cases(&o.cases, &n.cases);
+    // cases removed from this route
+    for (i, case) in o.cases.iter().enumerate() {
+        if !matched.contains(&Some(i)) {
+            changes.push(
+                route,
+                Some(case),
+                ChangeKind::CaseRemoved {
+                    status: case.response.status,
+                    was_deprecated: heading_says_deprecated(&case.title),
+                },
+                Some(source(case)),
+                None,
+            );
+        }
+    }
+    for (case, before) in n.cases.iter().zip(&matched) {
+        let Some(before) = before.map(|i| o.cases[i]) else {
+            changes.push(
+                route,
+                Some(case),
+                ChangeKind::CaseAdded {
+                    status: case.response.status,
+                },
+                None,
+                Some(source(case)),
+            );
+            continue;
+        };
+        // a case that moved with its route is not reported again
+        let moved_alone = page_stem(&before.source.file) != page_stem(&case.source.file)
+            && (page_stem(&before.source.file), page_stem(&case.source.file))
+                != (page_stem(&o.file), page_stem(&n.file));
+        let mut kinds = Vec::new();
+        if moved_alone || before.source.snapshot_file != case.source.snapshot_file {
+            let file = |f: &Fixture| {
+                f.source
+                    .snapshot_file
+                    .clone()
+                    .unwrap_or_else(|| f.source.file.clone())
+            };
+            kinds.push(ChangeKind::Moved {
+                subject: "case".into(),
+                old_file: file(before),
+                new_file: file(case),
+            });
+        }
+        if before.title.trim() != case.title.trim() {
+            kinds.push(ChangeKind::Retitled {
+                heading: "case".into(),
+                old: before.title.clone(),
+                new: case.title.clone(),
+            });
+        }
+        if heading_says_deprecated(&case.title) && !heading_says_deprecated(&before.title) {
+            kinds.push(ChangeKind::Deprecated {
+                subject: "case".into(),
+                replaced_by: None,
+            });
+        }
+        kinds.extend(case_changes(before, case));
+        for kind in kinds {
+            changes.push(
+                route,
+                Some(case),
+                kind,
+                Some(source(before)),
+                Some(source(case)),
+            );
+        }
     }
 }
 
@@ -563,61 +998,152 @@ fn strictness(p: &Param) -> u8 {
     }
 }
 
-fn param_changes(old: &[&Param], new: &[&Param]) -> Vec<ChangeKind> {
+/// Does every value of `old` still fit `new`? (`string` -> `string|array of string`,
+/// `integer` -> `number`, a uuid or time -> `string`.)
+fn widens(old: &ParamType, new: &ParamType) -> bool {
+    if old == new {
+        return true;
+    }
+    match (old, new) {
+        (ParamType::Union(parts), _) => parts.iter().all(|p| widens(p, new)),
+        (_, ParamType::Union(parts)) => parts.iter().any(|p| widens(old, p)),
+        (ParamType::Integer, ParamType::Number) => true,
+        (ParamType::Time | ParamType::Uuid, ParamType::String) => true,
+        (ParamType::Array(_), ParamType::Array(None)) => true,
+        (ParamType::Array(Some(a)), ParamType::Array(Some(b))) => widens(a, b),
+        _ => false,
+    }
+}
+
+/// The same allowed values, in any order.
+fn same_values(a: &[String], b: &[String]) -> bool {
+    minus(a, b).is_empty() && minus(b, a).is_empty()
+}
+
+fn same_names(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .all(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
+}
+
+fn param_changes(old: &[&Param], new: &[&Param], renames: &[(String, String)]) -> Vec<ChangeKind> {
     let mut out = Vec::new();
     fn find<'p>(list: &[&'p Param], name: &str) -> Option<&'p Param> {
         list.iter()
             .find(|p| p.name.eq_ignore_ascii_case(name))
             .copied()
     }
+    // a renamed route parameter keeps its identity: compare it under its old name
+    let old_name = |name: &str| -> String {
+        renames
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .map_or(name.to_string(), |(o, _)| o.clone())
+    };
+    let new_name = |name: &str| -> String {
+        renames
+            .iter()
+            .find(|(o, _)| o.eq_ignore_ascii_case(name))
+            .map_or(name.to_string(), |(_, n)| n.clone())
+    };
     for p in new {
-        match find(old, &p.name) {
-            None if p.required => out.push(ChangeKind::ParamRequired {
-                name: p.name.clone(),
-                location: p.location,
-                was: "not documented".to_string(),
-            }),
-            None => out.push(ChangeKind::ParamAdded {
-                name: p.name.clone(),
-                location: p.location,
-            }),
-            Some(o) if strictness(p) > strictness(o) => out.push(ChangeKind::ParamRequired {
-                name: p.name.clone(),
-                location: p.location,
-                was: requirement(o),
-            }),
-            Some(o) if strictness(p) < strictness(o) && !p.required => {
-                out.push(ChangeKind::ParamNoLongerRequired {
-                    name: p.name.clone(),
-                    location: p.location,
-                })
-            }
-            Some(_) => {}
-        }
-        let Some(o) = find(old, &p.name) else {
+        let (name, location) = (p.name.clone(), p.location);
+        let Some(o) = find(old, &old_name(&p.name)) else {
+            out.push(if p.required {
+                ChangeKind::ParamRequired {
+                    name,
+                    location,
+                    was: "not documented".to_string(),
+                }
+            } else {
+                ChangeKind::ParamAdded { name, location }
+            });
             continue;
         };
-        if o.allowed != p.allowed {
+        if strictness(p) > strictness(o) {
+            out.push(ChangeKind::ParamRequired {
+                name: name.clone(),
+                location,
+                was: requirement(o),
+            });
+        } else if strictness(p) < strictness(o) {
+            out.push(ChangeKind::ParamNoLongerRequired {
+                name: name.clone(),
+                location,
+                now: requirement(p),
+            });
+        } else if !same_names(&o.required_unless, &p.required_unless) {
+            out.push(ChangeKind::ParamConditionChanged {
+                name: name.clone(),
+                location,
+                old: o.required_unless.clone(),
+                new: p.required_unless.clone(),
+            });
+        }
+        let (old_type, new_type) = (o.param_type(), p.param_type());
+        if !o.ty.is_empty() && !p.ty.is_empty() && old_type != new_type {
+            out.push(ChangeKind::ParamTypeChanged {
+                name: name.clone(),
+                location,
+                old_type: o.ty.clone(),
+                new_type: p.ty.clone(),
+                widened: widens(&old_type, &new_type),
+            });
+        }
+        if !same_values(&o.allowed, &p.allowed) {
             out.push(ChangeKind::ParamValuesChanged {
-                name: p.name.clone(),
-                location: p.location,
+                name: name.clone(),
+                location,
                 old: o.allowed.clone(),
                 new: p.allowed.clone(),
             });
         }
+        if o.default != p.default {
+            out.push(ChangeKind::ParamDefaultChanged {
+                name: name.clone(),
+                location,
+                old: o.default.clone(),
+                new: p.default.clone(),
+            });
+        }
         if p.deprecated && !o.deprecated {
-            out.push(ChangeKind::ParamDeprecated {
-                name: p.name.clone(),
-                location: p.location,
+            out.push(ChangeKind::Deprecated {
+                subject: format!("parameter `{name}` ({})", location.as_str()),
                 replaced_by: p.replaced_by.clone(),
             });
         }
     }
     for p in old {
-        if find(new, &p.name).is_none() {
+        if find(new, &new_name(&p.name)).is_none() {
             out.push(ChangeKind::ParamRemoved {
                 name: p.name.clone(),
                 location: p.location,
+                was_deprecated: p.deprecated,
+            });
+        }
+    }
+    out
+}
+
+/// Changes of the response fields the prose documents: their allowed values and deprecation
+/// (fields added, removed or retyped are read from the examples).
+fn response_field_changes(old: &[&ResponseField], new: &[&ResponseField]) -> Vec<ChangeKind> {
+    let mut out = Vec::new();
+    for f in new {
+        let Some(o) = old.iter().find(|o| o.name == f.name) else {
+            continue;
+        };
+        if !same_values(&o.allowed, &f.allowed) {
+            out.push(ChangeKind::FieldValuesChanged {
+                field: f.name.clone(),
+                old: o.allowed.clone(),
+                new: f.allowed.clone(),
+            });
+        }
+        if f.deprecated && !o.deprecated {
+            out.push(ChangeKind::Deprecated {
+                subject: format!("response field `{}`", f.name),
+                replaced_by: None,
             });
         }
     }
@@ -626,16 +1152,20 @@ fn param_changes(old: &[&Param], new: &[&Param]) -> Vec<ChangeKind> {
 
 fn case_changes(old: &Fixture, new: &Fixture) -> Vec<ChangeKind> {
     let mut out = Vec::new();
-    if fixture_key(old) != fixture_key(new) {
-        out.push(ChangeKind::CaseMoved {
-            old_method: old.request.method.clone(),
-            old_route: old.request.route.clone(),
-        });
-    }
     if old.response.status != new.response.status {
         out.push(ChangeKind::StatusChanged {
             old: old.response.status,
             new: new.response.status,
+        });
+    }
+    if old.request.body.is_none() && new.request.body.is_some() {
+        out.push(ChangeKind::RequestExampleChanged {
+            shown: "body".into(),
+        });
+    }
+    if old.request.query.is_empty() && !new.request.query.is_empty() {
+        out.push(ChangeKind::RequestExampleChanged {
+            shown: "query".into(),
         });
     }
     match (&old.response.body, &new.response.body) {

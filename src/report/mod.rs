@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod fixtures;
+pub mod github;
 pub mod lint;
 pub mod routes;
 pub mod verify;

@@ -1,5 +1,9 @@
 //! `docmock diff`: a version pair of the seed MDX page (`tests/pages/diff/old` and `new`, one
-//! change of each kind), extracted fixture folders, git revisions, formats and exit codes.
+//! change of each kind), extracted fixture folders, git revisions, formats and exit codes; and a
+//! doc pair per rule under `tests/pages/diff/<rule>/`: a page moved and retitled, a request enum
+//! narrowed and widened, a deprecation and a later removal, a request body newly shown, a
+//! migration from `.md` + `require()` to `.mdx` + `import`, and `levels/` with one change of
+//! each level, rendered in every format.
 
 use crate::common;
 use std::path::Path;
@@ -33,32 +37,31 @@ fn the_seed_page_version_pair_yields_one_change_of_each_kind() {
         .iter()
         .map(|c| {
             (
-                c["class"].as_str().unwrap().to_string(),
+                c["level"].as_str().unwrap().to_string(),
                 c["kind"].as_str().unwrap().to_string(),
             )
         })
         .collect();
+    // the 422 case whose heading changed is the same case (same request, same status, same
+    // place among the 422s): reworded, not removed and added
     let expected = [
         ("breaking", "route_removed"),
         ("breaking", "param_required"),
-        ("breaking", "case_removed"),
         ("breaking", "field_removed"),
-        ("compatible", "case_added"),
+        ("none", "retitled"),
         ("breaking", "field_type_changed"),
-        ("compatible", "field_added"),
-        ("compatible", "header_added"),
+        ("info", "field_added"),
+        ("info", "header_added"),
         ("breaking", "status_changed"),
-        ("compatible", "route_added"),
+        ("info", "route_added"),
     ];
     let expected: Vec<(String, String)> = expected
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(kinds, expected);
-    assert_eq!(
-        (report["breaking"].as_u64(), report["compatible"].as_u64()),
-        (Some(6), Some(4))
-    );
+    let counts = ["breaking", "warning", "info", "none"].map(|l| report[l].as_u64());
+    assert_eq!(counts, [Some(5), Some(0), Some(3), Some(1)]);
     insta::assert_json_snapshot!("seed_pair_json", report);
 }
 
@@ -120,7 +123,7 @@ fn fail_on_decides_which_changes_make_the_exit_code_1() {
     assert_eq!(out.status.code(), Some(0), "{}", common::transcript(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("    compatible  response field `[].protocol_version` added (number)\n"),
+            .contains("    info      DF008  response field `[].protocol_version` added (number)\n"),
         "{}",
         common::transcript(&out)
     );
@@ -174,12 +177,12 @@ fn request_headers_and_parameters_no_longer_required_are_classified() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["class"].as_str().unwrap(), c["kind"].as_str().unwrap()))
+        .map(|c| (c["level"].as_str().unwrap(), c["kind"].as_str().unwrap()))
         .collect();
     assert_eq!(
         described,
         vec![
-            ("compatible", "param_no_longer_required"),
+            ("info", "param_no_longer_required"),
             ("breaking", "header_added")
         ],
         "{report:#}"
@@ -295,4 +298,239 @@ fn diff_between_git_revisions_of_the_seed_docs_shows_the_return_to_fix() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&lint.stdout).contains("DM007"));
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn pages(pair: &str) -> String {
+    format!("tests/pages/diff/{pair}")
+}
+
+#[test]
+fn a_page_renamed_and_retitled_with_identical_examples_breaks_nothing_and_lists_the_move() {
+    let out = diff(&common::root(), &[&pages("moved/old"), &pages("moved/new")]);
+    insta::assert_snapshot!("moved_page", common::transcript(&out));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains(
+        "  none      DF026  route moved: docs/orders.md -> docs/shop/purchase-orders.md\n"
+    ));
+    assert!(stdout(&out).ends_with("0 breaking, 0 warning, 0 info, 3 none (not counted)\n"));
+    // moves are shown, not counted: not even `--fail-on any` fails on them
+    let any = diff(
+        &common::root(),
+        &[&pages("moved/old"), &pages("moved/new"), "--fail-on", "any"],
+    );
+    assert_eq!(any.status.code(), Some(0));
+}
+
+#[test]
+fn a_request_enum_narrowed_is_breaking_and_widened_is_compatible() {
+    let narrowed = diff(
+        &common::root(),
+        &[&pages("enum/v1"), &pages("enum/narrowed")],
+    );
+    assert_eq!(
+        narrowed.status.code(),
+        Some(1),
+        "{}",
+        common::transcript(&narrowed)
+    );
+    assert!(stdout(&narrowed).contains(
+        "  breaking  DF012  parameter `status` (query) no longer allows `shipped`, `delivered`, `cancelled`, `refunded`\n"
+    ), "{}", common::transcript(&narrowed));
+    let widened = diff(
+        &common::root(),
+        &[&pages("enum/v1"), &pages("enum/widened")],
+    );
+    assert_eq!(
+        widened.status.code(),
+        Some(0),
+        "{}",
+        common::transcript(&widened)
+    );
+    assert!(stdout(&widened)
+        .contains("  info      DF013  parameter `status` (query) now also allows `returned`\n"));
+    assert!(stdout(&widened).ends_with("0 breaking, 0 warning, 1 info, 0 none (not counted)\n"));
+}
+
+#[test]
+fn a_deprecation_is_reported_and_a_later_removal_of_that_param_is_compatible() {
+    let deprecated = diff(
+        &common::root(),
+        &[&pages("deprecation/v1"), &pages("deprecation/v2")],
+    );
+    assert_eq!(deprecated.status.code(), Some(0));
+    assert!(stdout(&deprecated)
+        .contains("  warning   DF020  parameter `ref` (query) deprecated (use `order_id`)\n"));
+    let fail_on_warning = diff(
+        &common::root(),
+        &[
+            &pages("deprecation/v1"),
+            &pages("deprecation/v2"),
+            "--fail-on",
+            "warning",
+        ],
+    );
+    assert_eq!(fail_on_warning.status.code(), Some(1));
+    let removed = diff(
+        &common::root(),
+        &[&pages("deprecation/v2"), &pages("deprecation/v3")],
+    );
+    assert_eq!(
+        removed.status.code(),
+        Some(0),
+        "{}",
+        common::transcript(&removed)
+    );
+    assert!(stdout(&removed)
+        .contains("  info      DF021  parameter `ref` (query) removed (deprecated before)\n"));
+    // removed without a deprecation first: breaking
+    let abrupt = diff(
+        &common::root(),
+        &[&pages("deprecation/v1"), &pages("deprecation/v3")],
+    );
+    assert_eq!(abrupt.status.code(), Some(1));
+    assert!(stdout(&abrupt).contains("  breaking  DF011  parameter `ref` (query) removed\n"));
+}
+
+#[test]
+fn a_request_body_newly_shown_in_an_example_is_a_docs_change() {
+    let out = diff(
+        &common::root(),
+        &[
+            &pages("request-body/old"),
+            &pages("request-body/new"),
+            "--fail-on",
+            "any",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::transcript(&out));
+    assert!(stdout(&out).contains("    none      DF029  the example now shows its request body\n"));
+    assert!(stdout(&out).ends_with("0 breaking, 0 warning, 0 info, 1 none (not counted)\n"));
+}
+
+#[test]
+fn a_migration_from_md_and_require_to_mdx_and_import_changes_nothing() {
+    let (old, new) = (pages("migration/old"), pages("migration/new"));
+    // the new site's `@snapshots` points elsewhere than docmock's default: its own alias
+    let out = diff(
+        &common::root(),
+        &[
+            &old,
+            &new,
+            "--new-alias",
+            "@snapshots=static/snapshots",
+            "--fail-on",
+            "any",
+        ],
+    );
+    assert_eq!(
+        common::transcript(&out),
+        format!("exit: 0\n--- stdout\ndocmock diff {old} -> {new}\nno changes\n--- stderr\n")
+    );
+    // --alias sets both sides (the old side never uses `@snapshots`)
+    let both = diff(
+        &common::root(),
+        &[&old, &new, "--alias", "@snapshots=static/snapshots"],
+    );
+    assert_eq!(
+        stdout(&both),
+        format!("docmock diff {old} -> {new}\nno changes\n")
+    );
+    // without it the new references do not resolve: every case looks removed, and stderr says why
+    let without = diff(&common::root(), &[&old, &new]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&without.stderr)
+        .contains("cannot find the snapshot file `@snapshots/orders/show.json`"));
+    // an --old-alias applies to the old side only: pointing its `@site` elsewhere loses its cases
+    let old_only = diff(
+        &common::root(),
+        &[
+            &old,
+            &new,
+            "--new-alias",
+            "@snapshots=static/snapshots",
+            "--old-alias",
+            "@site=nowhere",
+        ],
+    );
+    assert!(stdout(&old_only).contains("DF004  case \"Success\" added (200)"));
+}
+
+const LEVELS: [&str; 2] = ["tests/pages/diff/levels/old", "tests/pages/diff/levels/new"];
+
+#[test]
+fn every_format_renders_the_pair_with_one_change_of_each_level() {
+    for format in ["human", "json", "markdown", "junit", "github"] {
+        let out = diff(&common::root(), &[LEVELS[0], LEVELS[1], "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{}", common::transcript(&out));
+        insta::assert_snapshot!(format!("levels_{format}"), common::transcript(&out));
+    }
+}
+
+#[test]
+fn severity_changes_a_rules_level_and_ignore_accepts_known_changes() {
+    let softened = diff(
+        &common::root(),
+        &[LEVELS[0], LEVELS[1], "--severity", "DF012=warning"],
+    );
+    assert_eq!(
+        softened.status.code(),
+        Some(0),
+        "{}",
+        common::transcript(&softened)
+    );
+    assert!(stdout(&softened).ends_with("0 breaking, 3 warning, 1 info, 1 none (not counted)\n"));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("diff-ignore.txt"),
+        "# accepted changes\nDF012 GET /orders only new and paid orders are listed now\nDF001 GET /reports gone since v2\n",
+    )
+    .unwrap();
+    let ignored = diff(
+        tmp.path(),
+        &[
+            common::root().join(LEVELS[0]).to_str().unwrap(),
+            common::root().join(LEVELS[1]).to_str().unwrap(),
+            "--ignore",
+            "diff-ignore.txt",
+        ],
+    );
+    let root = common::root().display().to_string();
+    insta::assert_snapshot!(
+        "levels_ignored",
+        common::transcript(&ignored).replace(&root, "[ROOT]")
+    );
+    assert_eq!(ignored.status.code(), Some(0));
+    let bad = diff(
+        &common::root(),
+        &[LEVELS[0], LEVELS[1], "--severity", "DF012=fatal"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "error: --severity DF012=fatal: expected breaking, warning, info or none\n"
+    );
+}
+
+#[test]
+fn github_annotations_beyond_ten_per_level_go_to_the_step_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let summary = tmp.path().join("summary.md");
+    let out = common::docmock(&common::root())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["diff", "tests/pages/prose", empty.to_str().unwrap()])
+        .args(["--format", "github"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(text.matches("::error file=").count(), 10, "{text}");
+    assert!(text.contains("7 more annotations are listed in the step summary\n"));
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(summary.starts_with("### 7 more annotations than GitHub shows\n"));
+    assert_eq!(summary.matches("- **error** `").count(), 7, "{summary}");
 }

@@ -86,7 +86,7 @@ fn seconds(ms: u64) -> String {
 }
 
 /// XML text and attribute escaping; characters XML 1.0 cannot hold become U+FFFD.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
