@@ -8,6 +8,7 @@
 //! Dependencies point one way: extract → fixture ← serve/verify/lint/diff → report.
 
 pub mod diff;
+pub mod export;
 pub mod extract;
 pub mod fixture;
 pub mod lint;
