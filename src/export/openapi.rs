@@ -119,7 +119,9 @@ fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> Open
                 fixtures: Vec::new(),
             });
         merge_by_name(&mut op.params, &fixture.params, |p| &p.name);
-        merge_by_name(&mut op.response_fields, &fixture.response_fields, |f| &f.name);
+        merge_by_name(&mut op.response_fields, &fixture.response_fields, |f| {
+            &f.name
+        });
         op.fixtures.push(fixture);
     }
 
@@ -240,7 +242,9 @@ fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> Open
         }))
         .paths(paths_builder)
         .components(Some(components.build()))
-        .tags(Some(tags.into_iter().map(|t| TagBuilder::new().name(t).build())))
+        .tags(Some(
+            tags.into_iter().map(|t| TagBuilder::new().name(t).build()),
+        ))
         .build()
 }
 
@@ -334,8 +338,8 @@ fn parameters(op: &Operation) -> Vec<Parameter> {
         if location == ParameterIn::Header && ignored_header(&p.name) {
             continue;
         }
-        let array = matches!(p.param_type(), crate::fixture::ParamType::Array(_))
-            || p.name.ends_with("[]");
+        let array =
+            matches!(p.param_type(), crate::fixture::ParamType::Array(_)) || p.name.ends_with("[]");
         let mut builder = ParameterBuilder::new()
             .name(&p.name)
             .parameter_in(location.clone())
@@ -348,16 +352,19 @@ fn parameters(op: &Operation) -> Vec<Parameter> {
             .deprecated(p.deprecated.then_some(Deprecated::True))
             .schema(Some(param_schema(p)));
         if array && location == ParameterIn::Query {
-            builder = builder.style(Some(ParameterStyle::Form)).explode(Some(true));
+            builder = builder
+                .style(Some(ParameterStyle::Form))
+                .explode(Some(true));
         }
         out.push(builder.build());
     }
     let mut headers: IndexMap<String, String> = IndexMap::new();
     for fixture in &op.fixtures {
         for (name, value) in &fixture.request.headers {
-            let documented = op.params.iter().any(|p| {
-                p.location == ParamLocation::Header && p.name.eq_ignore_ascii_case(name)
-            });
+            let documented = op
+                .params
+                .iter()
+                .any(|p| p.location == ParamLocation::Header && p.name.eq_ignore_ascii_case(name));
             if !documented
                 && !ignored_header(name)
                 && !headers.keys().any(|k| k.eq_ignore_ascii_case(name))
@@ -477,9 +484,18 @@ fn request_body(
     let media = op
         .fixtures
         .iter()
-        .find_map(|f| f.request.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type")))
+        .find_map(|f| {
+            f.request
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        })
         .map(|(_, v)| essence(v))
-        .or_else(|| op.fixtures.iter().find_map(|f| f.request.media_types.first().cloned()))
+        .or_else(|| {
+            op.fixtures
+                .iter()
+                .find_map(|f| f.request.media_types.first().cloned())
+        })
         .unwrap_or_else(|| "application/json".to_string());
     let schema = shape.to_schema(name, objects);
     let content = ContentBuilder::new()
@@ -654,7 +670,11 @@ impl Shared {
             if uses < 2 {
                 continue;
             }
-            let base = if name.is_empty() { "Object".to_string() } else { name };
+            let base = if name.is_empty() {
+                "Object".to_string()
+            } else {
+                name
+            };
             let mut unique = base.clone();
             let mut n = 2;
             while taken.contains(&unique) {

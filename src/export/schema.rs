@@ -12,8 +12,7 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 use utoipa::openapi::schema::{
-    AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType,
-    Type,
+    AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::{Deprecated, RefOr};
 
@@ -197,11 +196,14 @@ impl Shape {
         let mut kinds = self.kinds();
         let nullable = kinds.contains(&Type::Null);
         kinds.retain(|k| *k != Type::Null);
-        let compound = kinds.iter().any(|k| matches!(k, Type::Object | Type::Array));
+        let compound = kinds
+            .iter()
+            .any(|k| matches!(k, Type::Object | Type::Array));
         let schema: RefOr<Schema> = if compound && kinds.len() > 1 {
             let mut any = AnyOfBuilder::new();
             for kind in &kinds {
-                any = any.item(self.single(kind.clone(), std::slice::from_ref(kind), name, objects));
+                any =
+                    any.item(self.single(kind.clone(), std::slice::from_ref(kind), name, objects));
             }
             if nullable {
                 any = any.item(ObjectBuilder::new().schema_type(Type::Null).build());
@@ -290,8 +292,8 @@ impl Shape {
             }
             _ => {
                 let format = match (kind, self.string, &self.doc.ty) {
-                    (Type::String, Some(Strings::DateTime), _)
-                    | (Type::String, None, Some(ParamType::Time)) => {
+                    // a documented `date` may be a date only: the examples decide
+                    (Type::String, Some(Strings::DateTime), _) => {
                         Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))
                     }
                     (Type::String, Some(Strings::Uuid), _)
@@ -321,12 +323,7 @@ impl Shape {
         if self.doc.allowed.is_empty() || self.scalars.len() > MAX_SCALARS {
             return None;
         }
-        let mut values: Vec<Value> = self
-            .doc
-            .allowed
-            .iter()
-            .map(|a| typed(a, types))
-            .collect();
+        let mut values: Vec<Value> = self.doc.allowed.iter().map(|a| typed(a, types)).collect();
         if types.contains(&Type::Null) {
             values.push(Value::Null);
         }
@@ -357,7 +354,12 @@ impl Shape {
         if self.boolean {
             seen.push(Type::Boolean);
         }
-        let documented = self.doc.ty.as_ref().map(documented_kinds).unwrap_or_default();
+        let documented = self
+            .doc
+            .ty
+            .as_ref()
+            .map(documented_kinds)
+            .unwrap_or_default();
         let scalar_seen = seen
             .iter()
             .all(|k| !matches!(k, Type::Object | Type::Array));
@@ -450,7 +452,11 @@ fn typed(text: &str, types: &[Type]) -> Value {
         }
     }
     if types.contains(&Type::Number) {
-        if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+        if let Some(n) = text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+        {
             return Value::Number(n);
         }
     }
@@ -476,7 +482,8 @@ fn string_format(s: &str) -> Strings {
 /// `2026-11-22T02:18:39.123Z`, `2026-11-22T02:18:39+01:00`: what `format: date-time` means.
 fn is_rfc3339(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     if b.len() < 20
         || !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10))
         || !matches!(b[10], b'T' | b't')
@@ -588,7 +595,10 @@ mod tests {
     #[test]
     fn strings_that_all_share_a_format_carry_it() {
         assert_eq!(
-            schema_of(&[json!("2026-11-22T02:18:39.123Z"), json!("2026-01-01T00:00:00+01:00")]),
+            schema_of(&[
+                json!("2026-11-22T02:18:39.123Z"),
+                json!("2026-01-01T00:00:00+01:00")
+            ]),
             json!({"type": "string", "format": "date-time"})
         );
         assert_eq!(
@@ -619,9 +629,15 @@ mod tests {
         let mut wrong = Shape::of(&json!({"kind": "y"}));
         wrong.document(&["kind"], &doc("string", other));
         let schema = serde_json::to_value(shape.to_schema("T", &mut Inline)).unwrap();
-        assert_eq!(schema["properties"]["status"]["enum"], json!(["draft", "done"]));
+        assert_eq!(
+            schema["properties"]["status"]["enum"],
+            json!(["draft", "done"])
+        );
         assert_eq!(schema["properties"]["count"]["type"], json!("number"));
-        assert_eq!(schema["properties"]["links"]["properties"]["self"]["type"], json!("string"));
+        assert_eq!(
+            schema["properties"]["links"]["properties"]["self"]["type"],
+            json!("string")
+        );
         assert_eq!(schema["required"], json!(["status", "count"]));
         let wrong = serde_json::to_value(wrong.to_schema("T", &mut Inline)).unwrap();
         assert_eq!(wrong["properties"]["kind"].get("enum"), None, "{wrong}");
