@@ -213,7 +213,7 @@ fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> Open
         builder = builder.responses(responses.build());
         paths
             .entry(op.route.clone())
-            .or_insert_with(PathItem::default)
+            .or_default()
             .merge_operations(PathItem::new(method, builder.build()));
     }
 

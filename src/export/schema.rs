@@ -363,12 +363,9 @@ impl Shape {
         let scalar_seen = seen
             .iter()
             .all(|k| !matches!(k, Type::Object | Type::Array));
-        let mut kinds = if seen.is_empty() {
-            documented
-        } else if scalar_seen
-            && documented.len() == 1
-            && seen.iter().all(|k| accepts(&documented[0], k))
-        {
+        let agrees =
+            scalar_seen && documented.len() == 1 && seen.iter().all(|k| accepts(&documented[0], k));
+        let mut kinds = if seen.is_empty() || agrees {
             documented
         } else {
             seen
