@@ -169,7 +169,7 @@ fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> Open
             .operation_id(Some(id))
             .summary(Some(op.heading.clone()))
             .tag(op.page.clone())
-            .parameters(Some(parameters(op)));
+            .parameters(Some(parameters(op)).filter(|p| !p.is_empty()));
         if let Some(body) = request_body(op, &format!("{}Request", singular(&resource)), objects) {
             builder = builder.request_body(Some(body));
         }
@@ -405,12 +405,14 @@ fn param_schema(p: &Param) -> RefOr<Schema> {
     let mut shape = Shape::default();
     shape.document(&[], &documented(p));
     let mut schema = shape.to_schema("", &mut super::schema::Inline);
-    // the description belongs to the parameter, not to its schema
+    // the description and deprecation belong to the parameter, not to its schema
     if let RefOr::T(Schema::Object(o)) = &mut schema {
         o.description = None;
+        o.deprecated = None;
     }
     if let RefOr::T(Schema::Array(a)) = &mut schema {
         a.description = None;
+        a.deprecated = None;
     }
     schema
 }
@@ -537,10 +539,17 @@ fn response(
             titles.push(&f.title);
         }
     }
-    let mut description = titles.join("; ");
-    if description.trim().is_empty() {
-        description = global_name(status);
-    }
+    titles.retain(|t| !t.trim().is_empty());
+    // one case: its heading; several: a Markdown list of them
+    let description = match titles.as_slice() {
+        [] => global_name(status),
+        [one] => one.trim().to_string(),
+        many => many
+            .iter()
+            .map(|t| format!("- {}", t.trim()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
     let mut builder = ResponseBuilder::new().description(description);
 
     // media type → its examples
@@ -700,5 +709,224 @@ impl ObjectSink for Shared {
             }
             None => RefOr::T(Schema::Object(schema)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::{
+        Computed, Endpoint, Generator, Page, Placeholder, RequestSpec, ResponseSpec,
+    };
+    use serde_json::json;
+
+    fn fixture(id: &str, method: &str, route: &str, status: u16, body: Option<Value>) -> Fixture {
+        Fixture {
+            id: id.into(),
+            page: "Widgets".into(),
+            endpoint: "Widgets".into(),
+            title: format!("Case {id}"),
+            request: RequestSpec {
+                method: method.into(),
+                path: route.into(),
+                route: route.into(),
+                ..Default::default()
+            },
+            response: ResponseSpec {
+                status,
+                body,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn endpoint(method: &str, route: &str, heading: &str) -> Endpoint {
+        Endpoint {
+            method: method.into(),
+            path: route.into(),
+            route: route.into(),
+            heading: heading.into(),
+            ..Default::default()
+        }
+    }
+
+    fn spec(endpoints: Vec<Endpoint>, fixtures: Vec<Fixture>) -> Value {
+        let docs = DocSet {
+            pages: vec![Page {
+                file: "widgets.md".into(),
+                title: "Widgets".into(),
+                endpoints,
+                fixtures,
+                ..Default::default()
+            }],
+        };
+        serde_json::to_value(document(&docs, &Options::default())).unwrap()
+    }
+
+    #[test]
+    fn operation_ids_are_unique_and_a_route_without_examples_still_has_a_response() {
+        let spec = spec(
+            vec![
+                endpoint("GET", "/widgets", "List widgets"),
+                endpoint("GET", "/gadgets", "List widgets"),
+            ],
+            vec![],
+        );
+        assert_eq!(
+            spec["info"],
+            json!({"title": "Widgets", "version": "0.0.0"})
+        );
+        assert_eq!(
+            spec["paths"]["/widgets"]["get"]["operationId"],
+            "list-widgets"
+        );
+        assert_eq!(
+            spec["paths"]["/gadgets"]["get"]["operationId"],
+            "list-widgets-2"
+        );
+        assert_eq!(
+            spec["paths"]["/gadgets"]["get"]["responses"]["default"]["description"],
+            "No example documented."
+        );
+    }
+
+    #[test]
+    fn a_global_case_is_one_component_every_operation_refers_to_unless_it_has_its_own() {
+        let mut global = fixture(
+            "auth/401",
+            "GET",
+            "/{resource}",
+            401,
+            Some(json!({"error": "unauthorized"})),
+        );
+        global.global = true;
+        let spec = spec(
+            vec![],
+            vec![
+                global,
+                fixture("w/ok", "GET", "/widgets", 200, Some(json!([]))),
+                fixture("g/401", "GET", "/gadgets", 401, None),
+            ],
+        );
+        assert_eq!(
+            spec["paths"]["/widgets"]["get"]["responses"]["401"],
+            json!({"$ref": "#/components/responses/Unauthorized"})
+        );
+        assert_eq!(
+            spec["paths"]["/gadgets"]["get"]["responses"]["401"],
+            json!({"description": "Case g/401"})
+        );
+        let unauthorized = &spec["components"]["responses"]["Unauthorized"];
+        assert_eq!(
+            unauthorized["content"]["application/json"]["examples"]["auth/401"]["value"],
+            json!({"error": "unauthorized"})
+        );
+        assert!(spec["paths"].get("/{resource}").is_none());
+    }
+
+    #[test]
+    fn string_bodies_under_other_media_types_are_strings_binary_unless_text() {
+        let mut zip = fixture("z", "GET", "/export.zip", 200, Some(json!("PK...")));
+        zip.response
+            .headers
+            .insert("Content-Type".into(), "application/zip".into());
+        let mut csv = fixture("c", "GET", "/export.csv", 200, Some(json!("a,b")));
+        csv.response
+            .headers
+            .insert("Content-Type".into(), "text/csv; charset=utf-8".into());
+        let spec = spec(vec![], vec![zip, csv]);
+        assert_eq!(
+            spec["paths"]["/export.zip"]["get"]["responses"]["200"]["content"]["application/zip"]
+                ["schema"],
+            json!({"type": "string", "format": "binary"})
+        );
+        assert_eq!(
+            spec["paths"]["/export.csv"]["get"]["responses"]["200"]["content"]["text/csv"]
+                ["schema"],
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn computed_values_show_a_fixed_sample_and_more_elements_are_left_out() {
+        let mut f = fixture(
+            "s",
+            "GET",
+            "/status",
+            200,
+            Some(json!({"at": null, "items": [1, "..."]})),
+        );
+        f.computed.push(Computed {
+            body: BodyRef::Response,
+            pointer: "/at".into(),
+            generator: Generator::NowIso8601,
+            expression: "new Date().toISOString()".into(),
+        });
+        f.placeholders.push(Placeholder {
+            body: BodyRef::Response,
+            pointer: "/items/1".into(),
+            kind: PlaceholderKind::MoreElements,
+        });
+        let spec = spec(vec![], vec![f]);
+        let content =
+            &spec["paths"]["/status"]["get"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(
+            content["examples"]["s"]["value"],
+            json!({"at": "2026-01-01T00:00:00.000Z", "items": [1]})
+        );
+        assert_eq!(
+            content["schema"]["properties"],
+            json!({
+                "at": {"type": "string", "format": "date-time"},
+                "items": {"type": "array", "items": {"type": "integer"}}
+            })
+        );
+    }
+
+    #[test]
+    fn parameters_come_from_the_route_the_tables_and_the_documented_headers() {
+        let mut list = endpoint("GET", "/shops/{shop_id}/widgets", "List widgets");
+        list.params = vec![
+            Param {
+                name: "ids[]".into(),
+                ty: "array of integers".into(),
+                location: ParamLocation::Query,
+                ..Default::default()
+            },
+            Param {
+                name: "status".into(),
+                ty: "string".into(),
+                location: ParamLocation::Query,
+                allowed: vec!["on".into(), "off".into()],
+                default: Some("on".into()),
+                deprecated: true,
+                ..Default::default()
+            },
+        ];
+        let mut example = fixture("l", "GET", "/shops/{shop_id}/widgets", 200, None);
+        example
+            .request
+            .path_params
+            .insert("shop_id".into(), "s1".into());
+        example
+            .request
+            .headers
+            .insert("X-Request-Id".into(), "r1".into());
+        example
+            .request
+            .headers
+            .insert("Authorization".into(), "Bearer t".into());
+        let spec = spec(vec![list], vec![example]);
+        let params = &spec["paths"]["/shops/{shop_id}/widgets"]["get"]["parameters"];
+        assert_eq!(
+            params,
+            &json!([
+                {"name": "shop_id", "in": "path", "required": true, "schema": {"type": "string"}, "example": "s1"},
+                {"name": "ids[]", "in": "query", "required": false, "schema": {"type": "array", "items": {"type": "integer"}}, "style": "form", "explode": true},
+                {"name": "status", "in": "query", "required": false, "deprecated": true, "schema": {"type": "string", "default": "on", "enum": ["on", "off"]}},
+                {"name": "X-Request-Id", "in": "header", "required": false, "schema": {"type": "string"}, "example": "r1"}
+            ])
+        );
     }
 }
