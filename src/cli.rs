@@ -25,6 +25,41 @@ pub enum Command {
     Lint(LintArgs),
     /// Compare two versions of the docs.
     Diff(DiffArgs),
+    /// Write the docs in a format other tools read.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// An OpenAPI 3.1 document: routes, parameters, every example, schemas inferred from them.
+    Openapi(OpenapiArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OpenapiFormat {
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenapiArgs {
+    #[command(flatten)]
+    pub docs: DocsArgs,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: OpenapiFormat,
+    /// Write the document to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// `info.title`; default: the first page's title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// `info.version`; default: 0.0.0.
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+    /// A server URL for `servers` (repeatable).
+    #[arg(long = "server", value_name = "URL")]
+    pub servers: Vec<String>,
 }
 
 /// Which docs to read; shared by every subcommand that reads one doc set.

@@ -4,10 +4,12 @@
 //! [`fixture`] model — pages, endpoint declarations and documented request/response examples.
 //! [`serve`] answers HTTP requests from the fixtures, [`verify`] sends them to a real
 //! implementation and compares, [`lint`] finds docs that contradict themselves and [`diff`]
-//! compares two versions of the docs; [`report`] renders their results for people and CI.
-//! Dependencies point one way: extract → fixture ← serve/verify/lint/diff → report.
+//! compares two versions of the docs; [`export`] writes them as an OpenAPI 3.1 document with
+//! schemas inferred from every example; [`report`] renders their results for people and CI.
+//! Dependencies point one way: extract → fixture ← serve/verify/lint/diff/export → report.
 
 pub mod diff;
+pub mod export;
 pub mod extract;
 pub mod fixture;
 pub mod lint;

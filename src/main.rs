@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         cli::Command::Verify(args) => cmd::verify::run(args),
         cli::Command::Lint(args) => cmd::lint::run(args),
         cli::Command::Diff(args) => cmd::diff::run(args),
+        cli::Command::Export(cli::ExportCommand::Openapi(args)) => cmd::export::openapi(args),
     };
     match outcome {
         Ok(cmd::Outcome::Clean) => ExitCode::SUCCESS,

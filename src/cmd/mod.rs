@@ -1,6 +1,7 @@
 //! One module per subcommand: read the docs, call the library, write the output.
 
 pub mod diff;
+pub mod export;
 pub mod extract;
 pub mod lint;
 pub mod routes;

@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod diff;
+mod export;
 mod extract_fenced;
 mod extract_mdx;
 mod extract_prose;
