@@ -81,19 +81,33 @@ struct Operation<'d> {
     fixtures: Vec<&'d Fixture>,
 }
 
+impl Operation<'_> {
+    /// An operation of `method route` under an endpoint heading, on a page.
+    fn new(method: &str, route: &str, heading: &str, page: &str) -> Self {
+        Operation {
+            method: method.to_string(),
+            route: route.to_string(),
+            heading: heading.to_string(),
+            page: page.to_string(),
+            params: Vec::new(),
+            response_fields: Vec::new(),
+            fixtures: Vec::new(),
+        }
+    }
+}
+
 fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> OpenApi {
     let mut operations: IndexMap<(String, String), Operation> = IndexMap::new();
     for (page, endpoint) in docs.endpoints() {
         let op = operations
             .entry((endpoint.route.clone(), endpoint.method.clone()))
-            .or_insert_with(|| Operation {
-                method: endpoint.method.clone(),
-                route: endpoint.route.clone(),
-                heading: endpoint.heading.clone(),
-                page: page.title.clone(),
-                params: Vec::new(),
-                response_fields: Vec::new(),
-                fixtures: Vec::new(),
+            .or_insert_with(|| {
+                Operation::new(
+                    &endpoint.method,
+                    &endpoint.route,
+                    &endpoint.heading,
+                    &page.title,
+                )
             });
         merge_by_name(&mut op.params, &endpoint.params, |p| &p.name);
         merge_by_name(&mut op.response_fields, &endpoint.response_fields, |f| {
@@ -109,14 +123,13 @@ fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> Open
         let request = &fixture.request;
         let op = operations
             .entry((request.route.clone(), request.method.clone()))
-            .or_insert_with(|| Operation {
-                method: request.method.clone(),
-                route: request.route.clone(),
-                heading: fixture.endpoint.clone(),
-                page: fixture.page.clone(),
-                params: Vec::new(),
-                response_fields: Vec::new(),
-                fixtures: Vec::new(),
+            .or_insert_with(|| {
+                Operation::new(
+                    &request.method,
+                    &request.route,
+                    &fixture.endpoint,
+                    &fixture.page,
+                )
             });
         merge_by_name(&mut op.params, &fixture.params, |p| &p.name);
         merge_by_name(&mut op.response_fields, &fixture.response_fields, |f| {

@@ -230,6 +230,19 @@ pub fn example_outside_declaration(ctx: &Context) -> Vec<Finding> {
     out
 }
 
+/// Where a declaration's method stands on its line (the line's start when it is not found).
+fn declaration_at(ctx: &Context, page: &Page, endpoint: &Endpoint) -> (usize, usize) {
+    ctx.sources
+        .find_word(
+            &page.file,
+            endpoint.line,
+            endpoint.line + 1,
+            &endpoint.method,
+            false,
+        )
+        .unwrap_or((endpoint.line, 1))
+}
+
 /// DM003: endpoints declared without any example.
 pub fn endpoint_without_example(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -238,16 +251,7 @@ pub fn endpoint_without_example(ctx: &Context) -> Vec<Finding> {
             continue;
         }
         let declared = format!("{} {}", endpoint.method, endpoint.path);
-        let (line, col) = ctx
-            .sources
-            .find_word(
-                &page.file,
-                endpoint.line,
-                endpoint.line + 1,
-                &endpoint.method,
-                false,
-            )
-            .unwrap_or((endpoint.line, 1));
+        let (line, col) = declaration_at(ctx, page, endpoint);
         out.push(
             Finding::new(
                 Rule::EndpointWithoutExample,
@@ -1216,16 +1220,7 @@ pub fn declaration_contradicts_examples(ctx: &Context) -> Vec<Finding> {
             continue;
         };
         let declared = format!("{} {}", endpoint.method, endpoint.path);
-        let (line, col) = ctx
-            .sources
-            .find_word(
-                &page.file,
-                endpoint.line,
-                endpoint.line + 1,
-                &endpoint.method,
-                false,
-            )
-            .unwrap_or((endpoint.line, 1));
+        let (line, col) = declaration_at(ctx, page, endpoint);
         let mut finding = Finding::new(
             Rule::DeclarationContradictsExamples,
             &page.file,
