@@ -16,7 +16,8 @@ use super::jslit;
 use super::markdown::{CodeBlock, Lines, Outline};
 use super::ExtractError;
 use crate::fixture::{
-    BodyRef, Endpoint, Fixture, Placeholder, PlaceholderKind, ResponseSpec, Source, SourceFormat,
+    Anchors, BodyRef, Endpoint, Fixture, Placeholder, PlaceholderKind, ResponseSpec, Source,
+    SourceFormat,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -972,6 +973,8 @@ pub type Place<'a> = dyn Fn(usize) -> Placed + 'a;
 pub struct Placed {
     pub endpoint: String,
     pub case: String,
+    /// Custom heading ids of the endpoint and case headings.
+    pub anchors: Anchors,
     pub candidates: Vec<Endpoint>,
     pub section_len: usize,
 }
@@ -1155,6 +1158,7 @@ impl Walk {
         let prose = self.prose.take();
         let placed = place(block.start);
         let (endpoint_heading, case_heading) = (placed.endpoint, placed.case);
+        let anchors = placed.anchors;
         let candidates: Vec<&Endpoint> = placed.candidates.iter().collect();
         let documented = match &self.request {
             Some(r) => r.clone(),
@@ -1227,6 +1231,7 @@ impl Walk {
                 response_fields: owner.map(|e| e.response_fields.clone()).unwrap_or_default(),
                 placeholders,
                 global: bound.global,
+                anchors,
                 ..Default::default()
             },
             group: self.group,

@@ -11,6 +11,9 @@ pub struct Heading {
     pub level: u8,
     pub text: String,
     pub start: usize,
+    /// A custom heading id written after the text (`## Create {#create}`): the slug the page
+    /// gives the section, used for fixture ids.
+    pub anchor: Option<String>,
 }
 
 /// A code block (fenced or indented) and its lines with their byte offsets.
@@ -125,11 +128,15 @@ pub fn outline(text: &str) -> Outline {
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Start(Tag::MetadataBlock(_)) => out.verbatim.push(range.clone()),
-            Event::Start(Tag::Heading { level, .. }) => out.headings.push(Heading {
-                level: heading_level(level),
-                text: heading_text(&text[range.clone()]),
-                start: range.start,
-            }),
+            Event::Start(Tag::Heading { level, .. }) => {
+                let (heading, anchor) = heading_text(&text[range.clone()]);
+                out.headings.push(Heading {
+                    level: heading_level(level),
+                    text: heading,
+                    start: range.start,
+                    anchor,
+                })
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
                     CodeBlockKind::Fenced(info) => info
@@ -275,8 +282,8 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 /// The text of a heading as written: ATX `#` marks, a closing `#` run, a setext underline and
-/// a Docusaurus `{#custom-id}` removed.
-fn heading_text(source: &str) -> String {
+/// a Docusaurus/Hugo `{#custom-id}` removed; the custom id apart.
+fn heading_text(source: &str) -> (String, Option<String>) {
     let source = source.trim_end_matches(['\n', '\r']);
     let text = if source.trim_start().starts_with('#') {
         let t = source.trim().trim_start_matches('#');
@@ -297,12 +304,15 @@ fn heading_text(source: &str) -> String {
         lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")
     };
     let mut text = text.trim().to_string();
+    let mut anchor = None;
     if let Some(open) = text.rfind("{#") {
         if text.ends_with('}') {
+            let id = text[open + 2..text.len() - 1].trim();
+            anchor = (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| id.to_string());
             text.truncate(open);
         }
     }
-    text.trim().to_string()
+    (text.trim().to_string(), anchor)
 }
 
 /// A table cell as written, without the surrounding pipes and white space.

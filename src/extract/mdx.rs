@@ -17,8 +17,8 @@ use super::markdown::{self, Lines, Outline};
 use super::prose;
 use super::{DocFiles, ExtractError, Options, PageExtraction};
 use crate::fixture::{
-    BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, Placeholder, ResponseSpec, Source,
-    SourceFormat, Span,
+    Anchors, BodyRef, Computed, Endpoint, Fixture, LiteralSpans, Page, Placeholder, ResponseSpec,
+    Source, SourceFormat, Span,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -126,6 +126,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
         let candidates = placement.with_page(sections.nearest(offset));
         fenced::Placed {
             section_len: placement.candidates.len(),
+            anchors: placement.anchors.clone(),
             candidates: candidates.into_iter().cloned().collect(),
             endpoint: placement.endpoint,
             case: placement.case,
@@ -492,15 +493,17 @@ impl Sections {
                 .collect()
         };
         match declaring {
-            Some(e) => Placement {
-                endpoint: self.endpoint_heading(e),
-                case: chain
-                    .last()
-                    .filter(|&&last| last != e)
-                    .map(|&last| self.headings[last].text.clone())
-                    .unwrap_or_default(),
-                candidates: nearest(self.section(e)),
-            },
+            Some(e) => {
+                let case = chain.last().copied().filter(|&last| last != e);
+                Placement {
+                    endpoint: self.endpoint_heading(e),
+                    case: case
+                        .map(|last| self.headings[last].text.clone())
+                        .unwrap_or_default(),
+                    anchors: self.anchors(Some(e), case),
+                    candidates: nearest(self.section(e)),
+                }
+            }
             None => {
                 // no declaration in an enclosing section: the headings still name the
                 // example, and a matching declaration elsewhere on the page still binds it
@@ -508,17 +511,25 @@ impl Sections {
                     .into_iter()
                     .filter(|&h| Some(h) != self.title_heading)
                     .collect();
-                let text = |h: Option<&usize>| h.map(|&h| self.headings[h].text.clone());
+                let text = |h: Option<usize>| h.map(|h| self.headings[h].text.clone());
+                let endpoint = named.first().copied();
+                let case = named.last().copied().filter(|_| named.len() >= 2);
                 Placement {
-                    endpoint: text(named.first()).unwrap_or_default(),
-                    case: if named.len() >= 2 {
-                        text(named.last()).unwrap_or_default()
-                    } else {
-                        String::new()
-                    },
+                    endpoint: text(endpoint).unwrap_or_default(),
+                    case: text(case).unwrap_or_default(),
+                    anchors: self.anchors(endpoint, case),
                     candidates: nearest(0..usize::MAX),
                 }
             }
+        }
+    }
+
+    /// The custom ids (`{#create}`) of an endpoint and a case heading.
+    fn anchors(&self, endpoint: Option<usize>, case: Option<usize>) -> Anchors {
+        let anchor = |h: Option<usize>| h.and_then(|h| self.headings[h].anchor.clone());
+        Anchors {
+            endpoint: anchor(endpoint),
+            case: anchor(case),
         }
     }
 
@@ -714,6 +725,7 @@ fn lead_paragraph(text: &str, start: usize) -> String {
 struct Placement<'a> {
     endpoint: String,
     case: String,
+    anchors: Anchors,
     candidates: Vec<&'a Endpoint>,
 }
 
@@ -1164,6 +1176,7 @@ fn snapshot_fixture(
         page: title.to_string(),
         endpoint: placement.endpoint,
         title: placement.case,
+        anchors: placement.anchors,
         request,
         response: example.response,
         params: owner.map(|e| e.params.clone()).unwrap_or_default(),
