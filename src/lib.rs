@@ -4,7 +4,9 @@
 //! [`fixture`] model — pages, endpoint declarations and documented request/response examples.
 //! [`serve`] answers HTTP requests from the fixtures, [`verify`] sends them to a real
 //! implementation and compares, [`lint`] finds docs that contradict themselves and [`diff`]
-//! compares two versions of the docs; [`export`] writes them as an OpenAPI 3.1 document with
+//! compares two versions of the docs; [`proxy`] sits between a client and the real
+//! implementation, checks each real exchange against the docs (serve's case selection,
+//! verify's comparison) and records what they do not cover; [`export`] writes them as an OpenAPI 3.1 document with
 //! schemas inferred from every example; [`report`] renders their results for people and CI.
 //! Dependencies point one way: extract → fixture ← serve/verify/lint/diff/export → report.
 
@@ -13,6 +15,7 @@ pub mod export;
 pub mod extract;
 pub mod fixture;
 pub mod lint;
+pub mod proxy;
 pub mod report;
 pub mod serve;
 pub mod verify;
