@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn hop_by_hop_headers_and_those_connection_names_are_not_forwarded() {
         let mut headers = HeaderMap::new();
-        headers.insert("connection", HeaderValue::from_static("keep-alive, x-trace"));
+        headers.insert(
+            "connection",
+            HeaderValue::from_static("keep-alive, x-trace"),
+        );
         headers.insert("keep-alive", HeaderValue::from_static("timeout=5"));
         headers.insert("x-trace", HeaderValue::from_static("1"));
         headers.insert("proxy-authorization", HeaderValue::from_static("Basic x"));

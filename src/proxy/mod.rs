@@ -37,7 +37,12 @@ use std::time::{Duration, SystemTime};
 use verdict::{CaseTally, Found, Sample, SampleRequest, SampleResponse, Tallies, Violations};
 
 /// Header values never written to logs, the journal, reports or recordings.
-pub const SECRET_HEADERS: &[&str] = &["authorization", "cookie", "set-cookie", "proxy-authorization"];
+pub const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "proxy-authorization",
+];
 
 /// What stands in for a secret header value.
 pub const REDACTED: &str = "[redacted]";
@@ -328,7 +333,11 @@ impl Proxy {
         };
         let request_sample = || SampleRequest {
             method: parts.method.to_string(),
-            path: parts.uri.path_and_query().map_or(path, |p| p.as_str()).to_string(),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or(path, |p| p.as_str())
+                .to_string(),
             headers: self.redaction.headers(&parts.headers),
             body: body_value(&body),
         };
@@ -424,15 +433,16 @@ impl Proxy {
                         .map(|d| self.redaction.difference(d))
                         .collect();
                     let route = &table.routes[*index];
-                    self.tallies.case(case.id, !differences.is_empty(), || CaseTally {
-                        id: case.id.to_string(),
-                        method: route.method.clone(),
-                        route: route.route.clone(),
-                        status: case.status,
-                        doc: doc_of(case),
-                        exchanges: 0,
-                        differed: 0,
-                    });
+                    self.tallies
+                        .case(case.id, !differences.is_empty(), || CaseTally {
+                            id: case.id.to_string(),
+                            method: route.method.clone(),
+                            route: route.route.clone(),
+                            status: case.status,
+                            doc: doc_of(case),
+                            exchanges: 0,
+                            differed: 0,
+                        });
                     let kind = if differences.is_empty() {
                         Kind::Conforms
                     } else {
@@ -442,7 +452,13 @@ impl Proxy {
                 }
             },
         };
-        let request_violated = matches!(&place, Place::Route { invalid: Some(_), .. });
+        let request_violated = matches!(
+            &place,
+            Place::Route {
+                invalid: Some(_),
+                ..
+            }
+        );
         if !request_violated {
             self.tallies.verdict(kind);
         }
@@ -589,7 +605,10 @@ fn problem_response(status: StatusCode, body: &Value, kind: &'static str) -> Res
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
-    headers.insert(serve::response::ERROR_HEADER, HeaderValue::from_static(kind));
+    headers.insert(
+        serve::response::ERROR_HEADER,
+        HeaderValue::from_static(kind),
+    );
     response
 }
 

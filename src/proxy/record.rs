@@ -46,7 +46,10 @@ enum Seg {
     Literal(String),
     /// A parameter: its documented name, or none yet; `any` when it took over a text segment
     /// (it then matches any value, not only numbers and UUIDs).
-    Param { name: Option<String>, any: bool },
+    Param {
+        name: Option<String>,
+        any: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -158,10 +161,14 @@ impl Recording {
                 continue;
             }
             // a text segment never joins a number/UUID parameter; differing text may become one
-            let fits = route.segments.iter().zip(&concrete).all(|(seg, value)| match seg {
-                Seg::Param { any, .. } => *any || is_value(value),
-                Seg::Literal(_) => true,
-            });
+            let fits = route
+                .segments
+                .iter()
+                .zip(&concrete)
+                .all(|(seg, value)| match seg {
+                    Seg::Param { any, .. } => *any || is_value(value),
+                    Seg::Literal(_) => true,
+                });
             if !fits {
                 continue;
             }
@@ -272,6 +279,36 @@ impl RecordedRoute {
         route
     }
 
+    /// A parameter table of the route's parameters with the values seen (integers when every
+    /// value was one), so the draft documents them from the start.
+    fn param_table(&self, names: &[Option<String>]) -> String {
+        let mut rows = String::new();
+        for (position, name) in names.iter().enumerate() {
+            let Some(name) = name else { continue };
+            let mut values: Vec<String> = Vec::new();
+            for sample in &self.exchanges {
+                let segments = path_segments(&sample.request.path);
+                if let Some(value) = segments.get(position) {
+                    if !values.iter().any(|v| v == value) {
+                        values.push(value.to_string());
+                    }
+                }
+            }
+            let integer =
+                !values.is_empty() && values.iter().all(|v| v.bytes().all(|b| b.is_ascii_digit()));
+            let shown: Vec<String> = values.iter().take(5).map(|v| format!("`{v}`")).collect();
+            rows.push_str(&format!(
+                "| `{name}` | `{}` | yes | Recorded values: {}. |\n",
+                if integer { "integer" } else { "string" },
+                shown.join(", ")
+            ));
+        }
+        if rows.is_empty() {
+            return rows;
+        }
+        format!("\n| Parameter | Type | Required | Description |\n|-----------|------|----------|-------------|\n{rows}")
+    }
+
     /// `get-api-v1-widgets-id.md`.
     fn file_name(&self, names: &[Option<String>]) -> String {
         let mut parts = vec![self.method.to_ascii_lowercase()];
@@ -315,6 +352,7 @@ impl RecordedRoute {
         let mut page = format!(
             "---\ntitle: {name} (recorded)\n---\n\n# {name} (recorded)\n\nRecorded by `docmock proxy --record` from traffic the docs do not cover: a draft\nto describe and move into the docs.\n\n## {name}\n\n```http\n{line}\n```\n"
         );
+        page.push_str(&self.param_table(names));
         let mut seen: IndexMap<u16, usize> = IndexMap::new();
         for sample in &self.exchanges {
             let Some(response) = &sample.response else {
@@ -410,7 +448,10 @@ mod tests {
             },
             response: Some(SampleResponse {
                 status,
-                headers: IndexMap::from([("content-type".to_string(), "application/json".to_string())]),
+                headers: IndexMap::from([(
+                    "content-type".to_string(),
+                    "application/json".to_string(),
+                )]),
                 body: Some(body),
             }),
         }

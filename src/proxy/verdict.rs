@@ -169,7 +169,10 @@ impl Violations {
     }
 
     pub fn clear(&self) {
-        self.groups.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.groups
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 }
 
@@ -215,7 +218,12 @@ impl Tallies {
     pub fn counts(&self) -> IndexMap<&'static str, u64> {
         Kind::ALL
             .iter()
-            .map(|k| (k.as_str(), self.verdicts[*k as usize].load(Ordering::Relaxed)))
+            .map(|k| {
+                (
+                    k.as_str(),
+                    self.verdicts[*k as usize].load(Ordering::Relaxed),
+                )
+            })
             .collect()
     }
 }

@@ -3,8 +3,8 @@
 //! violation kind). All three render the same [`Summary`].
 
 use super::verify::junit::escape;
-use crate::proxy::{Kind, Summary};
 use crate::proxy::verdict::{parts, Group};
+use crate::proxy::{Kind, Summary};
 use std::io::{self, Write};
 
 /// The counts per verdict, each case exercised, then each violation group with its sample's
@@ -72,7 +72,10 @@ pub fn junit(summary: &Summary, out: &mut impl Write) -> io::Result<()> {
     )?;
     for tally in &summary.cases {
         let classname = tally.id.rsplit_once('/').map_or("", |(c, _)| c);
-        let (file, line) = tally.doc.rsplit_once(':').unwrap_or((tally.doc.as_str(), "0"));
+        let (file, line) = tally
+            .doc
+            .rsplit_once(':')
+            .unwrap_or((tally.doc.as_str(), "0"));
         write!(
             out,
             r#"    <testcase classname="{}" name="{}" file="{}" line="{}""#,
@@ -104,7 +107,11 @@ pub fn junit(summary: &Summary, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "    </testcase>")?;
     }
     for kind in kinds {
-        let groups: Vec<&Group> = summary.violations.iter().filter(|g| g.kind == kind).collect();
+        let groups: Vec<&Group> = summary
+            .violations
+            .iter()
+            .filter(|g| g.kind == kind)
+            .collect();
         let count: u64 = groups.iter().map(|g| g.count).sum();
         let lines: Vec<String> = groups
             .iter()

@@ -232,7 +232,10 @@ impl Outcome {
     }
 }
 
-pub(crate) async fn handle(State(server): State<&'static Server>, request: Request) -> Response<Body> {
+pub(crate) async fn handle(
+    State(server): State<&'static Server>,
+    request: Request,
+) -> Response<Body> {
     let (parts, body) = request.into_parts();
     if let Some(admin) = parts.uri.path().strip_prefix("/__docmock/") {
         return admin::answer(server, &parts.method, admin);
@@ -289,7 +292,11 @@ fn finish(
 }
 
 /// URI, header and declared body sizes.
-pub(crate) fn check_limits(config: &Config, uri: &axum::http::Uri, headers: &HeaderMap) -> Option<Refusal> {
+pub(crate) fn check_limits(
+    config: &Config,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+) -> Option<Refusal> {
     let target = uri.path_and_query().map_or(0, |p| p.as_str().len());
     if target > MAX_URI_BYTES {
         return Some(own_error(

@@ -113,7 +113,11 @@ pub struct ActualResponse {
 impl ActualResponse {
     /// An answer as compared: header names lower-cased (repeats joined by `, `), the body read
     /// as JSON when it parses, else as text.
-    pub fn from_parts(status: u16, headers: &axum::http::HeaderMap, bytes: &[u8]) -> ActualResponse {
+    pub fn from_parts(
+        status: u16,
+        headers: &axum::http::HeaderMap,
+        bytes: &[u8],
+    ) -> ActualResponse {
         let mut joined: IndexMap<String, String> = IndexMap::new();
         for (name, value) in headers {
             let value = String::from_utf8_lossy(value.as_bytes()).to_string();
