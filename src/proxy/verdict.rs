@@ -115,10 +115,13 @@ pub struct Found {
     pub problem: Option<String>,
 }
 
+/// What makes two violations one group: kind, method, route, case.
+type GroupKey = (Kind, String, String, Option<&'static str>);
+
 /// Every violation seen, grouped.
 #[derive(Debug, Default)]
 pub struct Violations {
-    groups: Mutex<IndexMap<(Kind, String, String, Option<&'static str>), Group>>,
+    groups: Mutex<IndexMap<GroupKey, Group>>,
 }
 
 impl Violations {
