@@ -43,6 +43,11 @@ fn widgets_app(posts: Arc<AtomicUsize>) -> Router {
                     ),
                     // `name` dropped, `price` a string
                     "8" => (StatusCode::OK, Json(json!({"id": 8, "price": "12.5"}))),
+                    // another value, same shape
+                    "6" => (
+                        StatusCode::OK,
+                        Json(json!({"id": 6, "name": "Gizmo", "price": 12.5})),
+                    ),
                     // a status the docs do not show
                     "5" => (StatusCode::GONE, Json(json!({"error": "gone"}))),
                     _ => (
@@ -236,6 +241,24 @@ async fn a_differing_answer_is_returned_unchanged_with_a_warn_line_per_differenc
         journal_reasons(&proxy).await,
         ["/widgets/8 200 differs", "/widgets/8 200 differs"]
     );
+}
+
+#[tokio::test]
+async fn the_match_level_is_verifys_another_value_conforms_by_shape_and_differs_by_values() {
+    let (target, _) = target();
+    for (level, verdict) in [
+        ("shape", "conforms"),
+        ("values", "differs"),
+        ("exact", "differs"),
+    ] {
+        let proxy = proxy(target, &["--match", level]);
+        get_json(&proxy.url("/widgets/6")).await;
+        assert_eq!(
+            journal_reasons(&proxy).await,
+            [format!("/widgets/6 200 {verdict}")],
+            "{level}"
+        );
+    }
 }
 
 #[tokio::test]
