@@ -19,6 +19,9 @@ pub enum Command {
     Routes(RoutesArgs),
     /// Run a stub HTTP server that answers as the docs say.
     Serve(ServeArgs),
+    /// Sit between a client and the real implementation: check every answer against the docs,
+    /// record what they do not cover.
+    Proxy(ProxyArgs),
     /// Send the documented requests to a real implementation and report every difference.
     Verify(VerifyArgs),
     /// Find docs that contradict themselves.
@@ -131,6 +134,38 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes (413 above it).
     #[arg(long, default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Forward requests no documented route matches to this URL (journal reason `fallback`).
+    #[arg(long, value_name = "URL")]
+    pub fallback: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// Listening, limits, journal and `--watch` as for `serve`.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Base URL of the real implementation, e.g. http://127.0.0.1:3000
+    #[arg(long, value_name = "URL")]
+    pub target: String,
+    /// How closely answers must match the docs.
+    #[arg(long = "match", value_enum, default_value = "shape")]
+    pub match_level: MatchLevel,
+    /// Answer 502 (problem+json) instead of an answer that differs, and 422 without forwarding
+    /// to a request that breaks the parameter table.
+    #[arg(long)]
+    pub strict: bool,
+    /// On shutdown, write a report: `human`, `json=PATH` or `junit=PATH` (repeatable).
+    #[arg(long = "report", value_name = "FORMAT[=PATH]")]
+    pub reports: Vec<String>,
+    /// Another header whose values never appear in logs, journal, reports or recordings.
+    #[arg(long = "redact-header", value_name = "NAME")]
+    pub redact_headers: Vec<String>,
+    /// Write exchanges no documented case covers as draft doc pages into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+    /// Timeout of each forwarded request, in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

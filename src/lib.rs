@@ -4,15 +4,20 @@
 //! [`fixture`] model — pages, endpoint declarations and documented request/response examples.
 //! [`serve`] answers HTTP requests from the fixtures, [`verify`] sends them to a real
 //! implementation and compares, [`lint`] finds docs that contradict themselves and [`diff`]
-//! compares two versions of the docs; [`export`] writes them as an OpenAPI 3.1 document with
-//! schemas inferred from every example; [`report`] renders their results for people and CI.
-//! Dependencies point one way: extract → fixture ← serve/verify/lint/diff/export → report.
+//! compares two versions of the docs; [`proxy`] sits between a client and the real
+//! implementation, checks each real exchange against the docs (serve's case selection,
+//! verify's comparison) and records what they do not cover; [`export`] writes them as an
+//! OpenAPI 3.1 document with schemas inferred from every example; [`report`] renders their
+//! results for people and CI.
+//! Dependencies point one way: extract → fixture ← serve/verify/lint/diff/export → report;
+//! proxy uses serve and verify.
 
 pub mod diff;
 pub mod export;
 pub mod extract;
 pub mod fixture;
 pub mod lint;
+pub mod proxy;
 pub mod report;
 pub mod serve;
 pub mod verify;

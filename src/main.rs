@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         cli::Command::Extract(args) => cmd::extract::run(args),
         cli::Command::Routes(args) => cmd::routes::run(args),
         cli::Command::Serve(args) => cmd::serve::run(args),
+        cli::Command::Proxy(args) => cmd::proxy::run(args),
         cli::Command::Verify(args) => cmd::verify::run(args),
         cli::Command::Lint(args) => cmd::lint::run(args),
         cli::Command::Diff(args) => cmd::diff::run(args),

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod export;
 pub mod extract;
 pub mod lint;
+pub mod proxy;
 pub mod routes;
 pub mod serve;
 pub mod verify;

@@ -49,16 +49,29 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         )?;
         out.flush()?;
         drop(out);
-        serve::run(server, listener, shutdown)
-            .await
-            .context("the server stopped")
+        match &args.fallback {
+            // Only then the extra hop: without it `serve` keeps its own lean stack.
+            Some(target) => {
+                let router = docmock::proxy::fallback_router(server, target)?;
+                axum::serve(
+                    listener,
+                    router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+                )
+                .with_graceful_shutdown(shutdown)
+                .await
+                .context("the server stopped")
+            }
+            None => serve::run(server, listener, shutdown)
+                .await
+                .context("the server stopped"),
+        }
     })?;
     log.flush_to(&mut std::io::stderr());
     Ok(Outcome::Clean)
 }
 
 /// Structured logs to stderr (`RUST_LOG` filters; default `info`), written off the request path.
-fn init_logging() -> serve::log::Background {
+pub(super) fn init_logging() -> serve::log::Background {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let writer = serve::log::Background::spawn(std::io::stderr());
@@ -70,7 +83,7 @@ fn init_logging() -> serve::log::Background {
     writer
 }
 
-fn start_watch(
+pub(super) fn start_watch(
     server: &std::sync::Arc<Server>,
     location: &DocsLocation,
     docs: &crate::cli::DocsArgs,
@@ -97,7 +110,7 @@ fn start_watch(
 /// Completes on Ctrl-C or SIGTERM. The handlers are installed when this is called (before the
 /// address is printed), so a signal sent right after start-up is not missed.
 #[cfg(unix)]
-fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle Ctrl-C")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
@@ -111,7 +124,7 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
 }
 
 #[cfg(not(unix))]
-fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");

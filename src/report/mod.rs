@@ -5,6 +5,7 @@ pub mod diff;
 pub mod fixtures;
 pub mod github;
 pub mod lint;
+pub mod proxy;
 pub mod routes;
 pub mod verify;
 

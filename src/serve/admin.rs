@@ -11,7 +11,7 @@ use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use serde_json::{json, Value};
 
 /// `/__docmock/...`: the journal, the routes, coverage.
-pub(super) fn answer(server: &Server, method: &Method, path: &str) -> Response<Body> {
+pub(crate) fn answer(server: &Server, method: &Method, path: &str) -> Response<Body> {
     let path = path.trim_end_matches('/');
     match (method.as_str(), path) {
         ("GET", "requests") => json_response(StatusCode::OK, &json!(server.journal.snapshot())),

@@ -21,7 +21,7 @@ pub const TARGET: &str = "docmock::serve::log";
 /// into its buffer in [`LineFormat`]'s format, still filtered by the tracing subscriber's level
 /// for [`TARGET`]: going through tracing-subscriber's formatting machinery cost as much per
 /// request as answering it. WARN lines, and every line without a writer, go through tracing.
-pub(super) fn request(
+pub(crate) fn request(
     writer: Option<&Background>,
     now: std::time::SystemTime,
     method: &Method,

@@ -8,11 +8,11 @@
 //! method, refused requests) carry `x-docmock-error`; documented ones `x-docmock-fixture` and
 //! `x-docmock-reason`. Admin endpoints live under `/__docmock/`.
 
-mod admin;
+pub(crate) mod admin;
 pub mod journal;
 pub mod log;
 pub mod matcher;
-mod own;
+pub(crate) mod own;
 pub mod response;
 pub mod select;
 pub mod table;
@@ -139,7 +139,7 @@ fn log_table_warnings(table: &Table) {
 
 /// The server lives as long as the process once it serves: handlers hold a plain reference,
 /// so no request touches a reference count shared by every request thread.
-fn leak(server: Arc<Server>) -> &'static Server {
+pub(crate) fn leak(server: Arc<Server>) -> &'static Server {
     let leaked: &'static Arc<Server> = Box::leak(Box::new(server));
     leaked
 }
@@ -148,9 +148,15 @@ fn leak(server: Arc<Server>) -> &'static Server {
 pub fn router(server: Arc<Server>) -> Router {
     let server = leak(server);
     let cors = server.config.cors;
-    let router = Router::new().fallback(handle).with_state(server).layer(
-        tower_http::catch_panic::CatchPanicLayer::custom(panic_answer),
-    );
+    layers(Router::new().fallback(handle).with_state(server), cors)
+}
+
+/// The layers every docmock server wears (panics answered 500, `--cors`): shared by `serve`'s
+/// router and `proxy`'s.
+pub(crate) fn layers(router: Router, cors: bool) -> Router {
+    let router = router.layer(tower_http::catch_panic::CatchPanicLayer::custom(
+        panic_answer,
+    ));
     if cors {
         router.layer(cors_layer())
     } else {
@@ -211,10 +217,10 @@ fn cors_layer() -> tower_http::cors::CorsLayer {
     ])
 }
 
-/// What answered a request, for the journal and the log line.
-struct Outcome {
-    fixture: Option<&'static str>,
-    reason: &'static str,
+/// What answered a request, for the journal and the log line (also the proxy's).
+pub(crate) struct Outcome {
+    pub(crate) fixture: Option<&'static str>,
+    pub(crate) reason: &'static str,
 }
 
 impl Outcome {
@@ -226,7 +232,10 @@ impl Outcome {
     }
 }
 
-async fn handle(State(server): State<&'static Server>, request: Request) -> Response<Body> {
+pub(crate) async fn handle(
+    State(server): State<&'static Server>,
+    request: Request,
+) -> Response<Body> {
     let (parts, body) = request.into_parts();
     if let Some(admin) = parts.uri.path().strip_prefix("/__docmock/") {
         return admin::answer(server, &parts.method, admin);
@@ -283,7 +292,11 @@ fn finish(
 }
 
 /// URI, header and declared body sizes.
-fn check_limits(config: &Config, uri: &axum::http::Uri, headers: &HeaderMap) -> Option<Refusal> {
+pub(crate) fn check_limits(
+    config: &Config,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+) -> Option<Refusal> {
     let target = uri.path_and_query().map_or(0, |p| p.as_str().len());
     if target > MAX_URI_BYTES {
         return Some(own_error(
@@ -314,7 +327,7 @@ fn check_limits(config: &Config, uri: &axum::http::Uri, headers: &HeaderMap) -> 
 }
 
 /// The request body, at most `max` bytes.
-async fn read_body(body: Body, max: usize) -> Result<Bytes, Refusal> {
+pub(crate) async fn read_body(body: Body, max: usize) -> Result<Bytes, Refusal> {
     axum::body::to_bytes(body, max).await.map_err(|err| {
         let limited = std::error::Error::source(&err)
             .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
@@ -464,7 +477,7 @@ fn global_case(table: &Table, preference: &Preference) -> Option<(Response<Body>
 }
 
 /// Decoded query pairs.
-fn query_pairs(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+pub(crate) fn query_pairs(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     if query.is_empty() {
         return Vec::new();
     }
@@ -482,7 +495,7 @@ fn query_pairs(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
 }
 
 /// A request body as selection reads it.
-enum ParsedBody {
+pub(crate) enum ParsedBody {
     Json(Value),
     /// A form, as an object of its pairs' text.
     Form(Value),
@@ -492,7 +505,7 @@ enum ParsedBody {
 
 /// The body for selection: parsed when it is JSON (or has no type), read as pairs when it is a
 /// form; other media types are not looked into.
-fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<ParsedBody, String> {
+pub(crate) fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<ParsedBody, String> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());

@@ -10,10 +10,10 @@ use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use serde_json::{json, Value};
 
 /// A request docmock refuses or cannot route: the answer and why.
-pub(super) type Refusal = (Response<Body>, Outcome);
+pub(crate) type Refusal = (Response<Body>, Outcome);
 
 /// A pretty JSON answer.
-pub(super) fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
     let mut response = Response::new(Body::from(
         serde_json::to_vec_pretty(body).unwrap_or_default(),
     ));
@@ -26,7 +26,7 @@ pub(super) fn json_response(status: StatusCode, body: &Value) -> Response<Body> 
 }
 
 /// One of docmock's own answers, marked with `x-docmock-error: <kind>`.
-pub(super) fn own_error(status: StatusCode, kind: &'static str, body: Value) -> Refusal {
+pub(crate) fn own_error(status: StatusCode, kind: &'static str, body: Value) -> Refusal {
     let mut response = json_response(status, &body);
     response
         .headers_mut()

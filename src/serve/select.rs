@@ -134,7 +134,7 @@ pub fn select(route: &Route, preference: &Preference, incoming: &Incoming) -> Se
     if !preference.is_empty() {
         return by_preference(route, preference);
     }
-    if let Some(case) = by_request_match(route, incoming) {
+    if let Some(case) = request_match(route, incoming, None) {
         return Selection::Case {
             case,
             reason: Reason::RequestMatch,
@@ -203,10 +203,14 @@ pub fn preferred(cases: &[Case], preference: &Preference) -> Result<(usize, Reas
 }
 
 /// The case whose documented request equals the incoming one in everything it documents
-/// (path values, query, body); the one documenting most wins, then document order.
-fn by_request_match(route: &Route, incoming: &Incoming) -> Option<usize> {
+/// (path values, query, body); the one documenting most wins, then document order. With a
+/// `status`, only cases documenting that status compete (the proxy knows the real status).
+pub fn request_match(route: &Route, incoming: &Incoming, status: Option<u16>) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (i, case) in route.cases.iter().enumerate() {
+        if status.is_some_and(|s| s != case.status) {
+            continue;
+        }
         if let Some(score) = request_match_score(case, incoming) {
             if best.is_none_or(|(_, s)| score > s) {
                 best = Some((i, score));

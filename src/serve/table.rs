@@ -62,6 +62,8 @@ pub struct Case {
     /// The error body, searched for a parameter name during validation.
     pub response_body: Option<serde_json::Value>,
     pub rendered: Rendered,
+    /// The documented example itself: the proxy compares real answers with it.
+    pub fixture: std::sync::Arc<crate::fixture::Fixture>,
     /// How many times this case was served (coverage), counted per request thread.
     pub served: ServedCount,
 }
@@ -219,6 +221,7 @@ impl Case {
                 .collect(),
             response_body: fixture.response.body.clone(),
             rendered,
+            fixture: std::sync::Arc::new(fixture.clone()),
             served: ServedCount::default(),
         }
     }

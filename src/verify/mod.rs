@@ -110,6 +110,41 @@ pub struct ActualResponse {
     pub body: Option<Value>,
 }
 
+impl ActualResponse {
+    /// An answer as compared: header names lower-cased (repeats joined by `, `), the body read
+    /// as JSON when it parses, else as text.
+    pub fn from_parts(
+        status: u16,
+        headers: &axum::http::HeaderMap,
+        bytes: &[u8],
+    ) -> ActualResponse {
+        let mut joined: IndexMap<String, String> = IndexMap::new();
+        for (name, value) in headers {
+            let value = String::from_utf8_lossy(value.as_bytes()).to_string();
+            joined
+                .entry(name.as_str().to_ascii_lowercase())
+                .and_modify(|v| {
+                    v.push_str(", ");
+                    v.push_str(&value)
+                })
+                .or_insert(value);
+        }
+        let body = if bytes.is_empty() {
+            None
+        } else {
+            Some(
+                serde_json::from_slice(bytes)
+                    .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).to_string())),
+            )
+        };
+        ActualResponse {
+            status,
+            headers: joined,
+            body,
+        }
+    }
+}
+
 /// The result of one case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {

@@ -370,31 +370,9 @@ pub async fn send(
     };
     let response = builder.send().await.map_err(describe)?;
     let status = response.status().as_u16();
-    let mut headers: IndexMap<String, String> = IndexMap::new();
-    for (name, value) in response.headers() {
-        let value = String::from_utf8_lossy(value.as_bytes()).to_string();
-        headers
-            .entry(name.as_str().to_ascii_lowercase())
-            .and_modify(|v| {
-                v.push_str(", ");
-                v.push_str(&value)
-            })
-            .or_insert(value);
-    }
+    let headers = response.headers().clone();
     let bytes = response.bytes().await.map_err(describe)?;
-    let body = if bytes.is_empty() {
-        None
-    } else {
-        Some(
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).to_string())),
-        )
-    };
-    Ok(ActualResponse {
-        status,
-        headers,
-        body,
-    })
+    Ok(ActualResponse::from_parts(status, &headers, &bytes))
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

@@ -356,6 +356,17 @@ impl Style {
     }
 }
 
+/// A value as a pretty JavaScript object literal (`{id: 7}` over several lines), each level
+/// indented by `unit` more than `base`: how `proxy --record` writes new snapshots.
+pub(crate) fn js_literal(value: &Value, base: &str, unit: &str) -> String {
+    let style = Style {
+        one_line: false,
+        base: base.to_string(),
+        unit: unit.to_string(),
+    };
+    style.render(value, &HashMap::new())
+}
+
 /// A value on one line, JavaScript-object style: `{id: 7, tags: ["a"]}`.
 fn compact(value: &Value, pointer: &str, expressions: &HashMap<String, String>) -> String {
     if let Some(expression) = expressions.get(pointer) {

@@ -44,6 +44,8 @@ pub struct MockServer {
     child: std::process::Child,
     /// `http://127.0.0.1:PORT`, as the server printed it.
     pub base: String,
+    /// The rest of stdout (kept open: a server may still write to it).
+    stdout: Option<std::io::BufReader<std::process::ChildStdout>>,
     stderr: PathBuf,
     _logs: tempfile::TempDir,
 }
@@ -56,11 +58,20 @@ impl MockServer {
 
     /// Serve from `dir` (relative docs paths are read from there).
     pub fn start_in(dir: &Path, args: &[&str]) -> MockServer {
+        MockServer::start_verb(dir, "serve", args)
+    }
+
+    /// A running `docmock proxy --port 0 ARGS` in `dir`.
+    pub fn proxy_in(dir: &Path, args: &[&str]) -> MockServer {
+        MockServer::start_verb(dir, "proxy", args)
+    }
+
+    fn start_verb(dir: &Path, verb: &str, args: &[&str]) -> MockServer {
         use std::io::BufRead;
         let logs = tempfile::tempdir().unwrap();
         let stderr = logs.path().join("stderr.log");
         let mut child = docmock(dir)
-            .arg("serve")
+            .arg(verb)
             .args(["--port", "0"])
             .args(args)
             .stdout(std::process::Stdio::piped())
@@ -68,9 +79,8 @@ impl MockServer {
             .spawn()
             .expect("docmock serve starts");
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut line).unwrap();
         let base = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
@@ -81,10 +91,14 @@ impl MockServer {
                 )
             })
             .to_string();
-        assert!(line.starts_with("docmock serving "), "{line}");
+        assert!(
+            line.starts_with("docmock serving ") || line.starts_with("docmock proxying "),
+            "{line}"
+        );
         MockServer {
             child,
             base,
+            stdout: Some(stdout),
             stderr,
             _logs: logs,
         }
@@ -97,6 +111,20 @@ impl MockServer {
     /// The server process, for signals and its exit status.
     pub fn process(&mut self) -> &mut std::process::Child {
         &mut self.child
+    }
+
+    /// Stop with SIGTERM as Ctrl-C would and wait: the exit code and the rest of stdout.
+    pub fn terminate(&mut self) -> (Option<i32>, String) {
+        use std::io::Read;
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(killed.success());
+        let status = self.child.wait().unwrap();
+        let mut stdout = String::new();
+        if let Some(mut out) = self.stdout.take() {
+            let _ = out.read_to_string(&mut stdout);
+        }
+        (status.code(), stdout)
     }
 
     /// What the server logged so far.

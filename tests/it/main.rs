@@ -10,5 +10,6 @@ mod extract_prose;
 mod extract_rendered;
 mod extract_routes;
 mod lint;
+mod proxy;
 mod serve;
 mod verify;
