@@ -33,6 +33,8 @@ pub struct CodeBlock {
 pub struct Paragraph {
     pub start: usize,
     pub text: String,
+    /// Inside a list item or a definition: a parameter list's prose, not the section's.
+    pub in_list: bool,
 }
 
 /// One item of a bullet or numbered list: the source of its own lines (nested lists cut off).
@@ -213,6 +215,7 @@ pub fn outline(text: &str) -> Outline {
                 out.paragraphs.push(Paragraph {
                     start: range.start,
                     text: without_quote_marks(source),
+                    in_list: list_depth > 0 || definition.is_some(),
                 });
             }
             Event::Start(Tag::List(_)) => {
@@ -354,6 +357,46 @@ fn without_quote_marks(source: &str) -> String {
         .to_string()
 }
 
+/// A paragraph's source as prose for the section's reader: a Docusaurus admonition fence
+/// (`:::caution Deprecated`, `:::`) gives its title only, as a sentence of its own.
+pub fn without_admonition_fences(source: &str) -> String {
+    source
+        .lines()
+        .map(|l| match l.trim_start().strip_prefix(":::") {
+            Some(fence) => {
+                let title = fence.trim_start_matches(|c: char| c.is_alphanumeric() || c == '-');
+                let title = title.trim().trim_start_matches('[').trim_end_matches(']');
+                if title.is_empty() || title.ends_with(|c: char| c.is_ascii_punctuation()) {
+                    title.to_string()
+                } else {
+                    format!("{title}.")
+                }
+            }
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A paragraph's source as plain text: emphasis, code marks, links, images and HTML tags
+/// removed (their text kept, an image's left out), white space collapsed, admonition fences
+/// reduced to their titles.
+pub fn plain_text(source: &str) -> String {
+    let source = without_admonition_fences(source);
+    let mut out = String::with_capacity(source.len());
+    let mut in_image = 0usize;
+    for event in Parser::new_ext(&source, Options::empty()) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Sort ranges and merge the overlapping ones, so a point lookup is a binary search.
 fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| r.start);
@@ -481,6 +524,21 @@ mod tests {
         assert_eq!(split.tables[0].rows, [["x", "string"]]);
         assert_eq!(split.tables[0].raw_rows, [["x", "string", "array", "more"]]);
         assert!(o.is_verbatim(1));
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_marks() {
+        assert_eq!(
+            plain_text(
+                "**Deprecated.** Use `GET /v2/x`\nas [the new one](/v2) ![logo](l.png) <b>now</b>."
+            ),
+            "Deprecated. Use GET /v2/x as the new one now."
+        );
+        assert_eq!(
+            plain_text(":::caution Deprecated\nGone soon.\n:::"),
+            "Deprecated. Gone soon."
+        );
+        assert_eq!(plain_text(":::note[Heads up]\nSoon."), "Heads up. Soon.");
     }
 
     #[test]
