@@ -111,6 +111,8 @@ impl Outline {
 
 /// Read the structure of a Markdown/MDX page.
 pub fn outline(text: &str) -> Outline {
+    let masked = without_admonition_lines(text);
+    let text = masked.as_deref().unwrap_or(text);
     let mut out = Outline::default();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
@@ -357,6 +359,48 @@ fn without_quote_marks(source: &str) -> String {
         .to_string()
 }
 
+/// The page with its Docusaurus admonition fences (`:::caution Deprecated`, `:::`) outside
+/// code rewritten in place, every byte offset kept: an opening fence becomes its title as a
+/// sentence (`Deprecated.`), a closing one white space. Read as written, a fence line right
+/// after text starts a definition list that swallows the section's declarations.
+fn without_admonition_lines(text: &str) -> Option<String> {
+    if !text.contains(":::") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut fence: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        for marker in ["```", "~~~"] {
+            if trimmed.starts_with(marker) {
+                fence = match fence {
+                    Some(open) if open == marker => None,
+                    None => Some(marker),
+                    other => other,
+                };
+            }
+        }
+        match trimmed.strip_prefix(":::") {
+            Some(_) if fence.is_none() => {
+                let body = line.trim_end_matches(['\n', '\r']);
+                let title = without_admonition_fences(trimmed.trim_end());
+                let mut rewritten = title.trim().to_string();
+                while rewritten.len() < body.len() {
+                    rewritten.push(' ');
+                }
+                if rewritten.len() != body.len() {
+                    // a title longer than its line cannot be: keep the line as written
+                    rewritten = body.to_string();
+                }
+                out.push_str(&rewritten);
+                out.push_str(&line[body.len()..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    Some(out)
+}
+
 /// A paragraph's source as prose for the section's reader: a Docusaurus admonition fence
 /// (`:::caution Deprecated`, `:::`) gives its title only, as a sentence of its own.
 pub fn without_admonition_fences(source: &str) -> String {
@@ -539,6 +583,18 @@ mod tests {
             "Deprecated. Gone soon."
         );
         assert_eq!(plain_text(":::note[Heads up]\nSoon."), "Heads up. Soon.");
+    }
+
+    #[test]
+    fn admonition_fences_keep_the_sections_declarations_and_their_offsets() {
+        let text = "## Resume\n\n:::caution Deprecated\nGone soon.\n:::\n\n    POST /resume\n";
+        let o = outline(text);
+        assert_eq!(o.code_blocks.len(), 1, "{o:#?}");
+        assert_eq!(o.code_blocks[0].lines[0].1.trim(), "POST /resume");
+        let (offset, line) = &o.code_blocks[0].lines[0];
+        assert_eq!(&text[*offset..*offset + line.len()], line);
+        assert_eq!(plain_text(&o.paragraphs[0].text), "Deprecated. Gone soon.");
+        assert!(o.definitions.is_empty());
     }
 
     #[test]

@@ -420,6 +420,8 @@ impl Sections {
             .paragraphs
             .iter()
             .filter(|p| !p.in_list && !fenced::is_label(&p.text))
+            // "The following parameters are accepted:" leads into a table or block
+            .filter(|p| !p.text.trim_end().ends_with(':'))
             .filter(|p| common::parse_declaration(&common::clean(&p.text)).is_none())
             .map(|p| (p.start, markdown::without_admonition_fences(&p.text)))
             .collect();

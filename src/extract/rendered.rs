@@ -162,7 +162,10 @@ impl Reader<'_> {
                     self.after_decl = false;
                     self.prose.clear();
                     self.describing = None;
-                } else if line.kind == LineKind::Text {
+                } else if line.kind == LineKind::Text
+                    && parse_status(text).is_none()
+                    && !text.ends_with(':')
+                {
                     self.add_prose(text);
                 }
                 i += 1;

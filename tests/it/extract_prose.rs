@@ -146,7 +146,7 @@ fn endpoints_carry_their_prose_as_plain_text_and_their_deprecation_in_every_spel
         !start.1,
         "a deprecated parameter does not deprecate its endpoint"
     );
-    assert_eq!(row("List subscriptions (deprecated)").1, true);
+    assert!(row("List subscriptions (deprecated)").1);
     let show = row("Show a subscription");
     assert_eq!(
         (show.1, show.3.as_str()),
