@@ -610,6 +610,11 @@ struct RouteInfo<'a> {
     line: usize,
     page_title: String,
     heading: String,
+    /// A declaration marks the route deprecated, or (declared nowhere) every example does.
+    deprecated: bool,
+    replaced_by: Option<String>,
+    /// Some page declares the route (its examples then do not decide its deprecation).
+    declared: bool,
     params: Vec<&'a Param>,
     fields: Vec<&'a ResponseField>,
     cases: Vec<&'a Fixture>,
@@ -646,8 +651,13 @@ fn routes(docs: &DocSet) -> IndexMap<String, RouteInfo<'_>> {
                 line: endpoint.line,
                 page_title: page.title.clone(),
                 heading: endpoint.heading.clone(),
+                declared: true,
                 ..Default::default()
             });
+        info.deprecated |= endpoint.deprecated;
+        if info.replaced_by.is_none() {
+            info.replaced_by = endpoint.replaced_by.clone();
+        }
         for param in &endpoint.params {
             if !info
                 .params
@@ -677,8 +687,12 @@ fn routes(docs: &DocSet) -> IndexMap<String, RouteInfo<'_>> {
             });
         info.cases.push(fixture);
     }
-    // routes documented only by examples take their parameters from the examples
+    // routes documented only by examples take their parameters and deprecation from them
     for info in out.values_mut() {
+        if !info.declared && info.cases.iter().all(|f| f.deprecated) {
+            info.deprecated = !info.cases.is_empty();
+            info.replaced_by = info.cases.iter().find_map(|f| f.replaced_by.clone());
+        }
         if let Some(first) = info.cases.first() {
             if info.params.is_empty() {
                 info.params = first.params.iter().collect();
@@ -702,11 +716,6 @@ fn page_stem(file: &str) -> &str {
         Some(dot) if dot > 0 => &file[..name_start + dot],
         _ => file,
     }
-}
-
-/// Docs mark a whole route or case deprecated in its heading ("List items (deprecated)").
-fn heading_says_deprecated(heading: &str) -> bool {
-    heading.to_ascii_lowercase().contains("deprecated")
 }
 
 /// A case's documented request keys: query names and top-level body keys, sorted.
@@ -822,7 +831,7 @@ pub fn compare(old: &DocSet, new: &DocSet) -> DiffReport {
                 None,
                 ChangeKind::RouteRemoved {
                     cases: o.cases.iter().map(|f| f.id.clone()).collect(),
-                    was_deprecated: heading_says_deprecated(&o.heading),
+                    was_deprecated: o.deprecated,
                 },
                 Some(o.source()),
                 None,
@@ -890,12 +899,12 @@ fn compare_route(o: &RouteInfo, n: &RouteInfo, changes: &mut Changes) {
             );
         }
     }
-    if heading_says_deprecated(&n.heading) && !heading_says_deprecated(&o.heading) {
+    if n.deprecated && !o.deprecated {
         at_route(
             changes,
             ChangeKind::Deprecated {
                 subject: "route".into(),
-                replaced_by: None,
+                replaced_by: n.replaced_by.clone(),
             },
         );
     }
@@ -914,7 +923,7 @@ fn compare_route(o: &RouteInfo, n: &RouteInfo, changes: &mut Changes) {
                 Some(case),
                 ChangeKind::CaseRemoved {
                     status: case.response.status,
-                    was_deprecated: heading_says_deprecated(&case.title),
+                    was_deprecated: case.deprecated,
                 },
                 Some(source(case)),
                 None,
@@ -959,10 +968,11 @@ fn compare_route(o: &RouteInfo, n: &RouteInfo, changes: &mut Changes) {
                 new: case.title.clone(),
             });
         }
-        if heading_says_deprecated(&case.title) && !heading_says_deprecated(&before.title) {
+        // a case of a deprecated route is reported with its route
+        if case.deprecated && !before.deprecated && !n.deprecated {
             kinds.push(ChangeKind::Deprecated {
                 subject: "case".into(),
-                replaced_by: None,
+                replaced_by: case.replaced_by.clone(),
             });
         }
         kinds.extend(case_changes(before, case));

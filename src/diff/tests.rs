@@ -491,7 +491,10 @@ fn removing_what_was_deprecated_before_is_info() {
     let mut old = docs(
         vec![
             case("Success", 200, json!({})),
-            case("Legacy (deprecated)", 200, json!({"old": true})),
+            Fixture {
+                deprecated: true,
+                ..case("Legacy (deprecated)", 200, json!({"old": true}))
+            },
         ],
         vec![Param {
             deprecated: true,
@@ -507,16 +510,14 @@ fn removing_what_was_deprecated_before_is_info() {
             "info case removed (200, deprecated before)",
         ]
     );
-    // a whole route marked deprecated in its heading, then removed
+    // a whole route marked deprecated by its docs, then removed
     let mut deprecated = old.clone();
-    deprecated.pages[0].endpoints[0].heading = "Get a thing (deprecated)".into();
+    deprecated.pages[0].endpoints[0].deprecated = true;
+    deprecated.pages[0].endpoints[0].replaced_by = Some("GET /v2/things/{id}".into());
     let report = compare(&old, &deprecated);
     assert_eq!(
         described(&report),
-        vec![
-            "none endpoint heading reworded: \"Get a thing\" -> \"Get a thing (deprecated)\"",
-            "warning route deprecated",
-        ]
+        vec!["warning route deprecated (use `GET /v2/things/{id}`)"]
     );
     let empty = DocSet::default();
     assert_eq!(
@@ -553,4 +554,38 @@ fn severity_changes_a_level_and_ignores_move_changes_out_of_the_counts() {
     assert_eq!(report.ignored[0].ignored_at, "ignore.txt:1");
     assert_eq!(report.unused_ignores.len(), 1);
     assert_eq!(report.unused_ignores[0].route, "/gone");
+}
+
+#[test]
+fn a_case_newly_deprecated_is_reported_unless_its_route_is() {
+    let old = docs(vec![case("Legacy", 200, json!({"old": true}))], vec![]);
+    let mut new = old.clone();
+    new.pages[0].fixtures[0].deprecated = true;
+    new.pages[0].fixtures[0].replaced_by = Some("GET /v2/things/{id}".into());
+    assert_eq!(
+        described(&compare(&old, &new)),
+        vec!["warning case deprecated (use `GET /v2/things/{id}`)"]
+    );
+    // the heading's wording alone no longer counts: the model says what the docs say
+    let mut reworded = old.clone();
+    reworded.pages[0].fixtures[0].title = "Legacy (no longer deprecated)".into();
+    assert_eq!(
+        described(&compare(&old, &reworded)),
+        vec!["none case heading reworded: \"Legacy\" -> \"Legacy (no longer deprecated)\""]
+    );
+    // a route deprecated with its cases is one change, at the route
+    new.pages[0].endpoints[0].deprecated = true;
+    assert_eq!(
+        described(&compare(&old, &new)),
+        vec!["warning route deprecated"]
+    );
+    // a route only examples document is deprecated when every example is
+    let mut undeclared_old = old.clone();
+    undeclared_old.pages[0].endpoints.clear();
+    let mut undeclared_new = new.clone();
+    undeclared_new.pages[0].endpoints.clear();
+    assert_eq!(
+        described(&compare(&undeclared_old, &undeclared_new)),
+        vec!["warning route deprecated (use `GET /v2/things/{id}`)"]
+    );
 }

@@ -76,6 +76,11 @@ struct Operation<'d> {
     route: String,
     heading: String,
     page: String,
+    /// The prose of the (first described) declaration.
+    description: String,
+    /// Some declaration marks the route deprecated; `None` when none declares it: then its
+    /// examples decide (every one deprecated).
+    deprecated: Option<bool>,
     params: Vec<Param>,
     response_fields: Vec<ResponseField>,
     fixtures: Vec<&'d Fixture>,
@@ -89,6 +94,8 @@ impl Operation<'_> {
             route: route.to_string(),
             heading: heading.to_string(),
             page: page.to_string(),
+            description: String::new(),
+            deprecated: None,
             params: Vec::new(),
             response_fields: Vec::new(),
             fixtures: Vec::new(),
@@ -109,6 +116,10 @@ fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> Open
                     &page.title,
                 )
             });
+        if op.description.is_empty() {
+            op.description = endpoint.description.clone();
+        }
+        op.deprecated = Some(op.deprecated.unwrap_or(false) || endpoint.deprecated);
         merge_by_name(&mut op.params, &endpoint.params, |p| &p.name);
         merge_by_name(&mut op.response_fields, &endpoint.response_fields, |f| {
             &f.name
@@ -178,9 +189,14 @@ fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> Open
         }
         let resource = resource_name(&op.route);
 
+        let deprecated = op
+            .deprecated
+            .unwrap_or_else(|| !op.fixtures.is_empty() && op.fixtures.iter().all(|f| f.deprecated));
         let mut builder = OperationBuilder::new()
             .operation_id(Some(id))
             .summary(Some(op.heading.clone()))
+            .description(non_empty(&op.description))
+            .deprecated(deprecated.then_some(Deprecated::True))
             .tag(op.page.clone())
             .parameters(Some(parameters(op)).filter(|p| !p.is_empty()));
         if let Some(body) = request_body(op, &format!("{}Request", singular(&resource)), objects) {
@@ -895,6 +911,33 @@ mod tests {
                 "items": {"type": "array", "items": {"type": "integer"}}
             })
         );
+    }
+
+    #[test]
+    fn operations_carry_the_endpoint_prose_and_deprecation() {
+        let mut old = endpoint("GET", "/v1/widgets", "List widgets");
+        old.description = "Lists widgets.\n\nDeprecated: use GET /v2/widgets instead.".into();
+        old.deprecated = true;
+        let new = endpoint("GET", "/v2/widgets", "List widgets v2");
+        // a route only examples document: deprecated when every example is
+        let mut a = fixture("a", "GET", "/gadgets", 200, None);
+        a.deprecated = true;
+        let mut b = fixture("b", "GET", "/gadgets", 404, None);
+        b.deprecated = true;
+        let mut c = fixture("c", "GET", "/gizmos", 200, None);
+        c.deprecated = true;
+        let d = fixture("d", "GET", "/gizmos", 404, None);
+        let spec = spec(vec![old, new], vec![a, b, c, d]);
+        let get = |route: &str| spec["paths"][route]["get"].clone();
+        assert_eq!(
+            get("/v1/widgets")["description"],
+            "Lists widgets.\n\nDeprecated: use GET /v2/widgets instead."
+        );
+        assert_eq!(get("/v1/widgets")["deprecated"], true);
+        assert_eq!(get("/v2/widgets").get("description"), None);
+        assert_eq!(get("/v2/widgets").get("deprecated"), None);
+        assert_eq!(get("/gadgets")["deprecated"], true);
+        assert_eq!(get("/gizmos").get("deprecated"), None);
     }
 
     #[test]

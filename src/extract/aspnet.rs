@@ -142,6 +142,17 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         .map(|l| l.text.clone());
     let heading = documentation.unwrap_or_else(|| page.title.clone());
     let mut endpoint = common::endpoint(&method, &path, &heading, lines[decl_at].line, true);
+    // the whole documentation is the description: its lines up to the first section
+    let described: Vec<String> = lines[decl_at + 1..]
+        .iter()
+        .take_while(|l| section_of(&l.text).is_none() && !matches!(l.kind, LineKind::Row(_)))
+        .filter(|l| l.kind == LineKind::Text || l.kind == LineKind::Heading)
+        .map(|l| l.text.clone())
+        .collect();
+    let deprecation = prose::wording::section_deprecation("", &described);
+    endpoint.description = described.join("\n\n");
+    endpoint.deprecated = deprecation.deprecated;
+    endpoint.replaced_by = deprecation.replaced_by;
 
     let mut section = Section::Top;
     let mut header: Option<Vec<String>> = None;
@@ -256,6 +267,8 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         request,
         response,
         params: endpoint.params.clone(),
+        deprecated: endpoint.deprecated,
+        replaced_by: endpoint.replaced_by.clone(),
         placeholders,
         reconstructed: touched.then_some(reconstructed),
         ..Default::default()

@@ -14,6 +14,7 @@ use super::binding::{self, CalledIds};
 use super::common;
 use super::jslit;
 use super::markdown::{CodeBlock, Lines, Outline};
+use super::prose::wording::Deprecation;
 use super::ExtractError;
 use crate::fixture::{
     Anchors, BodyRef, Endpoint, Fixture, Placeholder, PlaceholderKind, ResponseSpec, Source,
@@ -857,6 +858,12 @@ const REQUEST_LABELS: &[&str] = &[
     "body",
 ];
 
+/// Whether a paragraph labels the example after it ("Example response:", "`200 OK`"): no
+/// prose of the section.
+pub fn is_label(paragraph: &str) -> bool {
+    label(paragraph, false).is_some()
+}
+
 /// The label a heading (`heading`) or a paragraph is, if any.
 fn label(text: &str, heading: bool) -> Option<Label> {
     let plain = common::clean(text).replace('_', " ");
@@ -977,6 +984,8 @@ pub struct Placed {
     pub anchors: Anchors,
     pub candidates: Vec<Endpoint>,
     pub section_len: usize,
+    /// What the headings above the example and their prose say about its deprecation.
+    pub deprecation: Deprecation,
 }
 
 /// One case found by the walk, before titles are settled.
@@ -1229,6 +1238,11 @@ impl Walk {
                 },
                 params: owner.map(|e| e.params.clone()).unwrap_or_default(),
                 response_fields: owner.map(|e| e.response_fields.clone()).unwrap_or_default(),
+                deprecated: placed.deprecation.deprecated || owner.is_some_and(|e| e.deprecated),
+                replaced_by: placed
+                    .deprecation
+                    .replaced_by
+                    .or_else(|| owner.and_then(|e| e.replaced_by.clone())),
                 placeholders,
                 global: bound.global,
                 anchors,

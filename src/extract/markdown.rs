@@ -36,6 +36,8 @@ pub struct CodeBlock {
 pub struct Paragraph {
     pub start: usize,
     pub text: String,
+    /// Inside a list item or a definition: a parameter list's prose, not the section's.
+    pub in_list: bool,
 }
 
 /// One item of a bullet or numbered list: the source of its own lines (nested lists cut off).
@@ -112,6 +114,8 @@ impl Outline {
 
 /// Read the structure of a Markdown/MDX page.
 pub fn outline(text: &str) -> Outline {
+    let masked = without_admonition_lines(text);
+    let text = masked.as_deref().unwrap_or(text);
     let mut out = Outline::default();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
@@ -220,6 +224,7 @@ pub fn outline(text: &str) -> Outline {
                 out.paragraphs.push(Paragraph {
                     start: range.start,
                     text: without_quote_marks(source),
+                    in_list: list_depth > 0 || definition.is_some(),
                 });
             }
             Event::Start(Tag::List(_)) => {
@@ -364,6 +369,88 @@ fn without_quote_marks(source: &str) -> String {
         .to_string()
 }
 
+/// The page with its Docusaurus admonition fences (`:::caution Deprecated`, `:::`) outside
+/// code rewritten in place, every byte offset kept: an opening fence becomes its title as a
+/// sentence (`Deprecated.`), a closing one white space. Read as written, a fence line right
+/// after text starts a definition list that swallows the section's declarations.
+fn without_admonition_lines(text: &str) -> Option<String> {
+    if !text.contains(":::") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut fence: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        for marker in ["```", "~~~"] {
+            if trimmed.starts_with(marker) {
+                fence = match fence {
+                    Some(open) if open == marker => None,
+                    None => Some(marker),
+                    other => other,
+                };
+            }
+        }
+        match trimmed.strip_prefix(":::") {
+            Some(_) if fence.is_none() => {
+                let body = line.trim_end_matches(['\n', '\r']);
+                let title = without_admonition_fences(trimmed.trim_end());
+                let mut rewritten = title.trim().to_string();
+                while rewritten.len() < body.len() {
+                    rewritten.push(' ');
+                }
+                if rewritten.len() != body.len() {
+                    // a title longer than its line cannot be: keep the line as written
+                    rewritten = body.to_string();
+                }
+                out.push_str(&rewritten);
+                out.push_str(&line[body.len()..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    Some(out)
+}
+
+/// A paragraph's source as prose for the section's reader: a Docusaurus admonition fence
+/// (`:::caution Deprecated`, `:::`) gives its title only, as a sentence of its own.
+pub fn without_admonition_fences(source: &str) -> String {
+    source
+        .lines()
+        .map(|l| match l.trim_start().strip_prefix(":::") {
+            Some(fence) => {
+                let title = fence.trim_start_matches(|c: char| c.is_alphanumeric() || c == '-');
+                let title = title.trim().trim_start_matches('[').trim_end_matches(']');
+                if title.is_empty() || title.ends_with(|c: char| c.is_ascii_punctuation()) {
+                    title.to_string()
+                } else {
+                    format!("{title}.")
+                }
+            }
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A paragraph's source as plain text: emphasis, code marks, links, images and HTML tags
+/// removed (their text kept, an image's left out), white space collapsed, admonition fences
+/// reduced to their titles.
+pub fn plain_text(source: &str) -> String {
+    let source = without_admonition_fences(source);
+    let mut out = String::with_capacity(source.len());
+    let mut in_image = 0usize;
+    for event in Parser::new_ext(&source, Options::empty()) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Sort ranges and merge the overlapping ones, so a point lookup is a binary search.
 fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| r.start);
@@ -491,6 +578,33 @@ mod tests {
         assert_eq!(split.tables[0].rows, [["x", "string"]]);
         assert_eq!(split.tables[0].raw_rows, [["x", "string", "array", "more"]]);
         assert!(o.is_verbatim(1));
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_marks() {
+        assert_eq!(
+            plain_text(
+                "**Deprecated.** Use `GET /v2/x`\nas [the new one](/v2) ![logo](l.png) <b>now</b>."
+            ),
+            "Deprecated. Use GET /v2/x as the new one now."
+        );
+        assert_eq!(
+            plain_text(":::caution Deprecated\nGone soon.\n:::"),
+            "Deprecated. Gone soon."
+        );
+        assert_eq!(plain_text(":::note[Heads up]\nSoon."), "Heads up. Soon.");
+    }
+
+    #[test]
+    fn admonition_fences_keep_the_sections_declarations_and_their_offsets() {
+        let text = "## Resume\n\n:::caution Deprecated\nGone soon.\n:::\n\n    POST /resume\n";
+        let o = outline(text);
+        assert_eq!(o.code_blocks.len(), 1, "{o:#?}");
+        assert_eq!(o.code_blocks[0].lines[0].1.trim(), "POST /resume");
+        let (offset, line) = &o.code_blocks[0].lines[0];
+        assert_eq!(&text[*offset..*offset + line.len()], line);
+        assert_eq!(plain_text(&o.paragraphs[0].text), "Deprecated. Gone soon.");
+        assert!(o.definitions.is_empty());
     }
 
     #[test]

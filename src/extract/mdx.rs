@@ -80,6 +80,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
     let section_tables = sections.read_tables((file, text, &lines), &outline, &mut warnings);
     // parameter lists (definition and bullet lists) beside the tables
     sections.add_list_params(&prose::lists::rows(&outline));
+    sections.read_prose(&outline, &tag_ranges);
     let imports = imports(text, &outline);
     // the prose, without the examples: what the page's text calls an id
     let mut prose = text.to_string();
@@ -130,6 +131,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
             candidates: candidates.into_iter().cloned().collect(),
             endpoint: placement.endpoint,
             case: placement.case,
+            deprecation: placement.deprecation,
         }
     };
     let (examples, fenced_errors) = fenced::examples(&context, &place);
@@ -184,6 +186,10 @@ struct Sections {
     section_ends: Vec<usize>,
     /// The heading each heading is nested in.
     parents: Vec<Option<usize>>,
+    /// The page's prose paragraphs (not in lists, no example labels), source as written.
+    prose: Vec<(usize, String)>,
+    /// Where examples start (snapshot tags, example code blocks): a section's prose ends there.
+    example_starts: Vec<usize>,
 }
 
 /// Headings that name the part of an endpoint section holding the declaration rather than the
@@ -234,6 +240,8 @@ impl Sections {
             title_heading,
             section_ends,
             parents,
+            prose: Vec::new(),
+            example_starts: Vec::new(),
         };
         for (block, code) in outline.code_blocks.iter().enumerate() {
             // http messages and curl commands are requests; `fenced` reads them
@@ -406,6 +414,137 @@ impl Sections {
         }
     }
 
+    /// Note the page's prose paragraphs and where its examples start (`tags`: the snapshot
+    /// tags), then give each declaration the description and deprecation of its section.
+    fn read_prose(&mut self, outline: &Outline, tags: &[Range<usize>]) {
+        self.prose = outline
+            .paragraphs
+            .iter()
+            .filter(|p| !p.in_list && !fenced::is_label(&p.text))
+            // "The following parameters are accepted:" leads into a table or block
+            .filter(|p| !p.text.trim_end().ends_with(':'))
+            .filter(|p| common::parse_declaration(&common::clean(&p.text)).is_none())
+            .map(|p| (p.start, markdown::without_admonition_fences(&p.text)))
+            .collect();
+        // a code block of declarations only (`    POST /widgets`) is no example
+        let declares_only = |c: &markdown::CodeBlock| {
+            c.lines
+                .iter()
+                .all(|(_, l)| common::parse_declaration(l).is_some())
+        };
+        self.example_starts = tags.iter().map(|t| t.start).collect();
+        self.example_starts.extend(
+            outline
+                .code_blocks
+                .iter()
+                .filter(|c| !declares_only(c))
+                .map(|c| c.start),
+        );
+        self.example_starts.sort_unstable();
+        for i in 0..self.declarations.len() {
+            let mut section = self.declarations[i].section;
+            // a heading that is only `POST /widgets` under "Create a widget": the section of
+            // the heading it is named after holds the prose
+            if let Some(h) = section {
+                let parent = self.parents[h].filter(|&p| Some(p) != self.title_heading);
+                if let Some(p) = parent {
+                    let named_after =
+                        self.headings[p].text == self.declarations[i].endpoint.heading;
+                    if named_after && self.own_prose(Some(h), usize::MAX).is_empty() {
+                        section = Some(p);
+                    }
+                }
+            }
+            let description: Vec<String> = self
+                .own_prose(section, usize::MAX)
+                .into_iter()
+                .map(markdown::plain_text)
+                .filter(|p| !p.is_empty())
+                .collect();
+            let deprecation = match section {
+                // declared right under the page title: the title and its prose are the
+                // endpoint's own
+                Some(h) if Some(h) == self.title_heading => {
+                    let own: Vec<String> = self
+                        .own_prose(Some(h), usize::MAX)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect();
+                    prose::wording::section_deprecation(&self.headings[h].text, &own)
+                }
+                Some(h) => {
+                    let chain = self.chain(self.headings[h].start + 1);
+                    self.deprecation_in(&chain, false, usize::MAX)
+                }
+                None => self.deprecation_in(&[], true, usize::MAX),
+            };
+            let e = &mut self.declarations[i].endpoint;
+            e.description = description.join("\n\n");
+            e.deprecated = deprecation.deprecated;
+            e.replaced_by = deprecation.replaced_by;
+        }
+    }
+
+    /// The prose of a heading's own part (`None`: the part before the first heading): its
+    /// paragraphs before its first sub-heading, its first example and `before`.
+    fn own_prose(&self, heading: Option<usize>, before: usize) -> Vec<&str> {
+        let (start, next) = match heading {
+            Some(h) => (
+                self.headings[h].start,
+                self.headings.get(h + 1).map_or(usize::MAX, |n| n.start),
+            ),
+            None => (0, self.headings.first().map_or(usize::MAX, |n| n.start)),
+        };
+        let first_example = self
+            .example_starts
+            .iter()
+            .copied()
+            .find(|&e| e >= start)
+            .unwrap_or(usize::MAX);
+        let end = next.min(first_example).min(before);
+        self.prose
+            .iter()
+            .filter(|(at, _)| (start..end).contains(at))
+            .map(|(_, text)| text.as_str())
+            .collect()
+    }
+
+    /// What the headings of `chain` (the page title left out) and their own prose before
+    /// `before` say about deprecation, the innermost naming the replacement first; with
+    /// `page_part`, the prose before the first heading counts too.
+    fn deprecation_in(
+        &self,
+        chain: &[usize],
+        page_part: bool,
+        before: usize,
+    ) -> prose::wording::Deprecation {
+        let mut parts: Vec<(&str, Vec<String>)> = chain
+            .iter()
+            .rev()
+            .filter(|&&h| Some(h) != self.title_heading)
+            .map(|&h| {
+                let own = self.own_prose(Some(h), before);
+                (
+                    self.headings[h].text.as_str(),
+                    own.into_iter().map(str::to_string).collect(),
+                )
+            })
+            .collect();
+        if page_part {
+            let own = self.own_prose(None, before);
+            parts.push(("", own.into_iter().map(str::to_string).collect()));
+        }
+        let mut out = prose::wording::Deprecation::default();
+        for (heading, paragraphs) in parts {
+            let d = prose::wording::section_deprecation(heading, &paragraphs);
+            out.deprecated |= d.deprecated;
+            if out.replaced_by.is_none() {
+                out.replaced_by = d.replaced_by;
+            }
+        }
+        out
+    }
+
     /// The endpoint heading of a section: the words of a heading that declares an endpoint
     /// itself (`Create a widget — POST /widgets`), else the heading.
     fn endpoint_heading(&self, heading: usize) -> String {
@@ -492,6 +631,7 @@ impl Sections {
                 .map(|d| &d.endpoint)
                 .collect()
         };
+        let deprecation = self.deprecation_in(&chain, false, offset);
         match declaring {
             Some(e) => {
                 let case = chain.last().copied().filter(|&last| last != e);
@@ -502,6 +642,7 @@ impl Sections {
                         .unwrap_or_default(),
                     anchors: self.anchors(Some(e), case),
                     candidates: nearest(self.section(e)),
+                    deprecation,
                 }
             }
             None => {
@@ -519,6 +660,7 @@ impl Sections {
                     case: text(case).unwrap_or_default(),
                     anchors: self.anchors(endpoint, case),
                     candidates: nearest(0..usize::MAX),
+                    deprecation,
                 }
             }
         }
@@ -727,6 +869,8 @@ struct Placement<'a> {
     case: String,
     anchors: Anchors,
     candidates: Vec<&'a Endpoint>,
+    /// What the headings above the example and their prose before it say.
+    deprecation: prose::wording::Deprecation,
 }
 
 impl<'a> Placement<'a> {
@@ -1181,6 +1325,11 @@ fn snapshot_fixture(
         response: example.response,
         params: owner.map(|e| e.params.clone()).unwrap_or_default(),
         response_fields: owner.map(|e| e.response_fields.clone()).unwrap_or_default(),
+        deprecated: placement.deprecation.deprecated || owner.is_some_and(|e| e.deprecated),
+        replaced_by: placement
+            .deprecation
+            .replaced_by
+            .or_else(|| owner.and_then(|e| e.replaced_by.clone())),
         global,
         computed,
         placeholders,

@@ -63,11 +63,22 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
                 .join("\n"),
         ),
         inferred: Vec::new(),
+        prose: Vec::new(),
+        describing: None,
     };
     reader.run();
     binding::unbind_outvoted(&mut reader.page.fixtures, &reader.called_ids);
     for endpoint in &mut reader.page.endpoints {
         prose::add_route_params(&mut endpoint.params, &endpoint.route);
+        let paragraphs: Vec<String> = endpoint
+            .description
+            .split("\n\n")
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        let deprecation = prose::wording::section_deprecation(&endpoint.heading, &paragraphs);
+        endpoint.deprecated = deprecation.deprecated;
+        endpoint.replaced_by = deprecation.replaced_by;
     }
     // response tables usually follow the example: its fixtures get them once the page is read
     let Page {
@@ -83,6 +94,10 @@ pub fn extract_lines(file: &str, lines: &[Line], format: SourceFormat) -> PageEx
         });
         if let Some(endpoint) = endpoint {
             fixture.response_fields = endpoint.response_fields.clone();
+            fixture.deprecated |= endpoint.deprecated;
+            if fixture.replaced_by.is_none() {
+                fixture.replaced_by = endpoint.replaced_by.clone();
+            }
         }
     }
     PageExtraction {
@@ -112,13 +127,19 @@ struct Reader<'a> {
     /// Endpoints an undeclared example declared with an inferred template: (method, route,
     /// inferred parameters); later examples of the same route are bound to them.
     inferred: Vec<(String, String, Vec<String>)>,
+    /// Prose lines since the last heading (one line is one paragraph of the rendering).
+    prose: Vec<String>,
+    /// The endpoint (index in `page.endpoints`) whose description further prose lines
+    /// continue: set by a declaration, ended by a heading or an example.
+    describing: Option<usize>,
 }
 
 impl Reader<'_> {
     fn run(&mut self) {
         let mut i = self.read_title();
-        while i < self.lines.len() {
-            let line = &self.lines[i];
+        let lines = self.lines;
+        while i < lines.len() {
+            let line = &lines[i];
             let text = line.text.as_str();
             if line.is_blank() {
                 i += 1;
@@ -139,6 +160,13 @@ impl Reader<'_> {
                     self.since_anchor.push(text.to_string());
                     self.since_decl.push(text.to_string());
                     self.after_decl = false;
+                    self.prose.clear();
+                    self.describing = None;
+                } else if line.kind == LineKind::Text
+                    && parse_status(text).is_none()
+                    && !text.ends_with(':')
+                {
+                    self.add_prose(text);
                 }
                 i += 1;
             }
@@ -185,6 +213,17 @@ impl Reader<'_> {
         }
     }
 
+    /// A line of prose: the case's, and the description of the endpoint declared above it.
+    fn add_prose(&mut self, text: &str) {
+        self.prose.push(text.to_string());
+        if let Some(e) = self.describing.and_then(|e| self.page.endpoints.get_mut(e)) {
+            if !e.description.is_empty() {
+                e.description.push_str("\n\n");
+            }
+            e.description.push_str(text);
+        }
+    }
+
     fn declare(&mut self, i: usize, method: &str, path: &str) {
         let heading = self
             .since_anchor
@@ -192,7 +231,12 @@ impl Reader<'_> {
             .cloned()
             .or_else(|| self.page.endpoints.last().map(|e| e.heading.clone()))
             .unwrap_or_else(|| self.page.title.clone());
-        let endpoint = common::endpoint(method, path, &heading, self.lines[i].line, false);
+        let mut endpoint = common::endpoint(method, path, &heading, self.lines[i].line, false);
+        // the prose between the endpoint heading and its declaration
+        if !self.since_anchor.is_empty() {
+            endpoint.description = self.prose.join("\n\n");
+        }
+        self.describing = Some(self.page.endpoints.len());
         self.page.endpoints.push(endpoint);
         self.since_anchor.clear();
         self.since_decl.clear();
@@ -455,6 +499,9 @@ impl Reader<'_> {
             more_elements(body, BodyRef::Response, "", &mut placeholders);
         }
         let touched = !reconstructed.repairs.is_empty() || reconstructed.unrepaired.is_some();
+        // the case heading and the prose under it; the endpoint's is added once the page is read
+        let deprecation =
+            prose::wording::section_deprecation(title.as_deref().unwrap_or(""), &self.prose);
         self.page.fixtures.push(Fixture {
             source: Source {
                 file: file.to_string(),
@@ -473,11 +520,15 @@ impl Reader<'_> {
                 params
             },
             global,
+            deprecated: deprecation.deprecated,
+            replaced_by: deprecation.replaced_by,
             placeholders,
             reconstructed: touched.then_some(reconstructed),
             ..Default::default()
         });
         self.since_anchor.clear();
+        self.prose.clear();
+        self.describing = None;
         self.after_decl = false;
         next
     }
@@ -741,6 +792,8 @@ mod tests {
             after_decl: false,
             called_ids: CalledIds::default(),
             inferred: Vec::new(),
+            prose: Vec::new(),
+            describing: None,
         };
         let headings: Vec<usize> = (0..lines.len()).filter(|&i| reader.is_heading(i)).collect();
         assert_eq!(headings, vec![0, 2]);

@@ -4,6 +4,7 @@
 
 use crate::fixture::{DocSet, Param};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 /// One documented route.
@@ -22,6 +23,13 @@ pub struct RouteSummary {
     /// Pairs of fixture ids documenting the same case differently.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<(String, String)>,
+    /// The docs mark the whole route deprecated: a declaration says so, or (a route no page
+    /// declares) every example does.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub route_deprecated: bool,
+    /// What replaces the deprecated route, as the docs name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
     /// Parameters the docs deprecate, in table order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deprecated: Vec<Deprecated>,
@@ -66,7 +74,8 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
         };
         (method.to_string(), route)
     };
-    let mut index: std::collections::HashMap<(String, String), usize> = Default::default();
+    let mut index: HashMap<(String, String), usize> = Default::default();
+    let mut declared: HashSet<usize> = HashSet::new();
     let mut entry = |method: &str, route: &str, ci: bool, routes: &mut Vec<RouteSummary>| {
         *index.entry(key(method, route, ci)).or_insert_with(|| {
             routes.push(RouteSummary {
@@ -77,6 +86,8 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
                 example: false,
                 case_insensitive: ci,
                 conflicts: Vec::new(),
+                route_deprecated: false,
+                replaced_by: None,
                 deprecated: Vec::new(),
                 inferred: Vec::new(),
                 global: false,
@@ -105,7 +116,17 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
             .sources
             .push(format!("{}:{}", page.file, endpoint.line));
         routes[i].note_deprecated(&endpoint.params);
+        declared.insert(i);
+        if endpoint.deprecated {
+            routes[i].route_deprecated = true;
+            if routes[i].replaced_by.is_none() {
+                routes[i].replaced_by = endpoint.replaced_by.clone();
+            }
+        }
     }
+    // routes no page declares are deprecated when every example is: index → the replacement
+    // named (`None` once an example is not deprecated)
+    let mut by_examples: HashMap<usize, Option<Option<String>>> = HashMap::new();
     let mut global: Vec<RouteSummary> = Vec::new();
     for fixture in docs.fixtures() {
         let request = &fixture.request;
@@ -122,6 +143,8 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
                     example: true,
                     case_insensitive: false,
                     conflicts: Vec::new(),
+                    route_deprecated: false,
+                    replaced_by: None,
                     deprecated: Vec::new(),
                     inferred: Vec::new(),
                     global: true,
@@ -136,6 +159,12 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
                 request.case_insensitive,
                 &mut routes,
             );
+            let all = by_examples.entry(i).or_insert(Some(None));
+            if !fixture.deprecated {
+                *all = None;
+            } else if *all == Some(None) {
+                *all = Some(fixture.replaced_by.clone());
+            }
             &mut routes[i]
         };
         for name in &request.inferred {
@@ -161,6 +190,12 @@ pub fn summarize(docs: &DocSet) -> Vec<RouteSummary> {
             if !route.conflicts.contains(&pair) {
                 route.conflicts.push(pair);
             }
+        }
+    }
+    for (i, all) in by_examples {
+        if let (false, Some(replaced_by)) = (declared.contains(&i), all) {
+            routes[i].route_deprecated = true;
+            routes[i].replaced_by = replaced_by;
         }
     }
     routes.extend(global);
@@ -221,6 +256,12 @@ fn table(routes: &[&RouteSummary], names: [&str; 2], out: &mut impl Write) -> io
             }
             for (a, b) in &r.conflicts {
                 notes.push(format!("conflicting examples: {a} vs {b}"));
+            }
+            if r.route_deprecated {
+                notes.push(match &r.replaced_by {
+                    Some(new) => format!("deprecated route → {new}"),
+                    None => "deprecated route".to_string(),
+                });
             }
             if !r.deprecated.is_empty() {
                 let params: Vec<String> = r

@@ -151,6 +151,38 @@ fn routes_show_deprecated_parameters_and_their_replacements() {
 }
 
 #[test]
+fn routes_note_deprecated_routes_and_their_replacements() {
+    let output = run(&["routes", "tests/pages/prose", "--format", "json"]);
+    let routes: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let find = |method: &str, route: &str| {
+        routes
+            .iter()
+            .find(|r| r["method"] == method && r["route"] == route)
+            .unwrap_or_else(|| panic!("no route {method} {route}"))
+            .clone()
+    };
+    let stop = find("DELETE", "/api/v1/subscriptions/{id}");
+    assert_eq!(stop["route_deprecated"], true);
+    assert_eq!(stop["replaced_by"], "POST /api/v2/subscriptions/{id}/stop");
+    // only examples document it, and every one of them is deprecated
+    assert_eq!(
+        find("GET", "/api/v1/archived_subscriptions")["route_deprecated"],
+        true
+    );
+    let start = find("POST", "/api/v1/dossiers/{dossier_id}/subscriptions");
+    assert_eq!(start.get("route_deprecated"), None);
+    let table = String::from_utf8(run(&["routes", "tests/pages/prose"]).stdout).unwrap();
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("DELETE") && l.contains("/api/v1/subscriptions/{id} "))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        line.contains("deprecated route → POST /api/v2/subscriptions/{id}/stop"),
+        "{line}"
+    );
+}
+
+#[test]
 fn routes_exits_1_when_a_snapshot_cannot_be_read() {
     let output = run(&["routes", SITE]);
     assert_eq!(output.status.code(), Some(1));

@@ -1,7 +1,8 @@
 //! `docmock diff`: a version pair of the seed MDX page (`tests/pages/diff/old` and `new`, one
 //! change of each kind), extracted fixture folders, git revisions, formats and exit codes; and a
 //! doc pair per rule under `tests/pages/diff/<rule>/`: a page moved and retitled, a request enum
-//! narrowed and widened, a deprecation and a later removal, a request body newly shown, a
+//! narrowed and widened, a deprecation and a later removal (of a parameter, and of a route
+//! and a case deprecated in their prose), a request body newly shown, a
 //! migration from `.md` + `require()` to `.mdx` + `import`, and `levels/` with one change of
 //! each level, rendered in every format.
 
@@ -396,6 +397,66 @@ fn a_deprecation_is_reported_and_a_later_removal_of_that_param_is_compatible() {
 }
 
 #[test]
+fn a_route_deprecated_in_its_prose_is_reported_with_its_replacement_and_its_removal_is_compatible()
+{
+    let deprecated = diff(
+        &common::root(),
+        &[
+            &pages("route-deprecation/v1"),
+            &pages("route-deprecation/v2"),
+            "--format",
+            "json",
+        ],
+    );
+    let report = json(&deprecated);
+    let changes: Vec<(String, String, String)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["rule"].as_str().unwrap_or("").to_string(),
+                c["route"].as_str().unwrap_or("").to_string(),
+                c["subject"].as_str().unwrap_or("").to_string()
+                    + " "
+                    + c["replaced_by"].as_str().unwrap_or(""),
+            )
+        })
+        .filter(|(rule, _, _)| rule == "DF020")
+        .collect();
+    let expected = [
+        ("DF020", "/v1/items", "route GET /v2/items"),
+        ("DF020", "/v1/items/count", "case "),
+    ]
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+    assert_eq!(changes, expected, "{}", common::transcript(&deprecated));
+    // the cases of the deprecated route are not reported one by one
+    assert_eq!(report["warning"], 2, "{}", common::transcript(&deprecated));
+    let removed = diff(
+        &common::root(),
+        &[
+            &pages("route-deprecation/v2"),
+            &pages("route-deprecation/v3"),
+        ],
+    );
+    assert_eq!(
+        removed.status.code(),
+        Some(0),
+        "{}",
+        common::transcript(&removed)
+    );
+    let out = stdout(&removed);
+    assert!(
+        out.contains("DF021  route removed (2 cases, deprecated before)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("DF021  case \"Counting archived items\" removed (200, deprecated before)"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_request_body_newly_shown_in_an_example_is_a_docs_change() {
     let out = diff(
         &common::root(),
@@ -529,8 +590,8 @@ fn github_annotations_beyond_ten_per_level_go_to_the_step_summary() {
         .unwrap();
     let text = stdout(&out);
     assert_eq!(text.matches("::error file=").count(), 10, "{text}");
-    assert!(text.contains("7 more annotations are listed in the step summary\n"));
+    assert!(text.contains("9 more annotations are listed in the step summary\n"));
     let summary = std::fs::read_to_string(&summary).unwrap();
-    assert!(summary.starts_with("### 7 more annotations than GitHub shows\n"));
-    assert_eq!(summary.matches("- **error** `").count(), 7, "{summary}");
+    assert!(summary.starts_with("### 9 more annotations than GitHub shows\n"));
+    assert_eq!(summary.matches("- **error** `").count(), 9, "{summary}");
 }

@@ -591,7 +591,17 @@ pub fn deprecation(text: &str) -> Deprecation {
         ]
         .iter()
         .any(|m| lower.contains(m));
-    let mut replaced_by = None;
+    let replaced_by = replacement(&text, marked);
+    Deprecation {
+        deprecated: marked || replaced_by.is_some(),
+        replaced_by,
+    }
+}
+
+/// What a text names as the replacement: "replaced by `X`", "superseded by `X`", "in favor of
+/// `X`", "use `X` instead" (or just "use `X`" in a text `marked` deprecated). `text` is plain.
+fn replacement(text: &str, marked: bool) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
     for phrase in [
         "replaced by ",
         "superseded by ",
@@ -613,27 +623,162 @@ pub fn deprecation(text: &str) -> Deprecation {
             if phrase == "use " && !(after.starts_with("instead") || marked) {
                 continue;
             }
-            replaced_by = Some(name);
-            break;
-        }
-        if replaced_by.is_some() {
-            break;
+            return Some(name);
         }
     }
-    Deprecation {
-        deprecated: marked || replaced_by.is_some(),
-        replaced_by,
-    }
+    None
 }
 
-/// A backticked or plain identifier at the start of `text`, and the text after it.
+/// Subjects of "... is deprecated" that mean the route or case a section documents, not a
+/// parameter it mentions.
+const SELF_SUBJECTS: &[&str] = &[
+    "",
+    "it",
+    "this",
+    "this endpoint",
+    "this route",
+    "this operation",
+    "this method",
+    "this api",
+    "this call",
+    "this request",
+    "this resource",
+    "this action",
+    "this case",
+    "this response",
+    "this example",
+    "this section",
+    "the endpoint",
+    "the route",
+    "the operation",
+];
+
+/// Whether the route or case a section documents is deprecated, and what replaces it: its
+/// heading marked `(deprecated)`, `[Deprecated]`, `Deprecated:`, ending in "deprecated" or
+/// struck through; or a sentence of its paragraphs that opens with "Deprecated"
+/// (`**Deprecated**`, `Deprecated: use ...`, `[Deprecated]`) or says "This endpoint is
+/// deprecated". The replacement comes from the marking sentence or the one after it, in the
+/// words [`deprecation`] reads; a route is named as `` `GET /v2/items` `` or `GET /v2/items`.
+/// A sentence about something else ("The `key` parameter is deprecated") marks nothing.
+pub fn section_deprecation(heading: &str, paragraphs: &[String]) -> Deprecation {
+    let mut out = Deprecation {
+        deprecated: heading_marks_deprecated(heading),
+        replaced_by: None,
+    };
+    if out.deprecated {
+        out.replaced_by = replacement(&plain(heading), true);
+    }
+    for paragraph in paragraphs {
+        let text = plain(paragraph);
+        let said = sentences(&text);
+        for (i, sentence) in said.iter().enumerate() {
+            if !sentence_marks_deprecated(sentence) {
+                continue;
+            }
+            out.deprecated = true;
+            if out.replaced_by.is_none() {
+                let next = said.get(i + 1).copied().unwrap_or("");
+                out.replaced_by = replacement(&format!("{sentence}. {next}"), true);
+            }
+        }
+    }
+    out
+}
+
+/// A heading that marks what it names deprecated.
+fn heading_marks_deprecated(heading: &str) -> bool {
+    let raw = heading.trim();
+    let struck = (raw.starts_with("~~") && raw.ends_with("~~"))
+        || ["<del>", "<s>", "<strike>"]
+            .iter()
+            .any(|t| raw.to_ascii_lowercase().starts_with(t));
+    let lower = plain(heading).replace('`', "").to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    struck
+        || opens_with_deprecated(lower.trim_start_matches(['[', '(', ' ']))
+        || words.last() == Some(&"deprecated")
+        || lower.contains("(deprecated")
+        || lower.contains("[deprecated")
+}
+
+/// A heading or sentence opening with "deprecated" as a mark ("Deprecated:", "Deprecated
+/// since 2.0", "Deprecated endpoint"), not as a word about other things ("Deprecated
+/// parameters are listed below").
+fn opens_with_deprecated(opening: &str) -> bool {
+    let Some(rest) = opening.strip_prefix("deprecated") else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.is_empty()
+        || rest.starts_with(|c: char| !c.is_alphanumeric())
+        || [
+            "since ",
+            "as of ",
+            "in favo",
+            "and ",
+            "for ",
+            "until ",
+            "endpoint",
+            "route",
+            "operation",
+            "api",
+        ]
+        .iter()
+        .any(|w| rest.starts_with(w))
+}
+
+/// A sentence of a section's prose that marks the section's route or case deprecated.
+fn sentence_marks_deprecated(sentence: &str) -> bool {
+    let lower = sentence.to_ascii_lowercase();
+    let opening = lower.trim_start_matches(['[', '(', ' ', '>', '!', ':']);
+    if opens_with_deprecated(opening)
+        || opening.starts_with("replaced by ")
+        || opening.starts_with("superseded by ")
+    {
+        return true;
+    }
+    for verb in [
+        " is deprecated",
+        " has been deprecated",
+        " was deprecated",
+        " is now deprecated",
+    ] {
+        let padded = format!(" {lower}");
+        if let Some(at) = padded.find(verb) {
+            let subject = padded[..at].trim();
+            let names_self = SELF_SUBJECTS.contains(&subject)
+                || (!subject.contains('`')
+                    && ["endpoint", "route", "operation"]
+                        .iter()
+                        .any(|w| subject.ends_with(w)));
+            if names_self {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A backticked or plain identifier at the start of `text`, and the text after it. A route
+/// (`` `GET /v2/items` `` or `GET /v2/items`) counts as one.
 fn identifier_at(text: &str) -> Option<(String, &str)> {
     let text = text.trim_start();
     if let Some(inner) = text.strip_prefix('`') {
         let close = inner.find('`')?;
         let name = inner[..close].trim();
-        let ok = !name.is_empty() && !name.contains(char::is_whitespace);
+        let ok = !name.is_empty() && (!name.contains(char::is_whitespace) || is_route(name));
         return ok.then(|| (name.to_string(), &inner[close + 1..]));
+    }
+    if let Some((method, rest)) = text.split_once(' ') {
+        if crate::extract::common::METHODS.contains(&method) && rest.starts_with('/') {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let path = rest[..end].trim_end_matches(['.', ',', ';', ')']);
+            let used = method.len() + 1 + path.len();
+            return Some((format!("{method} {path}"), &text[used..]));
+        }
     }
     let end = text
         .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '[' | ']' | '.')))
@@ -648,6 +793,15 @@ fn identifier_at(text: &str) -> Option<(String, &str)> {
                 .starts_with("instead")
             && !matches!(name, "the" | "a" | "an" | "it" | "this"));
     ok.then(|| (name.to_string(), &text[name.len()..]))
+}
+
+/// `GET /v2/items`: a method and a path.
+fn is_route(text: &str) -> bool {
+    text.split_once(' ').is_some_and(|(method, path)| {
+        crate::extract::common::METHODS.contains(&method)
+            && path.starts_with('/')
+            && !path.contains(char::is_whitespace)
+    })
 }
 
 /// What a name cell says besides the name.
@@ -934,6 +1088,65 @@ mod tests {
     }
 
     #[test]
+    fn reads_route_and_case_deprecation_in_each_spelling() {
+        let dep = |heading: &str, prose: &[&str]| {
+            let prose: Vec<String> = prose.iter().map(|p| p.to_string()).collect();
+            let d = section_deprecation(heading, &prose);
+            (d.deprecated, d.replaced_by)
+        };
+        let yes = (true, None);
+        assert_eq!(dep("List items (deprecated)", &[]), yes);
+        assert_eq!(dep("[Deprecated] List items", &[]), yes);
+        assert_eq!(dep("Deprecated: list items", &[]), yes);
+        assert_eq!(dep("List items — deprecated", &[]), yes);
+        assert_eq!(dep("~~List items~~", &[]), yes);
+        assert_eq!(dep("List items", &["**Deprecated**"]), yes);
+        assert_eq!(
+            dep(
+                "List items",
+                &["Lists items.", "This endpoint is deprecated."]
+            ),
+            yes
+        );
+        assert_eq!(dep("List items", &["> **Deprecated.** Lists items."]), yes);
+        assert_eq!(
+            dep("List items", &["Deprecated: use `GET /v2/items` instead."]),
+            (true, Some("GET /v2/items".into()))
+        );
+        assert_eq!(
+            dep(
+                "List items",
+                &["This route has been deprecated. Use GET /v2/items instead."]
+            ),
+            (true, Some("GET /v2/items".into()))
+        );
+        assert_eq!(
+            dep("List items (deprecated)", &["Replaced by `GET /v2/items`."]),
+            (true, Some("GET /v2/items".into()))
+        );
+        assert_eq!(
+            dep("Old key (deprecated, use `new_key`)", &[]),
+            (true, Some("new_key".into()))
+        );
+        let no = (false, None);
+        assert_eq!(
+            dep(
+                "List items",
+                &["Lists items. The `key` parameter is deprecated."]
+            ),
+            no
+        );
+        assert_eq!(
+            dep("List items", &["Deprecated parameters are listed below."]),
+            no
+        );
+        assert_eq!(dep("List items", &["Use `status` instead of `state`."]), no);
+        assert_eq!(dep("Deprecated parameters of a widget", &[]), no);
+        assert_eq!(dep("Deprecated endpoints", &[]), yes);
+        assert_eq!(dep("List deprecated widgets", &[]), no);
+    }
+
+    #[test]
     fn text_whose_lower_case_changes_length_is_read_without_panicking() {
         for text in [
             "İİİ defaults to `x`.",
@@ -942,6 +1155,7 @@ mod tests {
             "ẞ `a` or `b` İ",
         ] {
             let _ = (allowed_values(text), default_value(text), deprecation(text));
+            let _ = section_deprecation(text, &[text.to_string()]);
             let _ = (requirement(text, "İ"), name_cell(text), type_cell(text));
         }
         assert_eq!(default_value("İİ defaults to `x`.").as_deref(), Some("x"));
