@@ -9,6 +9,7 @@
 //! `x-docmock-reason`. Admin endpoints live under `/__docmock/`.
 
 mod admin;
+pub mod explain;
 pub mod journal;
 pub mod log;
 pub mod matcher;
