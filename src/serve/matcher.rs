@@ -448,7 +448,7 @@ mod tests {
             ("POST", "/a/{id}/responses", false),
             ("GET", "/b", false),
         ]);
-        assert_eq!(m.closest("GET", "/a/7/respons", 3), [0, 2, 1]);
+        assert_eq!(m.closest("GET", "/a/7/respons", 3), [0, 1, 2]);
         assert_eq!(m.closest("GET", "/a/7", 1), [0]);
         assert_eq!(m.closest("GET", "/b/c", 1), [3]);
         assert_eq!(m.closest("POST", "/a/7/responses", 1), [2]);

@@ -341,7 +341,7 @@ fn the_setup_command_runs_before_each_case_with_its_id_and_title_and_its_failure
             "echo no database >&2; exit 3",
         ],
     );
-    insta::assert_snapshot!("failing_setup", transcript(&output));
+    assert_drift_snapshot!("failing_setup", transcript(&output));
 }
 
 #[test]
@@ -506,7 +506,7 @@ fn dry_run_prints_the_diff_of_each_doc_file_and_writes_nothing() {
             std::fs::read(data("data/verify/update").join(file)).unwrap()
         );
     }
-    insta::assert_snapshot!("update_dry_run", transcript(&output));
+    assert_drift_snapshot!("update_dry_run", transcript(&output));
 }
 
 #[test]
