@@ -39,11 +39,11 @@ fn explain_json_carries_the_same_decision() {
         .output()
         .unwrap();
     let explanation: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(explanation["fixture"], "plans/start-a-subscription/success");
+    assert_eq!(explanation["fixture"], "subscriptions/start-a-subscription/success");
     assert_eq!(explanation["reason"], "success");
     assert_eq!(
         explanation["near_misses"][1],
-        json!({"case": "plans/start-a-subscription/when-the-plan-is-sold-out", "differences": ["/body/coupon"]})
+        json!({"case": "subscriptions/start-a-subscription/when-the-plan-is-sold-out", "differences": ["/body/coupon"]})
     );
 }
 
@@ -84,8 +84,8 @@ async fn the_journal_lists_the_cases_a_request_came_close_to_and_where_it_differ
     assert_eq!(
         requests[0]["near_misses"],
         json!([
-            {"case": "plans/start-a-subscription/success", "differences": ["/body/plan", "/body/seats"]},
-            {"case": "plans/start-a-subscription/when-the-plan-is-sold-out", "differences": ["/body/coupon"]}
+            {"case": "subscriptions/start-a-subscription/success", "differences": ["/body/plan", "/body/seats"]},
+            {"case": "subscriptions/start-a-subscription/when-the-plan-is-sold-out", "differences": ["/body/coupon"]}
         ])
     );
     assert_eq!(requests[1]["reason"], "request-match");
