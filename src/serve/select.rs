@@ -321,13 +321,9 @@ pub fn near_misses(route: &Route, incoming: &Incoming) -> Vec<NearMiss> {
         }
         if let Some(body) = &documented.body {
             match &incoming.body {
-                Some(got) => json_differences(
-                    body,
-                    got,
-                    "/body",
-                    &case.request_samples,
-                    &mut differences,
-                ),
+                Some(got) => {
+                    json_differences(body, got, "/body", &case.request_samples, &mut differences)
+                }
                 None => differences.push("/body".to_string()),
             }
         }

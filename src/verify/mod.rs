@@ -247,10 +247,7 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
             let _permit = permit;
             let run = &*task_shared;
             let case = &run.cases[index];
-            (
-                index,
-                run_case(run, case).await,
-            )
+            (index, run_case(run, case).await)
         });
         task_case.insert(task.id(), index);
     }

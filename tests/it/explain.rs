@@ -39,7 +39,10 @@ fn explain_json_carries_the_same_decision() {
         .output()
         .unwrap();
     let explanation: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(explanation["fixture"], "subscriptions/start-a-subscription/success");
+    assert_eq!(
+        explanation["fixture"],
+        "subscriptions/start-a-subscription/success"
+    );
     assert_eq!(explanation["reason"], "success");
     assert_eq!(
         explanation["near_misses"][1],

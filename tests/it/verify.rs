@@ -366,8 +366,7 @@ fn a_target_that_is_down_gives_one_error_line_and_exit_2() {
 }
 
 #[test]
-fn junit_and_json_reports_are_written_and_the_junit_xml_parses_with_errors_apart_from_failures(
-) {
+fn junit_and_json_reports_are_written_and_the_junit_xml_parses_with_errors_apart_from_failures() {
     let addr = serve(drifted_app());
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
@@ -651,7 +650,10 @@ fn without_prefer_a_stub_answers_by_request_and_other_servers_skip_cases_without
     let stub = stub(None);
     let output = docmock(&data("data/verify"))
         .args(["verify", "--target", &stub.base, "--no-prefer"])
-        .args(["--only", "responses/update-a-response/when-no-response-exists"])
+        .args([
+            "--only",
+            "responses/update-a-response/when-no-response-exists",
+        ])
         .output()
         .unwrap();
     let text = transcript(&output);
@@ -661,12 +663,17 @@ fn without_prefer_a_stub_answers_by_request_and_other_servers_skip_cases_without
     let addr = serve(drifted_app());
     let output = docmock(&data("data/verify"))
         .args(["verify", "--target", &format!("http://{addr}")])
-        .args(["--only", "responses/update-a-response/when-no-response-exists"])
+        .args([
+            "--only",
+            "responses/update-a-response/when-no-response-exists",
+        ])
         .output()
         .unwrap();
     let text = transcript(&output);
     assert!(
-        text.contains("no value for path parameter `dossier_id` (give --var dossier_id=VALUE or a vars file)"),
+        text.contains(
+            "no value for path parameter `dossier_id` (give --var dossier_id=VALUE or a vars file)"
+        ),
         "{text}"
     );
 }
@@ -815,10 +822,7 @@ fn verify_github_annotates_each_failed_case_at_its_doc_line_with_escaped_message
     );
     let text = transcript(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(
-        text.contains("::error file=widgets.mdx,line="),
-        "{text}"
-    );
+    assert!(text.contains("::error file=widgets.mdx,line="), "{text}");
     // Several lines in one message: line breaks escaped, one annotation per line of output.
     assert!(text.contains("%0A"), "{text}");
     assert_drift_snapshot!("verify_github", text);
