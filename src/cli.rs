@@ -9,6 +9,9 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The config file; default: `docmock.toml` in this folder or the nearest parent.
+    #[arg(long, global = true, value_name = "FILE", env = "DOCMOCK_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -31,6 +34,50 @@ pub enum Command {
     /// Write the docs in a format other tools read.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Say how `serve` would answer a request, offline: which route, which case, and why.
+    Explain(ExplainArgs),
+    /// Write a commented `docmock.toml` for the docs found here.
+    Init(InitArgs),
+    /// Print a shell completion script: `docmock completions bash > ~/.local/share/bash-completion/completions/docmock`.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// HTTP method, e.g. POST.
+    pub method: String,
+    /// Path and query, e.g. `/subscriptions?page=2`.
+    pub path: String,
+    #[command(flatten)]
+    pub docs: DocsArgs,
+    /// The request body (JSON unless a `Content-Type` header says otherwise).
+    #[arg(long, value_name = "BODY")]
+    pub body: Option<String>,
+    /// A request header: `Prefer: code=404` (repeatable).
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Replace an existing docmock.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,7 +117,7 @@ pub struct OpenapiArgs {
 pub struct DocsArgs {
     /// Docs folder (Markdown/MDX, rendered pages, ASP.NET help pages) or a folder of extracted
     /// fixtures; `git:REV:PATH` reads PATH at a git revision. Default: the embedded default docs.
-    #[arg(value_name = "DOCS")]
+    #[arg(value_name = "DOCS", env = "DOCMOCK_DOCS")]
     pub docs: Option<String>,
     /// Import alias for snapshot references, e.g. `@site=.` or `@snapshots=src/data/snapshots`
     /// (folder relative to the docs root). Defaults: `@site=.`, `@snapshots=snapshots`.
@@ -119,7 +166,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
     /// Port to bind; 0 picks a free one (the bound address is printed).
-    #[arg(long, default_value_t = 4010)]
+    #[arg(long, default_value_t = 4010, env = "DOCMOCK_PORT")]
     pub port: u16,
     /// How many requests the journal keeps (older ones are dropped and counted); each keeps up
     /// to 4 KiB of its body.
@@ -178,13 +225,24 @@ pub enum MatchLevel {
     Exact,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    /// A line per case, differences and a body diff under each failure.
+    Human,
+    /// Workflow-command annotations at the doc line of each failed case.
+    Github,
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
     pub docs: DocsArgs,
-    /// Base URL of the implementation to verify, e.g. http://127.0.0.1:3000
-    #[arg(long, value_name = "URL")]
-    pub target: String,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: VerifyFormat,
+    /// Base URL of the implementation to verify, e.g. http://127.0.0.1:3000 (or `verify.target`
+    /// in docmock.toml).
+    #[arg(long, value_name = "URL", env = "DOCMOCK_TARGET")]
+    pub target: Option<String>,
     /// Value for a path parameter, for every route: `dossier_id=123`.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub vars: Vec<(String, String)>,
@@ -221,12 +279,21 @@ pub struct VerifyArgs {
     /// With --update: print the would-be diff of each doc file instead of writing.
     #[arg(long, requires = "update")]
     pub dry_run: bool,
+    /// Do not send `Prefer: example=<fixture id>` (sent by default; only a docmock stub acts on it).
+    #[arg(long)]
+    pub no_prefer: bool,
+    /// Show credentials (`Authorization`, cookies, keys, tokens) in the `curl` command of a
+    /// failed case instead of `***`.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
     Human,
     Json,
+    /// Workflow-command annotations at each finding's line.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,7 +2,8 @@
 //!
 //! The pipeline: doc files are read by [`extract`] (one module per doc format) into the
 //! [`fixture`] model — pages, endpoint declarations and documented request/response examples.
-//! [`serve`] answers HTTP requests from the fixtures, [`verify`] sends them to a real
+//! [`serve`] answers HTTP requests from the fixtures (and explains an answer offline,
+//! [`serve::explain`]), [`verify`] sends them to a real
 //! implementation and compares, [`lint`] finds docs that contradict themselves and [`diff`]
 //! compares two versions of the docs; [`proxy`] sits between a client and the real
 //! implementation, checks each real exchange against the docs (serve's case selection,

@@ -4,11 +4,16 @@
 mod cli;
 mod cmd;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let matches = cli::Cli::command().get_matches();
+    let mut cli = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Err(err) = cmd::config::apply(&mut cli, &matches) {
+        eprintln!("error: {err:#}");
+        return ExitCode::from(2);
+    }
     let outcome = match cli.command {
         cli::Command::Extract(args) => cmd::extract::run(args),
         cli::Command::Routes(args) => cmd::routes::run(args),
@@ -18,6 +23,9 @@ fn main() -> ExitCode {
         cli::Command::Lint(args) => cmd::lint::run(args),
         cli::Command::Diff(args) => cmd::diff::run(args),
         cli::Command::Export(cli::ExportCommand::Openapi(args)) => cmd::export::openapi(args),
+        cli::Command::Explain(args) => cmd::explain::run(args),
+        cli::Command::Completions(args) => cmd::completions::run(args),
+        cli::Command::Init(args) => cmd::init::run(args),
     };
     match outcome {
         Ok(cmd::Outcome::Clean) => ExitCode::SUCCESS,

@@ -64,19 +64,7 @@ pub fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
         DiffFormat::Markdown => render::render_markdown(&report, &mut out)?,
         DiffFormat::Junit => render::render_junit(&report, &mut out)?,
         DiffFormat::Github => {
-            // GitHub Actions names the step summary file; annotations beyond its limit go there
-            let mut summary = match std::env::var_os("GITHUB_STEP_SUMMARY") {
-                Some(path) if !path.is_empty() => Some(
-                    std::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(&path)
-                        .with_context(|| {
-                            format!("cannot open GITHUB_STEP_SUMMARY {}", path.to_string_lossy())
-                        })?,
-                ),
-                _ => None,
-            };
+            let mut summary = super::github_step_summary()?;
             render::render_github(
                 &report,
                 &mut out,

@@ -19,6 +19,14 @@ pub fn run(args: LintArgs) -> anyhow::Result<Outcome> {
     match args.format {
         LintFormat::Human => render::render_human(&findings, super::stdout_colour(), &mut out)?,
         LintFormat::Json => render::render_json(&findings, &mut out)?,
+        LintFormat::Github => {
+            let mut summary = super::github_step_summary()?;
+            render::render_github(
+                &findings,
+                &mut out,
+                summary.as_mut().map(|f| f as &mut dyn Write),
+            )?
+        }
     }
     out.flush()?;
     let deny_warnings = args.deny == Some(DenyLevel::Warnings);

@@ -1,8 +1,12 @@
 //! One module per subcommand: read the docs, call the library, write the output.
 
+pub mod completions;
+pub mod config;
 pub mod diff;
+pub mod explain;
 pub mod export;
 pub mod extract;
+pub mod init;
 pub mod lint;
 pub mod proxy;
 pub mod routes;
@@ -79,4 +83,21 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The step summary file GitHub Actions names in `$GITHUB_STEP_SUMMARY`, opened to append;
+/// annotations beyond GitHub's limit are listed there.
+pub fn github_step_summary() -> anyhow::Result<Option<std::fs::File>> {
+    match std::env::var_os("GITHUB_STEP_SUMMARY") {
+        Some(path) if !path.is_empty() => Ok(Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .with_context(|| {
+                    format!("cannot open GITHUB_STEP_SUMMARY {}", path.to_string_lossy())
+                })?,
+        )),
+        _ => Ok(None),
+    }
 }

@@ -2,7 +2,7 @@
 //! write the CI reports, and (with `--update`) rewrite the docs that drifted.
 
 use super::Outcome;
-use crate::cli::{MatchLevel as CliMatch, VerifyArgs};
+use crate::cli::{MatchLevel as CliMatch, VerifyArgs, VerifyFormat};
 use anyhow::{bail, Context};
 use docmock::extract::DocsLocation;
 use docmock::report::verify as report;
@@ -17,6 +17,9 @@ enum ReportFile {
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
+    let Some(target) = args.target.clone() else {
+        bail!("no target: give --target URL, DOCMOCK_TARGET or `target` under [verify] in docmock.toml");
+    };
     let reports = args
         .reports
         .iter()
@@ -50,7 +53,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         CliMatch::Exact => MatchLevel::Exact,
     };
     let options = VerifyOptions {
-        target: args.target.clone(),
+        target,
         vars,
         headers,
         setup: args.setup.clone(),
@@ -59,6 +62,12 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         skip: args.skip.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
         match_level,
+        prefer: !args.no_prefer,
+        secrets: if args.show_secrets {
+            verify::curl::Secrets::Shown
+        } else {
+            verify::curl::Secrets::Masked
+        },
     };
 
     let (location, extraction) = super::load(&args.docs)?;
@@ -70,12 +79,28 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     super::print_extract_errors(&extraction);
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let verdicts = runtime.block_on(verify::run(&extraction.docs, &options))?;
+    let mut verdicts = runtime.block_on(verify::run(&extraction.docs, &options))?;
+    if verdicts.iter().any(|v| !v.differences.is_empty()) {
+        // Differences point at their field's doc line when the doc files can be read again.
+        if let Ok(files) = location.files() {
+            verify::place::locate(&extraction.docs, &files, &mut verdicts);
+        }
+    }
 
     let colour = super::stdout_colour();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    report::human::render(&verdicts, colour, &mut out)?;
+    match args.format {
+        VerifyFormat::Human => report::human::render(&verdicts, colour, &mut out)?,
+        VerifyFormat::Github => {
+            let mut summary = super::github_step_summary()?;
+            report::github::render(
+                &verdicts,
+                &mut out,
+                summary.as_mut().map(|f| f as &mut dyn Write),
+            )?
+        }
+    }
     if let Some(root) = &docs_root {
         let plan = verify::update::plan(root, &extraction.docs, &verdicts);
         if !args.dry_run {

@@ -5,7 +5,8 @@
 //! trailing commas, comments, and now and then an expression such as
 //! `new Date().toISOString()`. A small scanner walks the literal first: it checks the nesting
 //! depth (json5 recurses, so nesting is bounded before json5 sees the text), records the byte
-//! spans of the values near the top (`/response`, `/response/body`, for `verify --update`), and
+//! span of every value (`/response/body` for `verify --update`, `/response/body/name` for the
+//! doc line of a difference), and
 //! replaces every expression it recognises by a sentinel string. json5 then reads the rewritten
 //! text, and the sentinels' JSON pointers become [`Computed`](crate::fixture::Computed) markers.
 
@@ -16,9 +17,6 @@ use std::ops::Range;
 /// Literals nested deeper than this are refused: no doc example needs it, and json5's parser
 /// recurses once per level.
 pub const MAX_DEPTH: usize = 64;
-
-/// Byte spans are recorded for values up to this many keys deep (`/response/body` is 2).
-const SPAN_DEPTH: usize = 2;
 
 /// A problem inside a literal, at a byte offset of the text given to [`find_end`] / [`parse`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,13 +50,13 @@ pub struct Literal {
     /// The value; computed values are `null` here (see [`Literal::computed`]).
     pub value: Value,
     pub computed: Vec<ComputedAt>,
-    /// Byte ranges (relative to the literal text) of the values up to two keys deep, by
-    /// pointer: `/response`, `/response/body`, ...
+    /// Byte ranges (relative to the literal text) of every value, by pointer: `/response`,
+    /// `/response/body`, `/response/body/items/0`, ...
     pub spans: Vec<(String, Range<usize>)>,
 }
 
 impl Literal {
-    /// The byte range of the value at `pointer` (only recorded up to two keys deep).
+    /// The byte range of the value at `pointer`.
     pub fn span(&self, pointer: &str) -> Option<Range<usize>> {
         self.spans
             .iter()
@@ -373,9 +371,7 @@ impl Scanner<'_> {
     }
 
     fn record_span(&mut self, start: usize) {
-        if self.path.len() <= SPAN_DEPTH {
-            self.spans.push((pointer_of(&self.path), start..self.pos));
-        }
+        self.spans.push((pointer_of(&self.path), start..self.pos));
     }
 
     /// The end of an expression starting at `start`: the next `,`, `}` or `]` outside brackets

@@ -1,5 +1,6 @@
 //! `docmock lint` output: compiler-style diagnostics for people, JSON for tools.
 
+use super::github::{self, Annotation};
 use super::{Colour, Paint};
 use crate::lint::{counts, Finding, NoteKind, Severity};
 use serde::Serialize;
@@ -145,6 +146,28 @@ pub fn render_json(findings: &[Finding], out: &mut impl Write) -> io::Result<()>
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     out.write_all(b"\n")
+}
+
+/// GitHub workflow annotations at each finding's `file:line:col`, titled with its rule code,
+/// then the counts; `summary_file` is the step summary, when the workflow gives one.
+pub fn render_github(
+    findings: &[Finding],
+    out: &mut impl Write,
+    summary_file: Option<&mut dyn Write>,
+) -> io::Result<()> {
+    let annotations: Vec<Annotation> = findings
+        .iter()
+        .map(|f| {
+            let level = match f.severity {
+                Severity::Error => github::Level::Error,
+                Severity::Warning => github::Level::Warning,
+            };
+            let place = format!("{}:{}:{}", f.file, f.line, f.col);
+            Annotation::at(level, Some(&place), f.code, &f.message)
+        })
+        .collect();
+    github::render(&annotations, out, summary_file)?;
+    writeln!(out, "{}", summary(findings))
 }
 
 #[cfg(test)]

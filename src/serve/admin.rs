@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 pub(crate) fn answer(server: &Server, method: &Method, path: &str) -> Response<Body> {
     let path = path.trim_end_matches('/');
     match (method.as_str(), path) {
-        ("GET", "requests") => json_response(StatusCode::OK, &json!(server.journal.snapshot())),
+        ("GET", "requests") => json_response(StatusCode::OK, &journal_view(server)),
         ("DELETE", "requests") => {
             server.journal.clear();
             let mut response = Response::new(Body::empty());
@@ -52,6 +52,25 @@ pub(crate) fn answer(server: &Server, method: &Method, path: &str) -> Response<B
             response
         }
     }
+}
+
+/// The journal, each request a fallback answered with the documented cases it came close to.
+fn journal_view(server: &Server) -> Value {
+    let mut view = server.journal.snapshot();
+    let table = server.table();
+    for entry in &mut view.requests {
+        if super::explain::is_fallback(entry.reason) && !entry.body_truncated {
+            let body = entry.body.as_deref().unwrap_or("").as_bytes();
+            entry.near_misses = super::explain::near_misses_of(
+                &table,
+                &entry.method,
+                &entry.path,
+                &entry.query,
+                body,
+            );
+        }
+    }
+    json!(view)
 }
 
 fn routes_view(table: &Table) -> Value {

@@ -134,6 +134,10 @@ pub struct EntryView {
     pub fixture: Option<String>,
     pub reason: &'static str,
     pub status: u16,
+    /// For a request a fallback answered: the cases whose documented request came close, and
+    /// where this one differed (computed when the journal is read, not while serving).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub near_misses: Vec<super::select::NearMiss>,
 }
 
 impl From<&Entry> for EntryView {
@@ -148,6 +152,7 @@ impl From<&Entry> for EntryView {
             fixture: e.fixture.map(str::to_string),
             reason: e.reason,
             status: e.status,
+            near_misses: Vec::new(),
         }
     }
 }

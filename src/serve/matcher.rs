@@ -232,6 +232,92 @@ impl Matcher {
     }
 }
 
+/// How many partial paths the closest-route search keeps per segment.
+const BEAM: usize = 4;
+/// How many literal children of one node the closest-route search compares by spelling; an
+/// exact child is always found through the node's index. Keeps a 404 as cheap with 10,000
+/// routes as with ten.
+const NEAR_CHILDREN: usize = 8;
+/// The cost of a whole segment added, dropped or replaced.
+const WHOLE: usize = 100;
+
+impl Matcher {
+    /// Indices of up to `n` routes closest to `method path`, best first, found by walking the
+    /// trie with a small beam (never by scanning every route): per segment an equal literal or
+    /// a parameter costs nothing, a near literal its edit distance relative to its length, an
+    /// extra or a missing segment a whole one; another method costs half a segment.
+    pub fn closest(&self, method: &str, path: &str, n: usize) -> Vec<usize> {
+        let segments: Vec<String> = split_path(path)
+            .iter()
+            .take(MAX_SEGMENTS)
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
+        let mut beam: Vec<(usize, &Node)> = vec![(0, &self.exact)];
+        if self.has_case_insensitive {
+            beam.push((0, &self.case_insensitive));
+        }
+        for segment in &segments {
+            let mut next: Vec<(usize, &Node)> = Vec::new();
+            for &(cost, node) in &beam {
+                if let Some(child) = node.literals.get(segment) {
+                    next.push((cost, child));
+                }
+                if let Some(child) = &node.param {
+                    next.push((cost, child));
+                }
+                for (key, child) in node.literals.children.iter().take(NEAR_CHILDREN) {
+                    if !key.eq_ignore_ascii_case(segment) {
+                        next.push((cost + spelling_cost(segment, key), child));
+                    }
+                }
+                // The path has a segment the route does not.
+                next.push((cost + WHOLE, node));
+            }
+            next.sort_by_key(|(cost, _)| *cost);
+            next.truncate(BEAM);
+            beam = next;
+        }
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut add = |cost: usize, node: &Node| {
+            for (route_method, route) in &node.routes {
+                let other = if route_method.eq_ignore_ascii_case(method) {
+                    0
+                } else {
+                    WHOLE / 2
+                };
+                found.push((cost + other, *route));
+            }
+        };
+        for &(cost, node) in &beam {
+            add(cost, node);
+            // The route has a segment more than the path.
+            let children = node.literals.children.iter().map(|(_, c)| c);
+            for child in children.take(NEAR_CHILDREN).chain(node.param.as_deref()) {
+                add(cost + WHOLE, child);
+            }
+        }
+        found.sort_unstable();
+        let mut routes: Vec<usize> = Vec::new();
+        for (_, route) in found {
+            if !routes.contains(&route) {
+                routes.push(route);
+            }
+            if routes.len() == n {
+                break;
+            }
+        }
+        routes
+    }
+}
+
+/// A literal replaced by another: its edit distance relative to the longer one, so `respons`
+/// is close to `responses`.
+fn spelling_cost(want: &str, have: &str) -> usize {
+    let have = have.to_ascii_lowercase();
+    let longest = want.chars().count().max(have.chars().count()).max(1);
+    WHOLE * strsim::levenshtein(want, &have) / longest
+}
+
 /// The path without a trailing slash or `.json` suffix.
 fn trim_path(path: &str) -> &str {
     let mut path = path;
@@ -352,6 +438,20 @@ mod tests {
             m.insert(method, &RouteTemplate::parse(route), *ci, i);
         }
         m
+    }
+
+    #[test]
+    fn the_closest_routes_are_found_by_spelling_by_a_missing_segment_and_by_method() {
+        let m = matcher(&[
+            ("GET", "/a/{id}/responses", false),
+            ("GET", "/a/{id}/subscriptions", false),
+            ("POST", "/a/{id}/responses", false),
+            ("GET", "/b", false),
+        ]);
+        assert_eq!(m.closest("GET", "/a/7/respons", 3), [0, 1, 2]);
+        assert_eq!(m.closest("GET", "/a/7", 1), [0]);
+        assert_eq!(m.closest("GET", "/b/c", 1), [3]);
+        assert_eq!(m.closest("POST", "/a/7/responses", 1), [2]);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! `x-docmock-reason`. Admin endpoints live under `/__docmock/`.
 
 pub(crate) mod admin;
+pub mod explain;
 pub mod journal;
 pub mod log;
 pub mod matcher;

@@ -261,6 +261,136 @@ fn request_match_score(case: &Case, incoming: &Incoming) -> Option<usize> {
     (score > 0).then_some(score)
 }
 
+/// A documented case that came close to a request answered by a fallback (validation or the
+/// success case): which case, and where the request differed from it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NearMiss {
+    pub case: &'static str,
+    /// The first [`NEAR_MISS_POINTERS`] places, as JSON pointers into the request:
+    /// `/path/id`, `/query/page`, `/body/plan`.
+    pub differences: Vec<String>,
+}
+
+/// How many differing places a [`NearMiss`] names.
+pub const NEAR_MISS_POINTERS: usize = 3;
+
+/// The cases of `route` that document a request (path values, query or body), each with the
+/// first places where `incoming` differs from it. Never computed for a request a case matched
+/// (the journal computes it when read, `explain` when asked), so serving pays nothing for it.
+pub fn near_misses(route: &Route, incoming: &Incoming) -> Vec<NearMiss> {
+    let mut misses = Vec::new();
+    for case in &route.cases {
+        let documented = &case.request;
+        if documented.path_params.is_empty()
+            && documented.query.is_empty()
+            && documented.body.is_none()
+        {
+            continue;
+        }
+        let mut differences = Vec::new();
+        for (name, value) in &documented.path_params {
+            let same = incoming.path.iter().any(|(n, got)| {
+                n == name
+                    && if documented.case_insensitive {
+                        got.eq_ignore_ascii_case(value)
+                    } else {
+                        got.as_ref() == value.as_str()
+                    }
+            });
+            if !same {
+                differences.push(format!("/path/{}", escape_pointer(name)));
+            }
+        }
+        if !documented.query.is_empty() {
+            let wanted: Vec<(Cow<str>, Cow<str>)> = documented
+                .query
+                .iter()
+                .map(|q| {
+                    (
+                        super::matcher::percent_decode(&q.name, true),
+                        super::matcher::percent_decode(&q.value, true),
+                    )
+                })
+                .collect();
+            for (name, value) in &wanted {
+                if !incoming.query.iter().any(|(n, v)| n == name && v == value) {
+                    differences.push(format!("/query/{}", escape_pointer(name)));
+                }
+            }
+            for (name, _) in &incoming.query {
+                if !wanted.iter().any(|(n, _)| n == name) {
+                    differences.push(format!("/query/{}", escape_pointer(name)));
+                }
+            }
+        }
+        if let Some(body) = &documented.body {
+            match &incoming.body {
+                Some(got) => {
+                    json_differences(body, got, "/body", &case.request_samples, &mut differences)
+                }
+                None => differences.push("/body".to_string()),
+            }
+        }
+        differences.dedup();
+        differences.truncate(NEAR_MISS_POINTERS);
+        if !differences.is_empty() {
+            misses.push(NearMiss {
+                case: case.id,
+                differences,
+            });
+        }
+    }
+    misses
+}
+
+/// The pointers (below `pointer`) where `got` differs from `documented`, in document order,
+/// up to [`NEAR_MISS_POINTERS`]; sample values match any value of their type.
+fn json_differences(
+    documented: &Value,
+    got: &Value,
+    pointer: &str,
+    samples: &[String],
+    out: &mut Vec<String>,
+) {
+    if out.len() >= NEAR_MISS_POINTERS {
+        return;
+    }
+    // Samples are recorded relative to the body: `/seats`, not `/body/seats`.
+    let relative = pointer.strip_prefix("/body").unwrap_or(pointer);
+    if samples.iter().any(|s| s == relative) {
+        if std::mem::discriminant(documented) != std::mem::discriminant(got) {
+            out.push(pointer.to_string());
+        }
+        return;
+    }
+    match (documented, got) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                let child = format!("{pointer}/{}", escape_pointer(key));
+                match b.get(key) {
+                    Some(other) => json_differences(value, other, &child, samples, out),
+                    None => out.push(child),
+                }
+            }
+            for key in b.keys().filter(|k| !a.contains_key(*k)) {
+                out.push(format!("{pointer}/{}", escape_pointer(key)));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                json_differences(v, w, &format!("{pointer}/{i}"), samples, out);
+            }
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+        _ if documented == got => {}
+        _ => out.push(pointer.to_string()),
+    }
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// JSON equality, where documented sample values (`"sample string 1"`) match any value of
 /// their type.
 fn same_json(documented: &Value, got: &Value, pointer: &str, samples: &[String]) -> bool {
@@ -296,7 +426,7 @@ fn child_pointer(pointer: &str, key: &str, samples: &[String]) -> String {
     if samples.is_empty() {
         return String::new();
     }
-    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
+    format!("{pointer}/{}", escape_pointer(key))
 }
 
 /// A route's parameter table with each type parsed once, when the table is built: validating

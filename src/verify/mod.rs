@@ -8,6 +8,8 @@
 //! cannot start (target down, bad vars file).
 
 pub mod compare;
+pub mod curl;
+pub mod place;
 pub mod request;
 pub mod update;
 
@@ -43,6 +45,11 @@ pub struct VerifyOptions {
     /// Timeout of each request.
     pub timeout: Duration,
     pub match_level: MatchLevel,
+    /// Send `Prefer: example=<fixture id>` with every request (RFC 7240: a server ignores a
+    /// preference it does not know, so only a docmock stub acts on it). `--no-prefer` clears it.
+    pub prefer: bool,
+    /// Credentials in the `curl` command of a failed case: masked unless `--show-secrets`.
+    pub secrets: curl::Secrets,
 }
 
 impl Default for VerifyOptions {
@@ -57,6 +64,8 @@ impl Default for VerifyOptions {
             skip: Vec::new(),
             timeout: Duration::from_secs(10),
             match_level: MatchLevel::Shape,
+            prefer: true,
+            secrets: curl::Secrets::Masked,
         }
     }
 }
@@ -161,6 +170,10 @@ pub struct Verdict {
     /// Differences that fail the case.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub differences: Vec<Difference>,
+    /// The doc line of each difference's field, in the order of `differences` (filled by
+    /// [`place::locate`]; empty when the case's source has no inline literal to look in).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub difference_lines: Vec<usize>,
     /// Differences reported without failing (undocumented keys below `exact`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Difference>,
@@ -169,6 +182,9 @@ pub struct Verdict {
     pub expected_body: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<ActualResponse>,
+    /// A `curl` command that sends the same request again, for a failed case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curl: Option<String>,
     pub duration_ms: u64,
 }
 
@@ -183,9 +199,11 @@ impl Verdict {
             status: CaseStatus::Pass,
             reason: None,
             differences: Vec::new(),
+            difference_lines: Vec::new(),
             warnings: Vec::new(),
             expected_body: fixture.response.body.clone(),
             actual: None,
+            curl: None,
             duration_ms: 0,
         }
     }
@@ -244,9 +262,11 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(VerifyError::Client)?;
+    let target = request::Target::probe(&client, &base).await;
     let shared = Arc::new(Run {
         client,
         base,
+        target,
         options: options.clone(),
         cases: selected,
     });
@@ -262,10 +282,7 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
             let _permit = permit;
             let run = &*task_shared;
             let case = &run.cases[index];
-            (
-                index,
-                run_case(&run.client, &run.base, &run.options, case).await,
-            )
+            (index, run_case(run, case).await)
         });
         task_case.insert(task.id(), index);
     }
@@ -292,6 +309,8 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
 struct Run {
     client: reqwest::Client,
     base: reqwest::Url,
+    /// A docmock stub or another server.
+    target: request::Target,
     options: VerifyOptions,
     /// The selected fixtures, in document order.
     cases: Vec<Fixture>,
@@ -340,14 +359,10 @@ fn patterns(list: &[String]) -> Result<Vec<regex::Regex>, VerifyError> {
         .collect()
 }
 
-async fn run_case(
-    client: &reqwest::Client,
-    base: &reqwest::Url,
-    options: &VerifyOptions,
-    fixture: &Fixture,
-) -> Verdict {
+async fn run_case(run: &Run, fixture: &Fixture) -> Verdict {
+    let (client, base, options) = (&run.client, &run.base, &run.options);
     let started = Instant::now();
-    let prepared = match request::prepare(fixture, options) {
+    let prepared = match request::prepare(fixture, options, run.target) {
         Ok(prepared) => prepared,
         Err(reason) => {
             let mut verdict = Verdict::new(fixture, fixture.request.path.clone());
@@ -357,10 +372,12 @@ async fn run_case(
         }
     };
     let mut verdict = Verdict::new(fixture, prepared.path.clone());
+    let reproduce = || Some(curl::command(base.as_str(), &prepared, options.secrets));
     if let Some(command) = &options.setup {
         if let Err(message) = request::run_setup(command, fixture, &options.target).await {
             verdict.status = CaseStatus::Fail;
             verdict.reason = Some(message);
+            verdict.curl = reproduce();
             return verdict;
         }
     }
@@ -381,6 +398,9 @@ async fn run_case(
             verdict.status = CaseStatus::Fail;
             verdict.reason = Some(message);
         }
+    }
+    if verdict.status == CaseStatus::Fail {
+        verdict.curl = reproduce();
     }
     verdict.duration_ms = started.elapsed().as_millis() as u64;
     verdict

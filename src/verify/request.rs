@@ -2,7 +2,9 @@
 //! variables, the documented query, headers and body, extra headers, the setup command.
 
 use super::{ActualResponse, VerifyError, VerifyOptions};
-use crate::fixture::{media, BodyRef, Fixture, PlaceholderKind, RouteTemplate, Segment};
+use crate::fixture::{
+    media, BodyRef, Fixture, ParamLocation, PlaceholderKind, RouteTemplate, Segment,
+};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::Path;
@@ -160,8 +162,54 @@ pub struct PreparedRequest {
     pub body: Option<Vec<u8>>,
 }
 
+/// What the target is, found out once before the cases run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A docmock stub (`GET /__docmock/routes` lists its routes): it answers a case for any
+    /// value of a route parameter, so a parameter without a value gets a generated one.
+    Stub,
+    /// Any other server: a case whose route parameter has no value is skipped.
+    Other,
+}
+
+impl Target {
+    /// Ask `GET /__docmock/routes`; only a docmock stub answers it with its route list.
+    pub async fn probe(client: &reqwest::Client, base: &reqwest::Url) -> Target {
+        let url = format!("{}/__docmock/routes", base.as_str().trim_end_matches('/'));
+        let Ok(response) = client.get(url).send().await else {
+            return Target::Other;
+        };
+        if response.status() != reqwest::StatusCode::OK {
+            return Target::Other;
+        }
+        let bytes = response.bytes().await.unwrap_or_default();
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(view)) if view.get("routes").is_some_and(Value::is_array) => {
+                Target::Stub
+            }
+            _ => Target::Other,
+        }
+    }
+}
+
+/// A value for a route parameter the docs give none: its first allowed value, its default,
+/// else `1` (an integer, a string and an id alike accept it).
+fn generated_value(fixture: &Fixture, name: &str) -> String {
+    let param = fixture
+        .params
+        .iter()
+        .find(|p| p.location == ParamLocation::Path && p.name == name);
+    param
+        .and_then(|p| p.allowed.first().cloned().or_else(|| p.default.clone()))
+        .unwrap_or_else(|| "1".to_string())
+}
+
 /// Build the request of a fixture; `Err` is the reason to skip the case.
-pub fn prepare(fixture: &Fixture, options: &VerifyOptions) -> Result<PreparedRequest, String> {
+pub fn prepare(
+    fixture: &Fixture,
+    options: &VerifyOptions,
+    target: Target,
+) -> Result<PreparedRequest, String> {
     let request = &fixture.request;
     if fixture.global {
         return Err(format!(
@@ -179,12 +227,17 @@ pub fn prepare(fixture: &Fixture, options: &VerifyOptions) -> Result<PreparedReq
                     .vars
                     .lookup(fixture, &name)
                     .or_else(|| request.path_params.get(&name).map(String::as_str))
-                    .ok_or_else(|| {
-                        format!(
+                    .map(str::to_string);
+                let value = match (value, target) {
+                    (Some(value), _) => value,
+                    (None, Target::Stub) => generated_value(fixture, &name),
+                    (None, Target::Other) => {
+                        return Err(format!(
                             "no value for path parameter `{name}` (give --var {name}=VALUE or a vars file)"
-                        )
-                    })?;
-                path.push_str(&encode_segment(value));
+                        ))
+                    }
+                };
+                path.push_str(&encode_segment(&value));
             }
         }
     }
@@ -236,6 +289,9 @@ pub fn prepare(fixture: &Fixture, options: &VerifyOptions) -> Result<PreparedReq
     );
     if json_documented && crate::fixture::header(&request.headers, "accept").is_none() {
         headers.push(("Accept".into(), "application/json".into()));
+    }
+    if options.prefer && crate::fixture::header(&request.headers, "prefer").is_none() {
+        headers.push(("Prefer".into(), format!("example={}", fixture.id)));
     }
     for (name, value) in &options.headers {
         let value = value

@@ -127,6 +127,28 @@ fn lint_json_lists_findings_with_codes_places_and_notes() {
 }
 
 #[test]
+fn lint_github_writes_escaped_annotations_at_each_finding_and_exits_as_human_does() {
+    // A file name with a comma and a colon: both must be escaped in the `file=` property.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::data("pages/lint/DM007-error-names-unknown-param/sessions.mdx"),
+        tmp.path().join("a,b:c.mdx"),
+    )
+    .unwrap();
+    let out = run(&["lint", tmp.path().to_str().unwrap(), "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("::error file=a%2Cb%3Ac.mdx,line="), "{text}");
+    let out = run(&[
+        "lint",
+        "tests/pages/lint/DM007-error-names-unknown-param",
+        "--format",
+        "github",
+    ]);
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
 fn the_seed_docs_report_the_return_to_contradiction_and_only_justified_findings() {
     let out = run(&["lint", "docs-source"]);
     let transcript = common::transcript(&out);

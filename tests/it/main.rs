@@ -2,7 +2,9 @@
 
 mod cli;
 mod common;
+mod config;
 mod diff;
+mod explain;
 mod export;
 mod extract_fenced;
 mod extract_mdx;

@@ -341,7 +341,7 @@ fn the_setup_command_runs_before_each_case_with_its_id_and_title_and_its_failure
             "echo no database >&2; exit 3",
         ],
     );
-    insta::assert_snapshot!("failing_setup", transcript(&output));
+    assert_drift_snapshot!("failing_setup", transcript(&output));
 }
 
 #[test]
@@ -366,7 +366,7 @@ fn a_target_that_is_down_gives_one_error_line_and_exit_2() {
 }
 
 #[test]
-fn junit_and_json_reports_are_written_and_the_junit_xml_parses() {
+fn junit_and_json_reports_are_written_and_the_junit_xml_parses_with_errors_apart_from_failures() {
     let addr = serve(drifted_app());
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
@@ -389,8 +389,15 @@ fn junit_and_json_reports_are_written_and_the_junit_xml_parses() {
         .find(|n| n.has_tag_name("testsuite"))
         .unwrap();
     assert_eq!(suite.attribute("tests"), Some("10"));
-    assert_eq!(suite.attribute("failures"), Some("6"));
+    // Five cases differ; the slow one got no answer to compare: an error.
+    assert_eq!(suite.attribute("failures"), Some("5"));
+    assert_eq!(suite.attribute("errors"), Some("1"));
     assert_eq!(suite.attribute("skipped"), Some("1"));
+    let root = doc.root_element();
+    assert_eq!(
+        (root.attribute("failures"), root.attribute("errors")),
+        (Some("5"), Some("1"))
+    );
     let cases: Vec<_> = suite
         .children()
         .filter(|n| n.has_tag_name("testcase"))
@@ -408,6 +415,15 @@ fn junit_and_json_reports_are_written_and_the_junit_xml_parses() {
         failure.attribute("message"),
         Some("status: expected 200, got 201")
     );
+    let elements = |tag: &str| {
+        cases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name(tag)))
+            .map(|c| c.attribute("name").unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(elements("failure").len(), 5);
+    assert_eq!(elements("error"), ["widgets/build-a-report-slowly/success"]);
     let dropped = cases
         .iter()
         .find(|c| c.attribute("name") == Some("widgets/show-a-widget/success"))
@@ -489,7 +505,7 @@ fn dry_run_prints_the_diff_of_each_doc_file_and_writes_nothing() {
             std::fs::read(data("data/verify/update").join(file)).unwrap()
         );
     }
-    insta::assert_snapshot!("update_dry_run", transcript(&output));
+    assert_drift_snapshot!("update_dry_run", transcript(&output));
 }
 
 #[test]
@@ -596,26 +612,11 @@ fn stub(docs: Option<&Path>) -> MockServer {
 }
 
 #[test]
-fn verify_against_docmock_serve_of_the_same_docs_passes_every_case_that_can_run() {
+fn verify_against_docmock_serve_of_the_same_docs_passes_every_case_with_no_flags() {
     let update_docs = data("data/verify/update");
     let drift = drift_docs();
-    // The seed docs give no value for some path parameters; these make every case runnable.
-    let seed_vars = [
-        "--var",
-        "dossier_id=1",
-        "--var",
-        "external_id=2",
-        "--var",
-        "id=3",
-        "--var",
-        "patientId=4",
-    ];
-    let sets: [(Option<&Path>, &[&str]); 3] = [
-        (None, &seed_vars),
-        (Some(drift.as_path()), &[]),
-        (Some(update_docs.as_path()), &[]),
-    ];
-    for (docs, vars) in sets {
+    let sets: [Option<&Path>; 3] = [None, Some(drift.as_path()), Some(update_docs.as_path())];
+    for docs in sets {
         let stub = stub(docs);
         for level in ["shape", "values", "exact"] {
             let mut command = docmock(&data("data/verify"));
@@ -623,12 +624,7 @@ fn verify_against_docmock_serve_of_the_same_docs_passes_every_case_that_can_run(
             if let Some(docs) = docs {
                 command.arg(docs);
             }
-            // The stub's way to choose a case, as a provider state would.
-            let output = command
-                .args(["-H", "Prefer: example=${DOCMOCK_FIXTURE_ID}"])
-                .args(vars)
-                .output()
-                .unwrap();
+            let output = command.output().unwrap();
             let text = transcript(&output);
             assert_eq!(
                 output.status.code(),
@@ -636,17 +632,50 @@ fn verify_against_docmock_serve_of_the_same_docs_passes_every_case_that_can_run(
                 "{docs:?} at {level}:\n{text}"
             );
             assert!(!text.contains("FAIL"), "{text}");
+            assert!(!text.contains("SKIP"), "{text}");
             assert!(!text.contains("warning"), "{text}");
         }
     }
-    // Without the variables the seed docs skip what cannot run, and say why.
+    // The default docs (docs-source/): every case, those without a path value included.
     let stub = stub(None);
     let output = docmock(&data("data/verify"))
         .args(["verify", "--target", &stub.base, "--match", "exact"])
-        .args(["-H", "Prefer: example=${DOCMOCK_FIXTURE_ID}"])
         .output()
         .unwrap();
     insta::assert_snapshot!("seed_docs_against_serve", transcript(&output));
+}
+
+#[test]
+fn without_prefer_a_stub_answers_by_request_and_other_servers_skip_cases_without_path_values() {
+    let stub = stub(None);
+    let output = docmock(&data("data/verify"))
+        .args(["verify", "--target", &stub.base, "--no-prefer"])
+        .args([
+            "--only",
+            "responses/update-a-response/when-no-response-exists",
+        ])
+        .output()
+        .unwrap();
+    let text = transcript(&output);
+    // Filled with a generated value, but without its preference the stub answers the
+    // documented success case: the error case fails.
+    assert!(text.contains("FAIL responses/update-a-response/when-no-response-exists-for-the-id-provided PUT /api/v1/dossiers/1/responses/1"), "{text}");
+    let addr = serve(drifted_app());
+    let output = docmock(&data("data/verify"))
+        .args(["verify", "--target", &format!("http://{addr}")])
+        .args([
+            "--only",
+            "responses/update-a-response/when-no-response-exists",
+        ])
+        .output()
+        .unwrap();
+    let text = transcript(&output);
+    assert!(
+        text.contains(
+            "no value for path parameter `dossier_id` (give --var dossier_id=VALUE or a vars file)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -729,4 +758,72 @@ fn a_documented_field_dropped_from_a_fenced_example_fails_at_every_level() {
     let text = fenced_at_each_level(addr, "accounts/show-the-settings-of-an-account/200");
     assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
     assert_drift_snapshot!("fenced_dropped_field", text);
+}
+
+#[test]
+fn a_failed_case_prints_a_curl_command_with_secrets_masked_that_gets_the_same_answer() {
+    let stub = stub(Some(&drift_docs()));
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("report.json");
+    let run = |extra: &[&str]| {
+        docmock(&data("data/verify"))
+            .args(["verify", "--target", &stub.base])
+            .arg(drift_docs())
+            .args(["--only", "widgets/show-the-service-status/success"])
+            // A case the stub does not document: it answers its own 400.
+            .args(["-H", "Prefer: example=no-such-case"])
+            .args(["-H", "Authorization: Bearer sekrit"])
+            .args(["--report", &format!("json={}", json_path.display())])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = run(&[]);
+    assert_drift_snapshot!("curl_reproduction", transcript(&output));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let case = &report["cases"][0];
+    let curl = case["curl"].as_str().unwrap();
+    assert!(curl.contains("-H 'Authorization: ***'"), "{curl}");
+    assert!(!curl.contains("sekrit"), "{curl}");
+
+    let replayed = std::process::Command::new("sh")
+        .args(["-c", curl])
+        .output()
+        .unwrap();
+    let replayed = String::from_utf8_lossy(&replayed.stdout).replace("\r\n", "\n");
+    let (head, body) = replayed.split_once("\n\n").unwrap();
+    let status = head.lines().next().unwrap();
+    assert_eq!(
+        status.split(' ').nth(1),
+        Some(case["actual"]["status"].to_string().as_str()),
+        "{replayed}"
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(body).unwrap(),
+        case["actual"]["body"],
+        "{replayed}"
+    );
+
+    run(&["--show-secrets"]);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let curl = report["cases"][0]["curl"].as_str().unwrap();
+    assert!(curl.contains("-H 'Authorization: Bearer sekrit'"), "{curl}");
+}
+
+#[test]
+fn verify_github_annotates_each_failed_case_at_its_doc_line_with_escaped_messages() {
+    let addr = serve(drifted_app());
+    let output = verify(
+        addr,
+        &drift_docs(),
+        &["--format", "github", "--skip", "slowly"],
+    );
+    let text = transcript(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("::error file=widgets.mdx,line="), "{text}");
+    // Several lines in one message: line breaks escaped, one annotation per line of output.
+    assert!(text.contains("%0A"), "{text}");
+    assert_drift_snapshot!("verify_github", text);
 }

@@ -4,7 +4,8 @@
 //! ```text
 //! FAIL widgets/show-a-widget/success GET /widgets/7
 //!   --> widgets.mdx:12
-//!   /name: missing key; the docs show string <"Gizmo">
+//!   /name: missing key; the docs show string <"Gizmo"> (widgets.mdx:14)
+//!   reproduce: curl -i 'http://127.0.0.1:3000/widgets/7' -H 'Accept: application/json'
 //! ```
 
 use crate::fixture::json_type;
@@ -51,8 +52,16 @@ pub fn render(verdicts: &[Verdict], colour: Colour, out: &mut impl Write) -> io:
             if let Some(reason) = &verdict.reason {
                 writeln!(out, "  {}: {reason}", paint.wrap("1;31", "error"))?;
             }
-            for difference in &verdict.differences {
-                writeln!(out, "  {}", describe(difference))?;
+            for (i, difference) in verdict.differences.iter().enumerate() {
+                match verdict.difference_lines.get(i) {
+                    Some(line) => writeln!(
+                        out,
+                        "  {} ({}:{line})",
+                        describe(difference),
+                        verdict.source.file
+                    )?,
+                    None => writeln!(out, "  {}", describe(difference))?,
+                }
             }
         }
         for warning in &verdict.warnings {
@@ -65,6 +74,9 @@ pub fn render(verdicts: &[Verdict], colour: Colour, out: &mut impl Write) -> io:
         }
         if verdict.status == CaseStatus::Fail && verdict.body_differs() {
             body_diff(verdict, &paint, out)?;
+        }
+        if let Some(curl) = &verdict.curl {
+            writeln!(out, "  {} {curl}", paint.wrap("1;34", "reproduce:"))?;
         }
     }
     let summary = Summary::of(verdicts);
@@ -241,9 +253,11 @@ mod tests {
                 expected: 200,
                 actual: 500,
             }],
+            difference_lines: Vec::new(),
             warnings: Vec::new(),
             expected_body: None,
             actual: None,
+            curl: None,
             duration_ms: 0,
         }
     }

@@ -1,5 +1,7 @@
 //! Verification results as JUnit XML, the format CI systems show as test results: one
-//! `<testcase>` per fixture, a `<failure>` with the differences, `<skipped>` with the reason.
+//! `<testcase>` per fixture, a `<failure>` with the differences, an `<error>` when the case got
+//! no answer to compare (timeout, refused connection, failed setup command), `<skipped>` with
+//! the reason.
 
 use super::human::describe;
 use crate::verify::{CaseStatus, Summary, Verdict};
@@ -8,21 +10,29 @@ use std::io::{self, Write};
 /// Write a JUnit XML document with one test suite.
 pub fn render(verdicts: &[Verdict], out: &mut impl Write) -> io::Result<()> {
     let summary = Summary::of(verdicts);
+    // A failed case with a reason never got an answer to compare: an error, not a failure.
+    let errors = verdicts
+        .iter()
+        .filter(|v| v.status == CaseStatus::Fail && v.reason.is_some())
+        .count();
+    let failures = summary.failed - errors;
     let total_ms: u64 = verdicts.iter().map(|v| v.duration_ms).sum();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="docmock verify" tests="{}" failures="{}" skipped="{}" time="{}">"#,
+        r#"<testsuites name="docmock verify" tests="{}" failures="{}" errors="{}" skipped="{}" time="{}">"#,
         verdicts.len(),
-        summary.failed,
+        failures,
+        errors,
         summary.skipped,
         seconds(total_ms)
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="docmock verify" tests="{}" failures="{}" errors="0" skipped="{}" time="{}">"#,
+        r#"  <testsuite name="docmock verify" tests="{}" failures="{}" errors="{}" skipped="{}" time="{}">"#,
         verdicts.len(),
-        summary.failed,
+        failures,
+        errors,
         summary.skipped,
         seconds(total_ms)
     )?;
@@ -57,15 +67,15 @@ pub fn render(verdicts: &[Verdict], out: &mut impl Write) -> io::Result<()> {
                     .chain(verdict.differences.iter().map(describe))
                     .collect();
                 let message = lines.first().cloned().unwrap_or_default();
+                let (element, kind) = if verdict.reason.is_some() {
+                    ("error", "transport")
+                } else {
+                    ("failure", "difference")
+                };
                 writeln!(
                     out,
-                    r#"      <failure message="{}" type="{}">{}</failure>"#,
+                    r#"      <{element} message="{}" type="{kind}">{}</{element}>"#,
                     escape(&message),
-                    if verdict.reason.is_some() {
-                        "error"
-                    } else {
-                        "difference"
-                    },
                     escape(&format!(
                         "{} {}\n{}",
                         verdict.method,
