@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `docmock serve` against a bare axum server returning the same bytes, in one run:
-# requests/s, p99 latency and RSS (before/after load), docmock with 10,000 generated routes,
+# requests/s, p99 latency and RSS (before/after load), docmock with 10,000 generated routes
+# (a documented route and its 404 path),
 # and docmock's RSS sampled over a 60 s run (the journal must keep memory flat). The servers
 # take turns over several short rounds and each one's best round is compared (other load on a
 # shared machine only ever slows a round down); medians are printed too.
@@ -19,6 +20,8 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 ROUTES=${ROUTES:-10000}
 PATH_UNDER_TEST=/api/v1/dossiers/123/protocol_subscriptions
+# An undocumented path close to generated ones: docmock's own 404 names the closest routes.
+UNKNOWN_PATH=/gen/v1/area42/7/itemz4242
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
@@ -99,16 +102,19 @@ bare_url=$(start bare "$BARE" 0)
 dm_url=$(start docmock "$DOCMOCK" serve --port 0)
 big_url=$(start docmock10k "$DOCMOCK" serve --port 0 "$WORK/docs10k")
 routes_line=$(head -1 "$WORK/docmock10k.out")
-names=(bare docmock docmock10k)
-urls=("$bare_url" "$dm_url" "$big_url")
+# the fourth load is the 10k server's 404 path: as fast as a documented route, whatever the
+# number of routes (the closest routes come from the route trie, not a scan)
+names=(bare docmock docmock10k docmock10k_404)
+urls=("$bare_url" "$dm_url" "$big_url" "$big_url")
+paths=("$PATH_UNDER_TEST" "$PATH_UNDER_TEST" "$PATH_UNDER_TEST" "$UNKNOWN_PATH")
 declare -A rss_before rss_after rps_runs p99_runs
 for i in 0 1 2; do
   load "${urls[$i]}$PATH_UNDER_TEST" 2 >/dev/null   # warm-up
   rss_before[${names[$i]}]=$(rss_kb "$(cat "$WORK/${names[$i]}.pid")")
 done
 for round in $(seq 1 "$ROUNDS"); do
-  for i in 0 1 2; do
-    read -r rps p99 < <(load "${urls[$i]}$PATH_UNDER_TEST" "$DURATION")
+  for i in 0 1 2 3; do
+    read -r rps p99 < <(load "${urls[$i]}${paths[$i]}" "$DURATION")
     rps_runs[${names[$i]}]+="$rps "
     p99_runs[${names[$i]}]+="$p99 "
     echo "   round $round ${names[$i]}: $rps req/s, p99 $p99 ms"
@@ -132,22 +138,29 @@ big_rps=$(echo "${rps_runs[docmock10k]}" | best); big_p99=$(best_p99 docmock10k)
 bare_med=$(echo "${rps_runs[bare]}" | median)
 dm_med=$(echo "${rps_runs[docmock]}" | median)
 big_med=$(echo "${rps_runs[docmock10k]}" | median)
+miss_rps=$(echo "${rps_runs[docmock10k_404]}" | best); miss_p99=$(best_p99 docmock10k_404)
+miss_med=$(echo "${rps_runs[docmock10k_404]}" | median)
+miss_check=$(curl -s -o /dev/null -w '%{http_code}' "$big_url$UNKNOWN_PATH")
 # A generated route deep in the table answers too.
 big_check=$(curl -s -o /dev/null -w '%{http_code}' "$big_url/gen/v0/area99/5/items9999")
 curl -s "$dm_url/__docmock/requests" >"$WORK/journal.json"
 journal=$(head -c 120 "$WORK/journal.json" | tr -d '\n ')
-for name in "${names[@]}"; do kill "$(cat "$WORK/$name.pid")"; rm "$WORK/$name.pid"; done
+for name in bare docmock docmock10k; do kill "$(cat "$WORK/$name.pid")"; rm "$WORK/$name.pid"; done
 
 echo
 printf '%-22s %12s %12s %10s %14s %14s\n' server "best req/s" "median req/s" "p99 ms" "RSS before kB" "RSS after kB"
 printf '%-22s %12s %12s %10s %14s %14s\n' "bare axum" "$bare_rps" "$bare_med" "$bare_p99" "${rss_before[bare]}" "${rss_after[bare]}"
 printf '%-22s %12s %12s %10s %14s %14s\n' "docmock (default)" "$dm_rps" "$dm_med" "$dm_p99" "${rss_before[docmock]}" "${rss_after[docmock]}"
 printf '%-22s %12s %12s %10s %14s %14s\n' "docmock (10k routes)" "$big_rps" "$big_med" "$big_p99" "${rss_before[docmock10k]}" "${rss_after[docmock10k]}"
-echo "10k docs: $routes_line; a generated route answered $big_check"
+printf '%-22s %12s %12s %10s\n' "docmock 10k, 404 path" "$miss_rps" "$miss_med" "$miss_p99"
+echo "10k docs: $routes_line; a generated route answered $big_check, $UNKNOWN_PATH answered $miss_check"
 echo "journal after the runs: $journal..."
 awk -v b="$bare_rps" -v d="$dm_rps" -v g="$big_rps" -v bm="$bare_med" -v dm="$dm_med" -v gm="$big_med" 'BEGIN {
   printf "docmock / bare axum throughput:      %.1f%% best, %.1f%% median (target >= 90%%)\n", 100 * d / b, 100 * dm / bm
   printf "10k routes / default docs throughput: %.1f%% best, %.1f%% median (target >= 90%%)\n", 100 * g / d, 100 * gm / dm
+}'
+awk -v m="$miss_rps" -v g="$big_rps" -v mm="$miss_med" -v gm="$big_med" 'BEGIN {
+  printf "10k routes, unknown / known route:     %.1f%% best, %.1f%% median (target >= 90%%)\n", 100 * m / g, 100 * mm / gm
 }'
 
 echo
