@@ -178,9 +178,9 @@ pub fn render(explanation: &Explanation, out: &mut impl Write) -> io::Result<()>
     Ok(())
 }
 
-/// A reason in words.
+/// A reason in words (a fallback's `; near-miss=<id>` is named by the near misses below it).
 fn why(reason: &str) -> &'static str {
-    match reason {
+    match reason.split(';').next().unwrap_or_default() {
         "prefer-code" => "the request asked for this status with `Prefer: code=`",
         "prefer-example" => "the request asked for this case with `Prefer: example=`",
         "request-match" => "the case documents this request: path values, query and body",

@@ -35,7 +35,7 @@ use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
-use table::Table;
+use table::{Route, Table};
 
 /// How the server behaves, from the command line.
 #[derive(Debug, Clone)]
@@ -412,7 +412,9 @@ fn answer_from(
         Selection::Case { case, reason } => {
             let case = &route.cases[case];
             case.record_served();
-            let response = case.rendered.to_response(reason.header_value());
+            let response = case
+                .rendered
+                .to_response(fallback_reason(route, &incoming, reason));
             (
                 response,
                 Outcome {
@@ -429,7 +431,7 @@ fn answer_from(
             let headers = response.headers_mut();
             headers.insert(
                 response::REASON_HEADER,
-                Reason::ValidationSynthesized.header_value(),
+                fallback_reason(route, &incoming, Reason::ValidationSynthesized),
             );
             if let Some(value) = fixture.and_then(|f| HeaderValue::from_str(f).ok()) {
                 headers.insert(response::FIXTURE_HEADER, value);
@@ -457,6 +459,31 @@ fn answer_from(
             )
         }),
     }
+}
+
+/// The `x-docmock-reason` of an answer. A fallback (validation or the success case) on a route
+/// whose cases document a query or body also names the case the request came closest to
+/// (`success; near-miss=<fixture id>`): the request looked like a documented one but was not.
+/// Worked out only then, so the other answers (and routes documenting no request) pay nothing.
+fn fallback_reason(route: &Route, incoming: &Incoming, reason: Reason) -> HeaderValue {
+    let fallback = matches!(
+        reason,
+        Reason::Success | Reason::Validation | Reason::ValidationSynthesized
+    );
+    if !(fallback && route.documents_requests) {
+        return reason.header_value();
+    }
+    select::near_misses(route, incoming)
+        .into_iter()
+        .filter(|miss| {
+            let case = route.cases.iter().find(|c| c.id == miss.case);
+            case.is_some_and(|c| c.documents_request())
+        })
+        .min_by_key(|miss| miss.differences.len())
+        .and_then(|miss| {
+            HeaderValue::from_str(&format!("{}; near-miss={}", reason.as_str(), miss.case)).ok()
+        })
+        .unwrap_or_else(|| reason.header_value())
 }
 
 /// The global case (documented for every route) the client asked for, if any: only asked

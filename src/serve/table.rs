@@ -41,6 +41,9 @@ pub struct Route {
     /// `file:line` of the declaration, for a route declared without any example (no cases):
     /// it is answered with a 501 that says so, not a 404 that says it is undocumented.
     pub declared_at: Option<String>,
+    /// Some case documents a query or a body: only then can a request answered by a fallback
+    /// have come close to a documented case (other path values alone are just other ids).
+    pub documents_requests: bool,
 }
 
 /// One documented case (fixture) of a route.
@@ -75,6 +78,11 @@ impl Case {
 
     pub fn served_count(&self) -> u64 {
         self.served.total()
+    }
+
+    /// Does this case document a query or a body, which a request can come close to?
+    pub fn documents_request(&self) -> bool {
+        !self.request.query.is_empty() || self.request.body.is_some()
     }
 
     /// Is this case named by `Prefer: example=<name>` (full id, duplicate id, or slug)?
@@ -121,6 +129,7 @@ impl Table {
                     cases: Vec::new(),
                     success: 0,
                     declared_at: None,
+                    documents_requests: false,
                 });
                 table.routes.len() - 1
             });
@@ -150,9 +159,11 @@ impl Table {
                 cases: Vec::new(),
                 success: 0,
                 declared_at: Some(format!("{}:{}", page.file, endpoint.line)),
+                documents_requests: false,
             });
         }
         for (i, route) in table.routes.iter_mut().enumerate() {
+            route.documents_requests = route.cases.iter().any(Case::documents_request);
             route.success = route
                 .cases
                 .iter()

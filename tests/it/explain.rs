@@ -43,7 +43,10 @@ fn explain_json_carries_the_same_decision() {
         explanation["fixture"],
         "subscriptions/start-a-subscription/success"
     );
-    assert_eq!(explanation["reason"], "success");
+    assert_eq!(
+        explanation["reason"],
+        "success; near-miss=subscriptions/start-a-subscription/when-the-plan-is-sold-out"
+    );
     assert_eq!(
         explanation["near_misses"][1],
         json!({"case": "subscriptions/start-a-subscription/when-the-plan-is-sold-out", "differences": ["/body/coupon"]})

@@ -322,7 +322,7 @@ async fn value_outside_the_enum(docs: &str) {
     assert_eq!(answer.status, 422);
     assert_eq!(
         answer.header("x-docmock-reason"),
-        Some("validation-synthesized")
+        Some("validation-synthesized; near-miss=orders/create-an-order/when-a-plan-key-is-unknown")
     );
     assert_eq!(
         answer.json(),
@@ -374,7 +374,7 @@ async fn nested_attributes_inside_their_parent(docs: &str) {
         assert_eq!(answer.status, 422, "{body}");
         assert_eq!(
             answer.header("x-docmock-reason"),
-            Some("validation"),
+            Some("validation; near-miss=orders/create-an-order/when-a-plan-key-is-unknown"),
             "{body}"
         );
         assert_eq!(answer.header("x-docmock-fixture"), unknown_plan, "{body}");
@@ -417,7 +417,10 @@ async fn nested_attributes_inside_their_parent(docs: &str) {
     )
     .await;
     assert_eq!(answer.status, 201);
-    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+    assert_eq!(
+        answer.header("x-docmock-reason"),
+        Some("success; near-miss=orders/create-an-order/success")
+    );
 }
 
 #[tokio::test]
@@ -850,7 +853,10 @@ async fn a_documented_request_body_matches_with_sample_values_compared_by_type()
     assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
     body["sessions"][0]["summary"] = json!(5);
     let answer = send(client().post(&path).json_body(&body)).await;
-    assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+    assert_eq!(
+        answer.header("x-docmock-reason"),
+        Some("success; near-miss=post-api-v1-patients-patientid-forms/post-api-v1-patients-patientid-forms/200")
+    );
 }
 
 #[tokio::test]
@@ -930,7 +936,12 @@ async fn a_documented_query_is_matched_whatever_the_order_and_escaping() {
     for query in ["", "?status=open", "?status=closed&tags[]=x"] {
         let answer = send(client.get(mock.url(&format!("/things{query}")))).await;
         assert_eq!(answer.json(), json!(["a", "b"]), "{query}");
-        assert_eq!(answer.header("x-docmock-reason"), Some("success"));
+        // the success case, and the documented case the request came closest to
+        assert_eq!(
+            answer.header("x-docmock-reason"),
+            Some("success; near-miss=things/list-things/open-things"),
+            "{query}"
+        );
     }
     // docmock's own query parameters are not part of the request that is matched.
     let answer =
