@@ -59,6 +59,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         skip: args.skip.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
         match_level,
+        max_body_bytes: args.max_body_bytes,
     };
 
     let (location, extraction) = super::load(&args.docs)?;

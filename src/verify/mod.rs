@@ -43,7 +43,12 @@ pub struct VerifyOptions {
     /// Timeout of each request.
     pub timeout: Duration,
     pub match_level: MatchLevel,
+    /// Largest answer body read; a larger one fails the case.
+    pub max_body_bytes: u64,
 }
+
+/// The default of [`VerifyOptions::max_body_bytes`] and `verify --max-body-bytes`: 16 MiB.
+pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 impl Default for VerifyOptions {
     fn default() -> Self {
@@ -57,6 +62,7 @@ impl Default for VerifyOptions {
             skip: Vec::new(),
             timeout: Duration::from_secs(10),
             match_level: MatchLevel::Shape,
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 }
@@ -329,7 +335,7 @@ async fn run_case(
             return verdict;
         }
     }
-    match request::send(client, base, &prepared, options.timeout).await {
+    match request::send(client, base, &prepared, options.timeout, options.max_body_bytes).await {
         Ok(actual) => {
             verdict.expected_body = compare::documented_for_diff(fixture, actual.body.as_ref());
             let (differences, warnings) = compare::response(fixture, &actual, options.match_level);

@@ -344,6 +344,7 @@ pub async fn send(
     base: &reqwest::Url,
     prepared: &PreparedRequest,
     timeout: std::time::Duration,
+    max_body_bytes: u64,
 ) -> Result<ActualResponse, String> {
     let mut url = base.as_str().trim_end_matches('/').to_string();
     url.push_str(&prepared.path);
@@ -368,7 +369,13 @@ pub async fn send(
             format!("request failed: {}", root_cause(&e))
         }
     };
-    let response = builder.send().await.map_err(describe)?;
+    let mut response = builder.send().await.map_err(describe)?;
+    let too_big = || {
+        format!("the answer's body is larger than {max_body_bytes} bytes (--max-body-bytes): not read")
+    };
+    if response.content_length().is_some_and(|len| len > max_body_bytes) {
+        return Err(too_big());
+    }
     let status = response.status().as_u16();
     let mut headers: IndexMap<String, String> = IndexMap::new();
     for (name, value) in response.headers() {
@@ -381,7 +388,14 @@ pub async fn send(
             })
             .or_insert(value);
     }
-    let bytes = response.bytes().await.map_err(describe)?;
+    // Read chunk by chunk: a target streaming without end must not fill the memory.
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(describe)? {
+        if (bytes.len() + chunk.len()) as u64 > max_body_bytes {
+            return Err(too_big());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     let body = if bytes.is_empty() {
         None
     } else {
