@@ -116,11 +116,17 @@ impl DocFiles {
                 if link {
                     match std::fs::canonicalize(&path) {
                         Err(err) => {
-                            files.warn(&rel_of(&path), format!("a link that cannot be followed ({err}): skipped"));
+                            files.warn(
+                                &rel_of(&path),
+                                format!("a link that cannot be followed ({err}): skipped"),
+                            );
                             continue;
                         }
                         Ok(target) if !target.starts_with(&root) => {
-                            files.warn(&rel_of(&path), "a link to outside the docs folder: not followed");
+                            files.warn(
+                                &rel_of(&path),
+                                "a link to outside the docs folder: not followed",
+                            );
                             continue;
                         }
                         Ok(_) => {}
@@ -131,16 +137,18 @@ impl DocFiles {
                     source,
                 })?;
                 if meta.is_dir() {
-                    let canonical = std::fs::canonicalize(&path).map_err(|source| {
-                        LoadError::Read {
+                    let canonical =
+                        std::fs::canonicalize(&path).map_err(|source| LoadError::Read {
                             path: path.clone(),
                             source,
-                        }
-                    })?;
+                        })?;
                     if visited.insert(canonical) {
                         stack.push(path);
                     } else {
-                        files.warn(&rel_of(&path), "a link to a folder already read (a link loop): skipped");
+                        files.warn(
+                            &rel_of(&path),
+                            "a link to a folder already read (a link loop): skipped",
+                        );
                     }
                 } else if meta.is_file() {
                     let rel = rel_of(&path);
@@ -148,12 +156,11 @@ impl DocFiles {
                         files.too_big(&rel, max_file_bytes);
                         continue;
                     }
-                    let bytes = read_at_most(&path, max_file_bytes).map_err(|source| {
-                        LoadError::Read {
+                    let bytes =
+                        read_at_most(&path, max_file_bytes).map_err(|source| LoadError::Read {
                             path: path.clone(),
                             source,
-                        }
-                    })?;
+                        })?;
                     match bytes {
                         Some(bytes) => files.insert(&rel, bytes),
                         // it grew while we read it
@@ -352,7 +359,11 @@ mod tests {
         std::fs::create_dir_all(root.join("snapshots")).unwrap();
         std::fs::write(root.join("snapshots/ok.json"), "[]").unwrap();
         let link = |target: &Path, at: PathBuf| std::os::unix::fs::symlink(target, at);
-        link(&outside.path().join("secret.json"), root.join("snapshots/leak.json")).unwrap();
+        link(
+            &outside.path().join("secret.json"),
+            root.join("snapshots/leak.json"),
+        )
+        .unwrap();
         link(outside.path(), root.join("etc")).unwrap();
         link(root, root.join("snapshots/loop")).unwrap();
         link(&root.join("snapshots/ok.json"), root.join("inside.json")).unwrap();
@@ -364,7 +375,10 @@ mod tests {
         warnings.sort();
         assert_eq!(warnings.len(), 4, "{warnings:?}");
         assert!(warnings[0].starts_with("dangling.md:1:1: a link that cannot be followed"));
-        assert_eq!(warnings[1], "etc:1:1: a link to outside the docs folder: not followed");
+        assert_eq!(
+            warnings[1],
+            "etc:1:1: a link to outside the docs folder: not followed"
+        );
         assert_eq!(
             warnings[2],
             "snapshots/leak.json:1:1: a link to outside the docs folder: not followed"
@@ -382,7 +396,10 @@ mod tests {
         std::fs::write(docs.path().join("big.md"), "x".repeat(101)).unwrap();
         std::fs::write(docs.path().join("small.md"), "x".repeat(100)).unwrap();
         let files = DocFiles::from_dir(docs.path(), 100).unwrap();
-        assert_eq!(files.iter().map(|(p, _)| p).collect::<Vec<_>>(), ["small.md"]);
+        assert_eq!(
+            files.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            ["small.md"]
+        );
         let errors: Vec<_> = files.errors().iter().map(|e| e.to_string()).collect();
         assert_eq!(
             errors,
@@ -433,7 +450,12 @@ mod tests {
                 .get("a.md"),
             Some(&b"changed"[..])
         );
-        assert_eq!(DocFiles::from_git(dir, "HEAD", "", MAX_FILE_BYTES).unwrap().len(), 3);
+        assert_eq!(
+            DocFiles::from_git(dir, "HEAD", "", MAX_FILE_BYTES)
+                .unwrap()
+                .len(),
+            3
+        );
         assert_eq!(
             DocFiles::from_git(dir, "HEAD", "docs/a.md", MAX_FILE_BYTES)
                 .unwrap()

@@ -516,10 +516,16 @@ mod tests {
         let line = MAX_DEPTH + 1;
         assert_eq!(
             errors,
-            [format!("deep.html:{line}:1: elements nested more than {MAX_DEPTH} deep: page skipped")]
+            [format!(
+                "deep.html:{line}:1: elements nested more than {MAX_DEPTH} deep: page skipped"
+            )]
         );
         assert!(result.page.fixtures.is_empty());
-        let shallow = format!("<html><body>{}x{}</body></html>", "<div>".repeat(200), "</div>".repeat(200));
+        let shallow = format!(
+            "<html><body>{}x{}</body></html>",
+            "<div>".repeat(200),
+            "</div>".repeat(200)
+        );
         assert!(to_lines(&shallow).is_ok());
     }
 }

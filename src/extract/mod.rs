@@ -153,12 +153,9 @@ impl DocsLocation {
         match self {
             DocsLocation::Embedded => Ok(DocFiles::embedded()),
             DocsLocation::Dir(dir) => DocFiles::from_dir(dir, options.max_page_bytes),
-            DocsLocation::Git { rev, path } => DocFiles::from_git(
-                std::path::Path::new("."),
-                rev,
-                path,
-                options.max_page_bytes,
-            ),
+            DocsLocation::Git { rev, path } => {
+                DocFiles::from_git(std::path::Path::new("."), rev, path, options.max_page_bytes)
+            }
         }
     }
 }
@@ -178,8 +175,12 @@ impl std::fmt::Display for DocsLocation {
 pub fn load(location: &DocsLocation, options: &Options) -> Result<Extraction, LoadError> {
     let files = location.files(options)?;
     if let Some(mut extraction) = fixture_files(&files) {
-        extraction.errors.splice(0..0, files.errors().iter().cloned());
-        extraction.warnings.splice(0..0, files.warnings().iter().cloned());
+        extraction
+            .errors
+            .splice(0..0, files.errors().iter().cloned());
+        extraction
+            .warnings
+            .splice(0..0, files.warnings().iter().cloned());
         return Ok(extraction);
     }
     Ok(from_files(&files, options))
@@ -209,10 +210,22 @@ fn fixture_files(files: &DocFiles) -> Option<Extraction> {
     let mut extraction = Extraction::default();
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".json")) {
         let page = serde_json::from_slice::<serde_json::Value>(bytes)
-            .map_err(|e| ExtractError::new(path, e.line(), e.column(), format!("not a fixture file: {e}")))
+            .map_err(|e| {
+                ExtractError::new(
+                    path,
+                    e.line(),
+                    e.column(),
+                    format!("not a fixture file: {e}"),
+                )
+            })
             .and_then(|value| {
                 if !is_fixture_file(&value) {
-                    return Err(ExtractError::new(path, 1, 1, "not a fixture file: expected `file` and `fixtures`"));
+                    return Err(ExtractError::new(
+                        path,
+                        1,
+                        1,
+                        "not a fixture file: expected `file` and `fixtures`",
+                    ));
                 }
                 serde_json::from_value::<Page>(value)
                     .map_err(|e| ExtractError::new(path, 1, 1, format!("not a fixture file: {e}")))
@@ -234,7 +247,10 @@ fn confined(path: &str, page: Page) -> Result<Page, ExtractError> {
             path,
             1,
             1,
-            format!("`file` must be a relative path inside the docs folder, got `{}`", page.file),
+            format!(
+                "`file` must be a relative path inside the docs folder, got `{}`",
+                page.file
+            ),
         ));
     }
     for fixture in &page.fixtures {

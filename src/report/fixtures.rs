@@ -40,7 +40,10 @@ pub fn write_dir(docs: &DocSet, dir: &Path) -> io::Result<()> {
         if !crate::extract::files::is_inside_root(&page.file) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("page `{}` is not a path inside the folder: not written", page.file),
+                format!(
+                    "page `{}` is not a path inside the folder: not written",
+                    page.file
+                ),
             ));
         }
         let path = page_file(dir, page);

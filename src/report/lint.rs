@@ -47,7 +47,13 @@ pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) 
             // one character for one: the caret stays under the place
             let text: String = text
                 .chars()
-                .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
                 .collect();
             writeln!(out, "{pad} {}", paint.gutter("|"))?;
             writeln!(

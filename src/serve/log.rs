@@ -454,7 +454,10 @@ mod tests {
         serve_three(&log);
         log.flush_to(&mut out.clone());
         let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-        assert!(text.ends_with("  INFO served requests=3 (one line each: --log-requests)\n"), "{text}");
+        assert!(
+            text.ends_with("  INFO served requests=3 (one line each: --log-requests)\n"),
+            "{text}"
+        );
         assert!(!text.contains("method="), "{text}");
 
         let out = Sink::default();
@@ -462,6 +465,10 @@ mod tests {
         serve_three(&log);
         log.flush_to(&mut out.clone());
         let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-        assert_eq!(text.matches(" INFO served method=GET path=\"/x\"").count(), 3, "{text}");
+        assert_eq!(
+            text.matches(" INFO served method=GET path=\"/x\"").count(),
+            3,
+            "{text}"
+        );
     }
 }

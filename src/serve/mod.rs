@@ -260,7 +260,9 @@ where
     S::Future: Send + 'static,
 {
     use hyper_util::rt::{TokioIo, TokioTimer};
-    let max = config.max_connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS) as u32;
+    let max = config
+        .max_connections
+        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS) as u32;
     let permits = Arc::new(tokio::sync::Semaphore::new(max as usize));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -303,7 +305,10 @@ where
     drop(listener);
     let _ = stop.send(true);
     let all_closed = permits.acquire_many(max);
-    if tokio::time::timeout(SHUTDOWN_DEADLINE, all_closed).await.is_err() {
+    if tokio::time::timeout(SHUTDOWN_DEADLINE, all_closed)
+        .await
+        .is_err()
+    {
         tracing::warn!(
             "connections still open {} after shutting down: closed",
             humantime::format_duration(SHUTDOWN_DEADLINE)

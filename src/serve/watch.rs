@@ -37,14 +37,13 @@ pub fn spawn(
     let root = std::fs::canonicalize(dir)?;
     // (whether the paths were created, the paths)
     let (changes, changed) = channel::<(bool, Vec<PathBuf>)>();
-    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        match event {
+    let watcher =
+        notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
             Ok(event) if !event.kind.is_access() => {
                 let _ = changes.send((event.kind.is_create(), event.paths));
             }
             _ => {}
-        }
-    })?;
+        })?;
     let watcher = Arc::new(Mutex::new(watcher));
     {
         let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
@@ -64,9 +63,8 @@ pub fn spawn(
             loop {
                 let next = match pending.values().min() {
                     None => changed.recv().map_err(|_| RecvTimeoutError::Disconnected),
-                    Some(oldest) => {
-                        changed.recv_timeout((*oldest + SETTLE).saturating_duration_since(Instant::now()))
-                    }
+                    Some(oldest) => changed
+                        .recv_timeout((*oldest + SETTLE).saturating_duration_since(Instant::now())),
                 };
                 match next {
                     Ok((created, paths)) => {
@@ -152,7 +150,10 @@ mod tests {
     fn wait_for(what: &str, condition: impl Fn() -> bool) {
         let started = Instant::now();
         while !condition() {
-            assert!(started.elapsed() < Duration::from_secs(5), "{what}: not within 5 s");
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{what}: not within 5 s"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }

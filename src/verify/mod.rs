@@ -335,7 +335,15 @@ async fn run_case(
             return verdict;
         }
     }
-    match request::send(client, base, &prepared, options.timeout, options.max_body_bytes).await {
+    match request::send(
+        client,
+        base,
+        &prepared,
+        options.timeout,
+        options.max_body_bytes,
+    )
+    .await
+    {
         Ok(actual) => {
             verdict.expected_body = compare::documented_for_diff(fixture, actual.body.as_ref());
             let (differences, warnings) = compare::response(fixture, &actual, options.match_level);

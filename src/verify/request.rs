@@ -371,9 +371,14 @@ pub async fn send(
     };
     let mut response = builder.send().await.map_err(describe)?;
     let too_big = || {
-        format!("the answer's body is larger than {max_body_bytes} bytes (--max-body-bytes): not read")
+        format!(
+            "the answer's body is larger than {max_body_bytes} bytes (--max-body-bytes): not read"
+        )
     };
-    if response.content_length().is_some_and(|len| len > max_body_bytes) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > max_body_bytes)
+    {
         return Err(too_big());
     }
     let status = response.status().as_u16();

@@ -85,7 +85,9 @@ pub fn plan(root: &Path, docs: &DocSet, verdicts: &[Verdict]) -> UpdatePlan {
             .chain(source.snapshot_file.as_deref())
             .find(|p| !crate::extract::files::is_inside_root(p));
         if let Some(outside) = outside {
-            not_updated(format!("{outside}: not inside the docs folder, not rewritten"));
+            not_updated(format!(
+                "{outside}: not inside the docs folder, not rewritten"
+            ));
             continue;
         }
         if let Some(snapshot) = &source.snapshot_file {
