@@ -73,12 +73,57 @@ fn corpus() -> Vec<String> {
 
 /// Pieces that steer mutations towards the syntax the parsers look for.
 const TOKENS: &[&str] = &[
-    "<div>", "</div>", "<table><tr><td>", "</td></tr></table>", "<pre>", "<h2>", "{", "}", "[",
-    "]", "\"", "'", "`", "```", "```json\n", "```http\n", "\n", "\r\n", "|", "| --- |", "- ",
-    "  - ", "> ", "# ", "#### 200\n", "<Snapshot json={", "} />", "response: {", "status: 200",
-    "body: ", "...", "`GET /x/{id}`", "POST /a HTTP/1.1\n", "Status: 200 OK\n", "Sample request",
-    "\u{feff}", "\u{0}", "é", "\u{200b}", "${", "require(\"./a.json\")", "Required.", "enum",
-    "Default: ", "curl -X POST", ":id", "{{", "}}", "<!--", "-->", "\\",
+    "<div>",
+    "</div>",
+    "<table><tr><td>",
+    "</td></tr></table>",
+    "<pre>",
+    "<h2>",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    "'",
+    "`",
+    "```",
+    "```json\n",
+    "```http\n",
+    "\n",
+    "\r\n",
+    "|",
+    "| --- |",
+    "- ",
+    "  - ",
+    "> ",
+    "# ",
+    "#### 200\n",
+    "<Snapshot json={",
+    "} />",
+    "response: {",
+    "status: 200",
+    "body: ",
+    "...",
+    "`GET /x/{id}`",
+    "POST /a HTTP/1.1\n",
+    "Status: 200 OK\n",
+    "Sample request",
+    "\u{feff}",
+    "\u{0}",
+    "é",
+    "\u{200b}",
+    "${",
+    "require(\"./a.json\")",
+    "Required.",
+    "enum",
+    "Default: ",
+    "curl -X POST",
+    ":id",
+    "{{",
+    "}}",
+    "<!--",
+    "-->",
+    "\\",
 ];
 
 /// One mutated version of a seed text.
@@ -195,17 +240,34 @@ fn the_serve_request_path_survives_mutated_requests() {
     ];
     fuzz("requests", |text| {
         let mut rng = Rng(text.len() as u64 | 1);
-        let method = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "X"]
-            [rng.below(8)];
+        let method = [
+            "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "X",
+        ][rng.below(8)];
         let mut path = paths[rng.below(paths.len())].to_string();
-        path.push_str(&text.chars().take(rng.below(40)).filter(|c| c.is_ascii_graphic()).collect::<String>());
+        path.push_str(
+            &text
+                .chars()
+                .take(rng.below(40))
+                .filter(|c| c.is_ascii_graphic())
+                .collect::<String>(),
+        );
         let Ok(uri) = path.parse::<axum::http::Uri>() else {
             return;
         };
         let mut request = axum::http::Request::builder().method(method).uri(uri);
         for (name, value) in [
-            ("prefer", text.get(..text.len().min(30)).unwrap_or("code=200")),
-            ("content-type", ["application/json", "application/x-www-form-urlencoded", "text/plain"][rng.below(3)]),
+            (
+                "prefer",
+                text.get(..text.len().min(30)).unwrap_or("code=200"),
+            ),
+            (
+                "content-type",
+                [
+                    "application/json",
+                    "application/x-www-form-urlencoded",
+                    "text/plain",
+                ][rng.below(3)],
+            ),
         ] {
             if let Ok(value) = axum::http::HeaderValue::from_str(value) {
                 request = request.header(name, value);
