@@ -123,6 +123,9 @@ pub struct DocsArgs {
     /// (folder relative to the docs root). Defaults: `@site=.`, `@snapshots=snapshots`.
     #[arg(long = "alias", value_name = "PREFIX=FOLDER", value_parser = parse_key_value)]
     pub aliases: Vec<(String, String)>,
+    /// Largest file read from the docs, in bytes; a larger one is an error naming it.
+    #[arg(long, value_name = "BYTES", default_value_t = docmock::extract::files::MAX_FILE_BYTES)]
+    pub max_page_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,15 +178,36 @@ pub struct ServeArgs {
     /// Reload when the docs change; a broken edit keeps the last good docs.
     #[arg(long)]
     pub watch: bool,
-    /// Answer CORS preflights and add CORS headers, for browser clients.
+    /// Answer CORS preflights and add CORS headers, for browser clients: any origin, without
+    /// credentials; the admin endpoints stay out of CORS.
     #[arg(long)]
     pub cors: bool,
+    /// An origin allowed to send credentials, e.g. `http://localhost:3000` (repeatable;
+    /// implies --cors, and then only these origins are allowed).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+    /// Also answer CORS for the admin endpoints (`/__docmock/`), which hold request bodies.
+    #[arg(long)]
+    pub cors_admin: bool,
+    /// A host name answered besides the loopback names when bound to loopback (repeatable).
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
     /// Largest accepted request body in bytes (413 above it).
     #[arg(long, default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
     /// Forward requests no documented route matches to this URL (journal reason `fallback`).
     #[arg(long, value_name = "URL")]
     pub fallback: Option<String>,
+    /// Seconds a client may take to send a request's head, and then its body (408).
+    #[arg(long, value_name = "SECONDS", default_value_t = docmock::serve::READ_TIMEOUT.as_secs_f64())]
+    pub read_timeout: f64,
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = docmock::serve::MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Log one line per served request even when stderr is not a terminal (otherwise a
+    /// summary a second).
+    #[arg(long)]
+    pub log_requests: bool,
 }
 
 #[derive(Debug, Args)]
@@ -286,6 +310,9 @@ pub struct VerifyArgs {
     /// failed case instead of `***`.
     #[arg(long)]
     pub show_secrets: bool,
+    /// Largest answer body read, in bytes; a larger one fails its case.
+    #[arg(long, value_name = "BYTES", default_value_t = docmock::verify::MAX_BODY_BYTES)]
+    pub max_body_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

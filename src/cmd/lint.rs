@@ -12,7 +12,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Outcome> {
     let (location, extraction) = super::load(&args.docs)?;
     // the raw files again, to quote the offending lines
     let files = location
-        .files()
+        .files(&super::docs_options(&args.docs))
         .with_context(|| format!("cannot read docs from {location}"))?;
     let findings = docmock::lint::run(&extraction, &files);
     let mut out = std::io::stdout().lock();

@@ -47,10 +47,18 @@ pub fn options(aliases: &[(String, String)]) -> Options {
         })
 }
 
+/// Extraction options from the `--alias` and `--max-page-bytes` flags.
+pub fn docs_options(docs: &DocsArgs) -> Options {
+    Options {
+        max_page_bytes: docs.max_page_bytes,
+        ..options(&docs.aliases)
+    }
+}
+
 /// Load the doc set the arguments name.
 pub fn load(docs: &DocsArgs) -> anyhow::Result<(DocsLocation, Extraction)> {
     let location = DocsLocation::parse(docs.docs.as_deref());
-    let extraction = docmock::extract::load(&location, &options(&docs.aliases))
+    let extraction = docmock::extract::load(&location, &docs_options(docs))
         .with_context(|| format!("cannot read docs from {location}"))?;
     Ok((location, extraction))
 }

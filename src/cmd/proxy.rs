@@ -7,9 +7,9 @@ use crate::cli::{MatchLevel as CliMatch, ProxyArgs};
 use anyhow::{bail, Context};
 use docmock::proxy::{self, Proxy, ProxyOptions};
 use docmock::report::proxy as report;
-use docmock::serve::{Config, Server};
+use docmock::serve::Server;
 use docmock::verify::MatchLevel;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -45,18 +45,11 @@ pub fn run(args: ProxyArgs) -> anyhow::Result<Outcome> {
         CliMatch::Values => MatchLevel::Values,
         CliMatch::Exact => MatchLevel::Exact,
     };
-    let log = init_logging();
+    let log = init_logging(args.serve.log_requests || std::io::stderr().is_terminal());
+    let config = super::serve::config(&args.serve, &log)?;
     let (location, extraction) = super::load(&args.serve.docs)?;
     super::print_extract_errors(&extraction);
-    let server = Server::new(
-        &extraction.docs,
-        Config {
-            journal_size: args.serve.journal_size,
-            max_body_bytes: args.serve.max_body_bytes,
-            cors: args.serve.cors,
-            request_log: Some(log.clone()),
-        },
-    );
+    let server = Server::new(&extraction.docs, config);
     drop(extraction);
     let proxy = Proxy::new(
         server.clone(),

@@ -5,21 +5,14 @@ use crate::cli::ServeArgs;
 use anyhow::Context;
 use docmock::extract::DocsLocation;
 use docmock::serve::{self, watch, Config, Server};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
-    let log = init_logging();
+    let log = init_logging(args.log_requests || std::io::stderr().is_terminal());
+    let config = config(&args, &log)?;
     let (location, extraction) = super::load(&args.docs)?;
     super::print_extract_errors(&extraction);
-    let server = Server::new(
-        &extraction.docs,
-        Config {
-            journal_size: args.journal_size,
-            max_body_bytes: args.max_body_bytes,
-            cors: args.cors,
-            request_log: Some(log.clone()),
-        },
-    );
+    let server = Server::new(&extraction.docs, config);
     // The server keeps what it serves; the extracted pages are not needed any more.
     drop(extraction);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -71,10 +64,38 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Structured logs to stderr (`RUST_LOG` filters; default `info`), written off the request path.
-pub(super) fn init_logging() -> serve::log::Background {
+/// The server's settings from the flags `serve` and `proxy` share.
+pub(super) fn config(args: &ServeArgs, log: &serve::log::Background) -> anyhow::Result<Config> {
+    if !(args.read_timeout.is_finite() && args.read_timeout > 0.0) {
+        anyhow::bail!(
+            "--read-timeout expects a positive number of seconds, got {}",
+            args.read_timeout
+        );
+    }
+    // Bound to loopback, only loopback host names are answered: a web page that rebinds its
+    // own name to 127.0.0.1 must not read the journal.
+    let loopback = match args.host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => args.host.eq_ignore_ascii_case("localhost"),
+    };
+    Ok(Config {
+        journal_size: args.journal_size,
+        max_body_bytes: args.max_body_bytes,
+        cors: args.cors,
+        cors_origins: args.cors_origins.clone(),
+        cors_admin: args.cors_admin,
+        allowed_hosts: (loopback || !args.allow_hosts.is_empty()).then(|| args.allow_hosts.clone()),
+        read_timeout: std::time::Duration::from_secs_f64(args.read_timeout),
+        max_connections: args.max_connections,
+        request_log: Some(log.clone()),
+    })
+}
+
+/// One line per served request only where someone reads them as they come (`per_request`).
+pub(super) fn init_logging(per_request: bool) -> serve::log::Background {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let writer = serve::log::Background::spawn(std::io::stderr());
+    let writer = serve::log::Background::spawn_with(std::io::stderr(), per_request);
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .event_format(serve::log::LineFormat)
@@ -87,12 +108,12 @@ pub(super) fn start_watch(
     server: &std::sync::Arc<Server>,
     location: &DocsLocation,
     docs: &crate::cli::DocsArgs,
-) -> anyhow::Result<notify::RecommendedWatcher> {
+) -> anyhow::Result<watch::Watch> {
     let DocsLocation::Dir(dir) = location else {
         anyhow::bail!("--watch needs a docs folder; {location} cannot change while serving");
     };
     let reload_location = location.clone();
-    let options = super::options(&docs.aliases);
+    let options = super::docs_options(docs);
     watch::spawn(server.clone(), dir, move || {
         match docmock::extract::load(&reload_location, &options) {
             Err(err) => Err(vec![format!(

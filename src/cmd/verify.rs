@@ -68,6 +68,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         } else {
             verify::curl::Secrets::Masked
         },
+        max_body_bytes: args.max_body_bytes,
     };
 
     let (location, extraction) = super::load(&args.docs)?;
@@ -82,7 +83,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let mut verdicts = runtime.block_on(verify::run(&extraction.docs, &options))?;
     if verdicts.iter().any(|v| !v.differences.is_empty()) {
         // Differences point at their field's doc line when the doc files can be read again.
-        if let Ok(files) = location.files() {
+        if let Ok(files) = location.files(&super::options(&args.docs.aliases)) {
             verify::place::locate(&extraction.docs, &files, &mut verdicts);
         }
     }

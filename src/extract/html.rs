@@ -11,8 +11,8 @@
 //! and anything `aria-hidden` (the `#` anchors docs sites put in headings).
 
 use super::rendered::{Line, LineKind};
-use super::{aspnet, rendered, PageExtraction};
-use crate::fixture::SourceFormat;
+use super::{aspnet, rendered, ExtractError, PageExtraction};
+use crate::fixture::{Page, SourceFormat};
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, QualName};
@@ -23,9 +23,31 @@ use std::collections::HashMap;
 
 type Handle = <HtmlTreeSink as TreeSink>::Handle;
 
+/// Deepest element nesting read. Reading the tree recurses once per level; real doc pages
+/// stay far below this, and a deeper (hostile) page is an error instead of a stack overflow.
+pub const MAX_DEPTH: usize = 256;
+
 /// Extract one HTML page of the given format (rendered page or ASP.NET help page).
 pub fn extract(file: &str, text: &str, format: SourceFormat) -> PageExtraction {
-    let lines = to_lines(text);
+    let lines = match to_lines(text) {
+        Ok(lines) => lines,
+        Err(TooDeep { line }) => {
+            return PageExtraction {
+                page: Page {
+                    file: file.to_string(),
+                    format,
+                    ..Page::default()
+                },
+                errors: vec![ExtractError::new(
+                    file,
+                    line,
+                    1,
+                    format!("elements nested more than {MAX_DEPTH} deep: page skipped"),
+                )],
+                warnings: Vec::new(),
+            }
+        }
+    };
     match format {
         SourceFormat::AspnetHtml | SourceFormat::AspnetText => {
             aspnet::extract_lines(file, &lines, SourceFormat::AspnetHtml)
@@ -34,8 +56,14 @@ pub fn extract(file: &str, text: &str, format: SourceFormat) -> PageExtraction {
     }
 }
 
+/// A page nested deeper than [`MAX_DEPTH`]: `line` is where the first too-deep element starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    pub line: usize,
+}
+
 /// The page as lines, each with the source line of its element.
-pub fn to_lines(text: &str) -> Vec<Line> {
+pub fn to_lines(text: &str) -> Result<Vec<Line>, TooDeep> {
     let sink = LineSink {
         inner: HtmlTreeSink::new(Html::new_document()),
         line: Cell::new(1),
@@ -43,6 +71,7 @@ pub fn to_lines(text: &str) -> Vec<Line> {
     };
     let (html, element_lines) =
         html5ever::driver::parse_document(sink, Default::default()).one(text);
+    check_depth(&html, &element_lines)?;
     let source: Vec<&str> = text.lines().collect();
     let mut writer = Writer {
         element_lines: &element_lines,
@@ -53,7 +82,28 @@ pub fn to_lines(text: &str) -> Vec<Line> {
     };
     writer.block(html.root_element(), 1);
     writer.flush();
-    writer.out
+    Ok(writer.out)
+}
+
+/// The element nesting depth, walked without recursion: in pre-order every parent comes
+/// before its children, so each node's depth is its parent's plus one. Text has no children:
+/// only elements can be too deep.
+fn check_depth(html: &Html, element_lines: &HashMap<Handle, usize>) -> Result<(), TooDeep> {
+    let mut depths: HashMap<Handle, usize> = HashMap::new();
+    for node in html.tree.root().descendants() {
+        let depth = node
+            .parent()
+            .and_then(|parent| depths.get(&parent.id()))
+            .map_or(0, |d| d + 1);
+        if depth > MAX_DEPTH && node.value().is_element() {
+            let line = element_lines.get(&node.id()).copied().unwrap_or(1);
+            return Err(TooDeep { line });
+        }
+        if node.has_children() {
+            depths.insert(node.id(), depth);
+        }
+    }
+    Ok(())
 }
 
 /// Elements left out entirely: not content, or site chrome.
@@ -407,7 +457,7 @@ mod tests {
         let lines = to_lines(html);
         let s = |t: &str, n, k| (t.to_string(), n, k);
         assert_eq!(
-            shape(&lines),
+            shape(&lines.unwrap()),
             vec![
                 s("Fill Out Sessions", 5, "heading"),
                 s("", 5, "blank"),
@@ -429,6 +479,7 @@ mod tests {
     fn rows_of_nested_tables_stay_in_their_cell() {
         let html = "<html><body><table><tr><th>Name</th><th>Type</th></tr><tr><td>a</td><td><table><tr><td>x</td></tr></table></td></tr></table></body></html>";
         let rows: Vec<LineKind> = to_lines(html)
+            .unwrap()
             .into_iter()
             .filter(|l| matches!(l.kind, LineKind::Row(_)))
             .map(|l| l.kind)
@@ -446,9 +497,35 @@ mod tests {
             "</p></pre><pre>",
             "<h1>\u{0}</h1>",
         ] {
-            let _ = to_lines(html);
+            let _ = to_lines(html).unwrap();
             let _ = extract("x.html", html, SourceFormat::RenderedHtml);
             let _ = extract("x.html", html, SourceFormat::AspnetHtml);
         }
+    }
+
+    #[test]
+    fn a_page_nested_deeper_than_the_limit_is_an_error_at_its_line() {
+        let html = format!(
+            "<html><body>\n<h1>Deep</h1>\n{}x{}</body></html>",
+            "<div>\n".repeat(20_000),
+            "</div>".repeat(20_000)
+        );
+        let result = extract("deep.html", &html, SourceFormat::RenderedHtml);
+        let errors: Vec<_> = result.errors.iter().map(|e| e.to_string()).collect();
+        // the document, <html> and <body> are depths 0 to 2; div k is on line k + 2
+        let line = MAX_DEPTH + 1;
+        assert_eq!(
+            errors,
+            [format!(
+                "deep.html:{line}:1: elements nested more than {MAX_DEPTH} deep: page skipped"
+            )]
+        );
+        assert!(result.page.fixtures.is_empty());
+        let shallow = format!(
+            "<html><body>{}x{}</body></html>",
+            "<div>".repeat(200),
+            "</div>".repeat(200)
+        );
+        assert!(to_lines(&shallow).is_ok());
     }
 }

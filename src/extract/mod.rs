@@ -72,6 +72,8 @@ pub struct Options {
     /// Import alias prefixes and the folder (relative to the docs root) each stands for,
     /// longest prefix first when resolving: `@site` -> `.`, `@snapshots` -> `snapshots`.
     pub aliases: Vec<(String, String)>,
+    /// Files larger than this are not read (`--max-page-bytes`): an error names each.
+    pub max_page_bytes: u64,
 }
 
 impl Default for Options {
@@ -81,6 +83,7 @@ impl Default for Options {
                 ("@site".to_string(), ".".to_string()),
                 ("@snapshots".to_string(), "snapshots".to_string()),
             ],
+            max_page_bytes: files::MAX_FILE_BYTES,
         }
     }
 }
@@ -145,13 +148,13 @@ impl DocsLocation {
         }
     }
 
-    /// Read the files of this doc set.
-    pub fn files(&self) -> Result<DocFiles, LoadError> {
+    /// Read the files of this doc set, each at most `options.max_page_bytes`.
+    pub fn files(&self, options: &Options) -> Result<DocFiles, LoadError> {
         match self {
             DocsLocation::Embedded => Ok(DocFiles::embedded()),
-            DocsLocation::Dir(dir) => DocFiles::from_dir(dir),
+            DocsLocation::Dir(dir) => DocFiles::from_dir(dir, options.max_page_bytes),
             DocsLocation::Git { rev, path } => {
-                DocFiles::from_git(std::path::Path::new("."), rev, path)
+                DocFiles::from_git(std::path::Path::new("."), rev, path, options.max_page_bytes)
             }
         }
     }
@@ -170,58 +173,141 @@ impl std::fmt::Display for DocsLocation {
 /// Read a doc set from anywhere: doc pages are extracted; a folder of fixture files
 /// (`docmock extract --out`) is loaded as it is.
 pub fn load(location: &DocsLocation, options: &Options) -> Result<Extraction, LoadError> {
-    let files = location.files()?;
-    if let Some(docs) = fixture_files(&files) {
-        return Ok(Extraction {
-            docs,
-            ..Extraction::default()
-        });
+    let files = location.files(options)?;
+    if let Some(mut extraction) = fixture_files(&files) {
+        extraction
+            .errors
+            .splice(0..0, files.errors().iter().cloned());
+        extraction
+            .warnings
+            .splice(0..0, files.warnings().iter().cloned());
+        return Ok(extraction);
     }
     Ok(from_files(&files, options))
 }
 
 /// The doc set of a folder written by `docmock extract --out`: no page files, and JSON files
 /// that each hold one page. `None` for anything else.
-fn fixture_files(files: &DocFiles) -> Option<DocSet> {
+///
+/// A loaded fixture folder is input like any other: a file that does not parse, or a page
+/// whose `file` or `source.snapshot_file` leaves the docs folder, is an error naming the file
+/// and the reason (and the page is not loaded), never an empty or escaping doc set.
+fn fixture_files(files: &DocFiles) -> Option<Extraction> {
     if files.iter().any(|(path, _)| is_page(path)) {
         return None;
     }
-    let mut docs = DocSet::default();
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".json")) {
-        let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-        if value.get("fixtures").is_none() || value.get("file").is_none() {
-            let _ = path;
-            return None;
-        }
-        docs.pages.push(serde_json::from_value(value).ok()?);
+    let json: Vec<(&str, serde_json::Value)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".json"))
+        .filter_map(|(p, bytes)| Some((p, serde_json::from_slice(bytes).ok()?)))
+        .collect();
+    let is_fixture_file =
+        |v: &serde_json::Value| v.get("fixtures").is_some() && v.get("file").is_some();
+    // A folder of fixture files, not a folder of snapshot data: judged by what parses.
+    if !json.iter().any(|(_, v)| is_fixture_file(v)) {
+        return None;
     }
-    (!docs.pages.is_empty()).then_some(docs)
+    let mut extraction = Extraction::default();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".json")) {
+        let page = serde_json::from_slice::<serde_json::Value>(bytes)
+            .map_err(|e| {
+                ExtractError::new(
+                    path,
+                    e.line(),
+                    e.column(),
+                    format!("not a fixture file: {e}"),
+                )
+            })
+            .and_then(|value| {
+                if !is_fixture_file(&value) {
+                    return Err(ExtractError::new(
+                        path,
+                        1,
+                        1,
+                        "not a fixture file: expected `file` and `fixtures`",
+                    ));
+                }
+                serde_json::from_value::<Page>(value)
+                    .map_err(|e| ExtractError::new(path, 1, 1, format!("not a fixture file: {e}")))
+            })
+            .and_then(|page| confined(path, page));
+        match page {
+            Ok(page) => extraction.docs.pages.push(page),
+            Err(error) => extraction.errors.push(error),
+        }
+    }
+    Some(extraction)
+}
+
+/// A loaded page whose paths stay inside the docs folder (they name files docmock writes).
+fn confined(path: &str, page: Page) -> Result<Page, ExtractError> {
+    let inside = files::is_inside_root;
+    if !inside(&page.file) {
+        return Err(ExtractError::new(
+            path,
+            1,
+            1,
+            format!(
+                "`file` must be a relative path inside the docs folder, got `{}`",
+                page.file
+            ),
+        ));
+    }
+    for fixture in &page.fixtures {
+        let paths = std::iter::once(fixture.source.file.as_str())
+            .chain(fixture.source.snapshot_file.as_deref());
+        for snapshot in paths {
+            if !inside(snapshot) {
+                return Err(ExtractError::new(
+                    path,
+                    1,
+                    1,
+                    format!(
+                        "fixture `{}`: `source.file` and `source.snapshot_file` must be a relative path inside the docs folder, got `{snapshot}`",
+                        fixture.id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(page)
 }
 
 /// Extract a folder of docs.
 pub fn from_dir(dir: &std::path::Path, options: &Options) -> Result<Extraction, LoadError> {
-    Ok(from_files(&DocFiles::from_dir(dir)?, options))
+    Ok(from_files(
+        &DocFiles::from_dir(dir, options.max_page_bytes)?,
+        options,
+    ))
 }
 
 /// Extract an in-memory doc set: every page file, in path order.
 pub fn from_files(files: &DocFiles, options: &Options) -> Extraction {
-    let mut extraction = Extraction::default();
+    let mut extraction = Extraction {
+        errors: files.errors().to_vec(),
+        warnings: files.warnings().to_vec(),
+        ..Extraction::default()
+    };
     for (path, bytes) in files.iter() {
         if !is_page(path) {
             continue;
         }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) if !bytes.contains(&0) => text,
-            _ => {
-                extraction.errors.push(ExtractError::new(
-                    path,
-                    1,
-                    1,
-                    "not a text file: expected UTF-8 text, skipped",
-                ));
-                continue;
-            }
-        };
+        // the first byte that is not text: invalid UTF-8 or a NUL, reported where it is
+        let invalid = std::str::from_utf8(bytes).err().map(|e| e.valid_up_to());
+        let nul = bytes[..invalid.unwrap_or(bytes.len())]
+            .iter()
+            .position(|b| *b == 0);
+        if let Some(at) = nul.or(invalid) {
+            let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            extraction.errors.push(ExtractError::at_offset(
+                path,
+                before,
+                at,
+                "not a text file: expected UTF-8 text, skipped",
+            ));
+            continue;
+        }
+        let text = std::str::from_utf8(bytes).unwrap_or_default();
         let result = extract_page(path, text, files, options);
         extraction.errors.extend(result.errors);
         extraction.warnings.extend(result.warnings);

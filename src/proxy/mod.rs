@@ -189,8 +189,8 @@ impl Proxy {
 /// The proxy as an axum router; serve it with `into_make_service_with_connect_info::<SocketAddr>`
 /// so `X-Forwarded-For` names the client.
 pub fn router(proxy: Arc<Proxy>) -> Router {
-    let cors = proxy.server.config.cors;
-    serve::layers(Router::new().fallback(handle).with_state(proxy), cors)
+    let config = proxy.server.config.clone();
+    serve::layers(Router::new().fallback(handle).with_state(proxy), &config)
 }
 
 /// Proxy on `listener` until `shutdown` completes, then finish the exchanges in flight.
@@ -231,7 +231,7 @@ async fn handle(State(proxy): State<Arc<Proxy>>, request: Request) -> Response<B
     let config = &proxy.server.config;
     let body = match serve::check_limits(config, &parts.uri, &parts.headers) {
         Some((response, _)) => return response,
-        None => match serve::read_body(body, config.max_body_bytes).await {
+        None => match serve::read_body(body, config).await {
             Ok(body) => body,
             Err((response, _)) => return response,
         },
@@ -632,11 +632,10 @@ struct Fallback {
 pub fn fallback_router(server: Arc<Server>, target: &str) -> Result<Router, VerifyError> {
     let forwarder = Forwarder::new(target, Duration::from_secs(30))?;
     let server = serve::leak(server);
-    let cors = server.config.cors;
     let state = Arc::new(Fallback { server, forwarder });
     Ok(serve::layers(
         Router::new().fallback(fallback).with_state(state),
-        cors,
+        &server.config,
     ))
 }
 
@@ -660,7 +659,7 @@ async fn fallback(State(state): State<Arc<Fallback>>, request: Request) -> Respo
     let config = &state.server.config;
     let body = match serve::check_limits(config, &parts.uri, &parts.headers) {
         Some((response, _)) => return response,
-        None => match serve::read_body(body, config.max_body_bytes).await {
+        None => match serve::read_body(body, config).await {
             Ok(body) => body,
             Err((response, _)) => return response,
         },

@@ -2,6 +2,7 @@
 //! request, JUnit for CI test views, GitHub workflow annotations on the changed lines.
 
 use super::github::{self, Annotation};
+use super::printable;
 use super::verify::junit::escape as xml;
 use crate::diff::{Change, ChangeKind, DiffReport, Level};
 use std::io::{self, Write};
@@ -76,19 +77,19 @@ pub fn render_human(report: &DiffReport, out: &mut impl Write) -> io::Result<()>
             "{indent}{:<8}  {}  {}",
             change.level.as_str(),
             change.rule.id(),
-            describe_with_case(change)
+            printable(&describe_with_case(change))
         )
     };
     for (route, changes) in by_route(report) {
         writeln!(out)?;
-        writeln!(out, "{route}")?;
+        writeln!(out, "{}", printable(&route))?;
         for change in changes
             .iter()
             .filter(|c| c.case.is_none() || is_case_added_or_removed(c))
         {
             line(out, "  ", change)?;
             if let Some(place) = place(change) {
-                writeln!(out, "  {:<15}  --> {place}", "")?;
+                writeln!(out, "  {:<15}  --> {}", "", printable(&place))?;
             }
         }
         let mut cases: Vec<&str> = Vec::new();
@@ -104,9 +105,9 @@ pub fn render_human(report: &DiffReport, out: &mut impl Write) -> io::Result<()>
                 .iter()
                 .filter(|c| c.case.as_deref() == Some(id) && !is_case_added_or_removed(c))
                 .collect();
-            writeln!(out, "  case {}", case_name(in_case[0]))?;
+            writeln!(out, "  case {}", printable(&case_name(in_case[0])))?;
             if let Some(place) = place(in_case[0]) {
-                writeln!(out, "  --> {place}")?;
+                writeln!(out, "  --> {}", printable(&place))?;
             }
             for change in in_case {
                 line(out, "    ", change)?;
@@ -123,8 +124,8 @@ pub fn render_human(report: &DiffReport, out: &mut impl Write) -> io::Result<()>
                 "  {}  {} {}: {}",
                 c.rule.id(),
                 c.method,
-                c.route,
-                describe_with_case(c)
+                printable(&c.route),
+                printable(&describe_with_case(c))
             )?;
             writeln!(
                 out,

@@ -37,6 +37,15 @@ pub fn write_dir(docs: &DocSet, dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut written = std::collections::HashSet::new();
     for page in &docs.pages {
+        if !crate::extract::files::is_inside_root(&page.file) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "page `{}` is not a path inside the folder: not written",
+                    page.file
+                ),
+            ));
+        }
         let path = page_file(dir, page);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -49,7 +58,12 @@ pub fn write_dir(docs: &DocSet, dir: &Path) -> io::Result<()> {
 
 fn remove_stale(dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+        let entry = entry?;
+        let path = entry.path();
+        // never through a link: it may lead out of `dir` or back into it
+        if entry.file_type()?.is_symlink() {
+            continue;
+        }
         if path.is_dir() {
             remove_stale(&path, keep)?;
         } else if path.extension().is_some_and(|e| e == "json") && !keep.contains(&path) {

@@ -1,7 +1,7 @@
 //! `docmock lint` output: compiler-style diagnostics for people, JSON for tools.
 
 use super::github::{self, Annotation};
-use super::{Colour, Paint};
+use super::{printable, Colour, Paint};
 use crate::lint::{counts, Finding, NoteKind, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -31,7 +31,7 @@ pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) 
             out,
             "{}{}",
             paint.severity(finding.severity, &title),
-            paint.bold(&format!(": {}", finding.message))
+            paint.bold(&format!(": {}", printable(&finding.message)))
         )?;
         let width = finding.line.to_string().len();
         let pad = " ".repeat(width);
@@ -39,12 +39,23 @@ pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) 
             out,
             "{pad}{} {}:{}:{}",
             paint.gutter("-->"),
-            finding.file,
+            printable(&finding.file),
             finding.line,
             finding.col
         )?;
         if let Some(text) = &finding.source_line {
             let (text, col) = window(text.trim_end(), finding.col, finding.len);
+            // one character for one: the caret stays under the place
+            let text: String = text
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
             writeln!(out, "{pad} {}", paint.gutter("|"))?;
             writeln!(
                 out,
@@ -73,7 +84,7 @@ pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) 
                 NoteKind::Help => "help",
             };
             let place = match (&note.file, note.line) {
-                (Some(file), Some(line)) => format!(" ({file}:{line})"),
+                (Some(file), Some(line)) => format!(" ({}:{line})", printable(file)),
                 _ => String::new(),
             };
             writeln!(
@@ -81,7 +92,7 @@ pub fn render_human(findings: &[Finding], colour: Colour, out: &mut impl Write) 
                 "{pad} {} {}: {}{place}",
                 paint.gutter("="),
                 paint.bold(kind),
-                note.message
+                printable(&note.message)
             )?;
         }
         writeln!(out)?;

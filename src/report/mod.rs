@@ -28,3 +28,29 @@ impl Paint {
         }
     }
 }
+
+/// Text from the docs or a target as it may be shown on a terminal: control characters (ESC,
+/// CR, BEL, line breaks, C1 controls; not tabs) written as `\u{1b}` escapes, so no page or answer can
+/// move the cursor, recolour or overwrite what docmock prints. Every human report passes
+/// outside text through this; colours are added after.
+///
+/// ```
+/// use docmock::report::printable;
+/// assert_eq!(printable("ok\x1b[32m PASS\r"), "ok\\u{1b}[32m PASS\\r");
+/// assert_eq!(printable("plain"), "plain");
+/// ```
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && c != '\t';
+    if !text.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}

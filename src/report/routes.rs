@@ -274,12 +274,13 @@ fn table(routes: &[&RouteSummary], names: [&str; 2], out: &mut impl Write) -> io
                     .collect();
                 notes.push(format!("deprecated: {}", params.join(", ")));
             }
+            // a file name or heading with a line break must not break the table
             [
-                r.method.clone(),
-                r.route.clone(),
+                crate::report::printable(&r.method).into_owned(),
+                crate::report::printable(&r.route).into_owned(),
                 statuses,
-                source,
-                notes.join("; "),
+                crate::report::printable(&source).into_owned(),
+                crate::report::printable(&notes.join("; ")).into_owned(),
             ]
         })
         .collect();

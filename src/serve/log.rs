@@ -209,7 +209,16 @@ pub struct Background {
 struct Shared {
     buffers: Vec<Shard>,
     dropped: AtomicU64,
+    /// One INFO line per served request; otherwise they are counted in `served` and a
+    /// summary is written once a second (a busy server wrote a gigabyte of lines a minute).
+    per_request: bool,
+    served: Vec<Count>,
 }
+
+/// A served-request count of one thread, alone on its cache line.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Count(AtomicU64);
 
 /// One thread's buffer, alone on its cache lines: neighbouring buffers written by other
 /// threads would otherwise bounce the line between cores on every lock.
@@ -233,11 +242,22 @@ impl Background {
     /// Buffers, one per logging thread up to this many.
     pub const SHARDS: usize = 8;
 
-    /// Start the writer thread over `out`.
+    /// How often the served-request summary is written when lines are not per request.
+    pub const SUMMARY_INTERVAL: Duration = Duration::from_secs(1);
+
+    /// Start the writer thread over `out`, with one line per served request.
     pub fn spawn(out: impl Write + Send + 'static) -> Background {
+        Background::spawn_with(out, true)
+    }
+
+    /// Start the writer thread over `out`; without `per_request`, served requests are
+    /// counted and summed up once a second (`served requests=N`).
+    pub fn spawn_with(out: impl Write + Send + 'static, per_request: bool) -> Background {
         let shared = Arc::new(Shared {
             buffers: (0..Self::SHARDS).map(|_| Shard::default()).collect(),
             dropped: AtomicU64::new(0),
+            per_request,
+            served: (0..Self::SHARDS).map(|_| Count::default()).collect(),
         });
         let writer = shared.clone();
         let mut out = out;
@@ -245,8 +265,13 @@ impl Background {
             .name("docmock-log".into())
             .spawn(move || {
                 let mut spare = Vec::new();
+                let mut last_summary = std::time::Instant::now();
                 loop {
                     std::thread::sleep(Self::INTERVAL);
+                    if !writer.per_request && last_summary.elapsed() >= Self::SUMMARY_INTERVAL {
+                        last_summary = std::time::Instant::now();
+                        write_summary(&writer, &mut out);
+                    }
                     write_pending(&writer, &mut spare, &mut out);
                 }
             })
@@ -266,6 +291,11 @@ impl Background {
         fixture: &str,
         reason: &str,
     ) {
+        if !self.shared.per_request {
+            let cell = &self.shared.served[super::thread_index() % self.shared.served.len()];
+            cell.0.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let mut buffer = self
             .shared
             .buffer()
@@ -303,8 +333,28 @@ impl Background {
 
     /// Write what is buffered now (at shutdown), to `out`.
     pub fn flush_to(&self, out: &mut impl Write) {
+        write_summary(&self.shared, out);
         write_pending(&self.shared, &mut Vec::new(), out);
     }
+}
+
+/// `<time>  INFO served requests=N` for the requests served since the last summary, if any.
+fn write_summary(shared: &Shared, out: &mut impl Write) {
+    let served: u64 = shared
+        .served
+        .iter()
+        .map(|c| c.0.swap(0, Ordering::Relaxed))
+        .sum();
+    if served == 0 {
+        return;
+    }
+    let mut line = String::new();
+    let _ = write_timestamp(&mut line);
+    let _ = writeln!(
+        out,
+        "{line}  INFO served requests={served} (one line each: --log-requests)"
+    );
+    let _ = out.flush();
 }
 
 fn write_pending(shared: &Shared, spare: &mut Vec<u8>, out: &mut impl Write) {
@@ -362,5 +412,63 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Background {
         Line {
             shared: &self.shared,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer the test can read back.
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn serve_three(log: &Background) {
+        for _ in 0..3 {
+            log.served_line(
+                std::time::SystemTime::now(),
+                &Method::GET,
+                "/x",
+                "",
+                200,
+                "p/e/c",
+                "only-case",
+            );
+        }
+    }
+
+    #[test]
+    fn served_requests_are_summed_up_unless_each_is_asked_for() {
+        let out = Sink::default();
+        let log = Background::spawn_with(out.clone(), false);
+        serve_three(&log);
+        log.flush_to(&mut out.clone());
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            text.ends_with("  INFO served requests=3 (one line each: --log-requests)\n"),
+            "{text}"
+        );
+        assert!(!text.contains("method="), "{text}");
+
+        let out = Sink::default();
+        let log = Background::spawn_with(out.clone(), true);
+        serve_three(&log);
+        log.flush_to(&mut out.clone());
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(
+            text.matches(" INFO served method=GET path=\"/x\"").count(),
+            3,
+            "{text}"
+        );
     }
 }

@@ -44,8 +44,20 @@ pub struct Config {
     pub journal_size: usize,
     /// Largest accepted request body (413 above).
     pub max_body_bytes: usize,
-    /// Answer CORS preflights and add CORS headers.
+    /// Answer CORS preflights and add CORS headers: any origin, without credentials.
     pub cors: bool,
+    /// Origins allowed to send credentials (`--cors-origin`, implies `cors`); only these are
+    /// then named in `Access-Control-Allow-Origin`.
+    pub cors_origins: Vec<String>,
+    /// Also answer CORS for the admin endpoints (`/__docmock/`), which hold request bodies.
+    pub cors_admin: bool,
+    /// Host names answered (with any port), when `Some`: the loopback names and `--allow-host`.
+    /// A request for another host (DNS rebinding) is refused with 421.
+    pub allowed_hosts: Option<Vec<String>>,
+    /// How long a client may take to send a request's head, and then its body.
+    pub read_timeout: std::time::Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
     /// Write served-request log lines straight to this writer, bypassing tracing-subscriber's
     /// formatting (still filtered by its level).
     pub request_log: Option<log::Background>,
@@ -57,10 +69,24 @@ impl Default for Config {
             journal_size: 1000,
             max_body_bytes: 1024 * 1024,
             cors: false,
+            cors_origins: Vec::new(),
+            cors_admin: false,
+            allowed_hosts: None,
+            read_timeout: READ_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
             request_log: None,
         }
     }
 }
+
+/// Default of [`Config::read_timeout`] (`--read-timeout`).
+pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Default of [`Config::max_connections`] (`--max-connections`).
+pub const MAX_CONNECTIONS: usize = 512;
+/// How long requests in flight may take to finish after a shutdown signal.
+pub const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+/// Host names always answered when [`Config::allowed_hosts`] is set.
+pub const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "[::1]"];
 
 /// Longest request target accepted (414 above).
 pub const MAX_URI_BYTES: usize = 8 * 1024;
@@ -148,21 +174,45 @@ pub(crate) fn leak(server: Arc<Server>) -> &'static Server {
 /// The stub server as an axum router (for embedding; `run` serves the same handler).
 pub fn router(server: Arc<Server>) -> Router {
     let server = leak(server);
-    let cors = server.config.cors;
-    layers(Router::new().fallback(handle).with_state(server), cors)
+    let catch_panic = tower_http::catch_panic::CatchPanicLayer::custom(panic_answer);
+    if server.config.cors || !server.config.cors_origins.is_empty() {
+        with_cors(server).layer(catch_panic)
+    } else {
+        Router::new()
+            .fallback(handle)
+            .with_state(server)
+            .layer(catch_panic)
+    }
 }
 
-/// The layers every docmock server wears (panics answered 500, `--cors`): shared by `serve`'s
-/// router and `proxy`'s.
-pub(crate) fn layers(router: Router, cors: bool) -> Router {
+/// The layers every docmock server wears (panics answered 500, CORS when asked): the proxy's
+/// routers wear them too.
+pub(crate) fn layers(router: Router, config: &Config) -> Router {
     let router = router.layer(tower_http::catch_panic::CatchPanicLayer::custom(
         panic_answer,
     ));
-    if cors {
-        router.layer(cors_layer())
+    if config.cors || !config.cors_origins.is_empty() {
+        router.layer(cors_layer(config))
     } else {
         router
     }
+}
+
+/// The handler behind the CORS layer; the admin endpoints stay outside it unless asked, so
+/// no web page can read the journal (it holds request bodies) or clear it.
+fn with_cors(server: &'static Server) -> Router {
+    let documented = Router::new()
+        .fallback(handle)
+        .with_state(server)
+        .layer(cors_layer(&server.config));
+    if server.config.cors_admin {
+        return documented;
+    }
+    Router::new()
+        .route("/__docmock/", axum::routing::any(handle))
+        .route("/__docmock/{*rest}", axum::routing::any(handle))
+        .with_state(server)
+        .fallback_service(documented)
 }
 
 /// A bug in docmock answers 500, marked as docmock's own, and is logged.
@@ -181,41 +231,132 @@ fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body
     .0
 }
 
-/// Serve on `listener` until `shutdown` completes, then finish the requests in flight.
+/// Serve on `listener` until `shutdown` completes, then finish the requests in flight (at
+/// most [`SHUTDOWN_DEADLINE`]).
 ///
 /// The handler is served as a service of its own, without [`router`]'s (empty) path table in
-/// front of it: every request goes to it anyway.
+/// front of it: every request goes to it anyway. Slow clients are bounded here, per
+/// connection and not per request: a request head must arrive within `read_timeout`, and at
+/// most `max_connections` are served at once.
 pub async fn run(
     server: Arc<Server>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::handler::Handler;
-    let server = leak(server);
-    let catch_panic = tower_http::catch_panic::CatchPanicLayer::custom(panic_answer);
-    if server.config.cors {
-        let app = handle
-            .layer(cors_layer())
-            .layer(catch_panic)
-            .with_state(server);
-        axum::serve(listener, app.into_make_service())
-            .with_graceful_shutdown(shutdown)
-            .await
+    if server.config.cors || !server.config.cors_origins.is_empty() {
+        let config = server.config.clone();
+        serve_connections(router(server), listener, shutdown, &config).await
     } else {
+        let server = leak(server);
+        let catch_panic = tower_http::catch_panic::CatchPanicLayer::custom(panic_answer);
         let app = handle.layer(catch_panic).with_state(server);
-        axum::serve(listener, app.into_make_service())
-            .with_graceful_shutdown(shutdown)
-            .await
+        serve_connections(app, listener, shutdown, &server.config).await
     }
 }
 
-/// `--cors`: any origin, method and header, and the docmock headers readable by scripts.
-fn cors_layer() -> tower_http::cors::CorsLayer {
-    tower_http::cors::CorsLayer::very_permissive().expose_headers([
+/// The accept loop: one task per connection, a permit per connection, a deadline on request
+/// heads, and a graceful shutdown that gives up after [`SHUTDOWN_DEADLINE`].
+async fn serve_connections<S>(
+    app: S,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    config: &Config,
+) -> std::io::Result<()>
+where
+    S: tower_service::Service<
+            axum::http::Request<hyper::body::Incoming>,
+            Response = Response<Body>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let max = config
+        .max_connections
+        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS) as u32;
+    let permits = Arc::new(tokio::sync::Semaphore::new(max as usize));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.read_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            () = &mut shutdown => break,
+            permit = permits.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+        };
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    // out of file descriptors, or a connection reset before it was accepted:
+                    // wait a little instead of spinning
+                    tracing::warn!("cannot accept a connection: {err}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = stopped.wait_for(|stop| *stop) => {}
+            }
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    let _ = stop.send(true);
+    let all_closed = permits.acquire_many(max);
+    if tokio::time::timeout(SHUTDOWN_DEADLINE, all_closed)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "connections still open {} after shutting down: closed",
+            humantime::format_duration(SHUTDOWN_DEADLINE)
+        );
+    }
+    Ok(())
+}
+
+/// `--cors`: any origin without credentials; with `--cors-origin`, those origins only, with
+/// credentials. Any method and header; the docmock headers readable by scripts.
+fn cors_layer(config: &Config) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, Any, CorsLayer};
+    let layer = CorsLayer::new().expose_headers([
         response::FIXTURE_HEADER,
         response::REASON_HEADER,
         ERROR_HEADER,
-    ])
+    ]);
+    if config.cors_origins.is_empty() {
+        return layer
+            .allow_origin(Any)
+            .allow_methods(Any)
+            .allow_headers(Any);
+    }
+    let origins: Vec<HeaderValue> = config
+        .cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    // credentials rule out `*`: methods and headers are mirrored from the preflight
+    layer
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods(AllowMethods::mirror_request())
+        .allow_headers(AllowHeaders::mirror_request())
 }
 
 /// What answered a request, for the journal and the log line (also the proxy's).
@@ -238,6 +379,11 @@ pub(crate) async fn handle(
     request: Request,
 ) -> Response<Body> {
     let (parts, body) = request.into_parts();
+    if let Some(allowed) = &server.config.allowed_hosts {
+        if let Some(refusal) = check_host(allowed, &parts) {
+            return finish(server, &parts, Err(refusal));
+        }
+    }
     if let Some(admin) = parts.uri.path().strip_prefix("/__docmock/") {
         return admin::answer(server, &parts.method, admin);
     }
@@ -246,7 +392,7 @@ pub(crate) async fn handle(
     let read = match check_limits(&server.config, &parts.uri, &parts.headers) {
         Some(refusal) => Err(refusal),
         None if axum::body::HttpBody::is_end_stream(&body) => Ok(Bytes::new()),
-        None => read_body(body, server.config.max_body_bytes).await,
+        None => read_body(body, &server.config).await,
     };
     finish(server, &parts, read)
 }
@@ -327,9 +473,55 @@ pub(crate) fn check_limits(
     None
 }
 
-/// The request body, at most `max` bytes.
-pub(crate) async fn read_body(body: Body, max: usize) -> Result<Bytes, Refusal> {
-    axum::body::to_bytes(body, max).await.map_err(|err| {
+/// The `Host` a request names, when it is not one of `allowed` (loopback names, `--allow-host`):
+/// a page on another site reached through DNS rebinding names its own host.
+fn check_host(allowed: &[String], parts: &axum::http::request::Parts) -> Option<Refusal> {
+    let host = match parts.headers.get(header::HOST) {
+        Some(value) => value.as_bytes(),
+        None => parts.uri.host()?.as_bytes(),
+    };
+    // without the port; an IPv6 literal keeps its brackets
+    let name = match host.iter().rposition(|b| *b == b':') {
+        Some(colon) if !host[colon..].contains(&b']') => &host[..colon],
+        _ => host,
+    };
+    let known = LOOPBACK_HOSTS
+        .iter()
+        .map(|h| h.as_bytes())
+        .chain(allowed.iter().map(|h| h.as_bytes()))
+        .any(|h| h.eq_ignore_ascii_case(name));
+    if known {
+        return None;
+    }
+    Some(own_error(
+        StatusCode::MISDIRECTED_REQUEST,
+        "host-not-allowed",
+        json!({"error": format!(
+            "this server answers only for loopback host names; `{}` is not one (add it with --allow-host)",
+            String::from_utf8_lossy(name)
+        )}),
+    ))
+}
+
+/// The request body, at most `max_body_bytes`, within `read_timeout`.
+pub(crate) async fn read_body(body: Body, config: &Config) -> Result<Bytes, Refusal> {
+    let max = config.max_body_bytes;
+    let read = tokio::time::timeout(config.read_timeout, axum::body::to_bytes(body, max));
+    let Ok(read) = read.await else {
+        let (mut response, outcome) = own_error(
+            StatusCode::REQUEST_TIMEOUT,
+            "body-timeout",
+            json!({"error": format!(
+                "the request body did not arrive within {} (--read-timeout)",
+                humantime::format_duration(config.read_timeout)
+            )}),
+        );
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return Err((response, outcome));
+    };
+    read.map_err(|err| {
         let limited = std::error::Error::source(&err)
             .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
         if limited {

@@ -59,7 +59,9 @@ impl Preference {
         let mut preference = Preference::default();
         const PREFER: HeaderName = HeaderName::from_static("prefer");
         for value in headers.get_all(PREFER) {
-            let Ok(value) = value.to_str() else { continue };
+            // not text (obs-text bytes): still read, so that it is refused as an unknown case
+            // (400) instead of silently ignored
+            let value = String::from_utf8_lossy(value.as_bytes());
             for token in value.split([',', ';']) {
                 let Some((name, value)) = token.split_once('=') else {
                     continue;

@@ -50,7 +50,12 @@ pub struct VerifyOptions {
     pub prefer: bool,
     /// Credentials in the `curl` command of a failed case: masked unless `--show-secrets`.
     pub secrets: curl::Secrets,
+    /// Largest answer body read; a larger one fails the case.
+    pub max_body_bytes: u64,
 }
+
+/// The default of [`VerifyOptions::max_body_bytes`] and `verify --max-body-bytes`: 16 MiB.
+pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 impl Default for VerifyOptions {
     fn default() -> Self {
@@ -66,6 +71,7 @@ impl Default for VerifyOptions {
             match_level: MatchLevel::Shape,
             prefer: true,
             secrets: curl::Secrets::Masked,
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 }
@@ -262,7 +268,7 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(VerifyError::Client)?;
-    let target = request::Target::probe(&client, &base).await;
+    let target = request::Target::probe(&client, &base, options.max_body_bytes).await;
     let shared = Arc::new(Run {
         client,
         base,
@@ -381,7 +387,15 @@ async fn run_case(run: &Run, fixture: &Fixture) -> Verdict {
             return verdict;
         }
     }
-    match request::send(client, base, &prepared, options.timeout).await {
+    match request::send(
+        client,
+        base,
+        &prepared,
+        options.timeout,
+        options.max_body_bytes,
+    )
+    .await
+    {
         Ok(actual) => {
             verdict.expected_body = compare::documented_for_diff(fixture, actual.body.as_ref());
             let (differences, warnings) = compare::response(fixture, &actual, options.match_level);

@@ -173,16 +173,32 @@ pub enum Target {
 }
 
 impl Target {
-    /// Ask `GET /__docmock/routes`; only a docmock stub answers it with its route list.
-    pub async fn probe(client: &reqwest::Client, base: &reqwest::Url) -> Target {
+    /// Ask `GET /__docmock/routes`; only a docmock stub answers it with its route list. The
+    /// answer is read up to `max_body_bytes`, like a case's: a target that never ends its
+    /// answer is no stub, and does not hold the run.
+    pub async fn probe(
+        client: &reqwest::Client,
+        base: &reqwest::Url,
+        max_body_bytes: u64,
+    ) -> Target {
         let url = format!("{}/__docmock/routes", base.as_str().trim_end_matches('/'));
-        let Ok(response) = client.get(url).send().await else {
+        let Ok(mut response) = client.get(url).send().await else {
             return Target::Other;
         };
-        if response.status() != reqwest::StatusCode::OK {
+        if response.status() != reqwest::StatusCode::OK
+            || response
+                .content_length()
+                .is_some_and(|n| n > max_body_bytes)
+        {
             return Target::Other;
         }
-        let bytes = response.bytes().await.unwrap_or_default();
+        let mut bytes = Vec::new();
+        while let Ok(Some(chunk)) = response.chunk().await {
+            if (bytes.len() + chunk.len()) as u64 > max_body_bytes {
+                return Target::Other;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(view)) if view.get("routes").is_some_and(Value::is_array) => {
                 Target::Stub
@@ -400,6 +416,7 @@ pub async fn send(
     base: &reqwest::Url,
     prepared: &PreparedRequest,
     timeout: std::time::Duration,
+    max_body_bytes: u64,
 ) -> Result<ActualResponse, String> {
     let mut url = base.as_str().trim_end_matches('/').to_string();
     url.push_str(&prepared.path);
@@ -424,10 +441,28 @@ pub async fn send(
             format!("request failed: {}", root_cause(&e))
         }
     };
-    let response = builder.send().await.map_err(describe)?;
+    let mut response = builder.send().await.map_err(describe)?;
+    let too_big = || {
+        format!(
+            "the answer's body is larger than {max_body_bytes} bytes (--max-body-bytes): not read"
+        )
+    };
+    if response
+        .content_length()
+        .is_some_and(|len| len > max_body_bytes)
+    {
+        return Err(too_big());
+    }
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let bytes = response.bytes().await.map_err(describe)?;
+    // Read chunk by chunk: a target streaming without end must not fill the memory.
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(describe)? {
+        if (bytes.len() + chunk.len()) as u64 > max_body_bytes {
+            return Err(too_big());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     Ok(ActualResponse::from_parts(status, &headers, &bytes))
 }
 

@@ -79,6 +79,17 @@ pub fn plan(root: &Path, docs: &DocSet, verdicts: &[Verdict]) -> UpdatePlan {
             })
         };
         let source = &fixture.source;
+        // Loaded fixture folders are checked when read; this keeps a library caller's
+        // hand-made doc set from making `--update` write outside the docs too.
+        let outside = std::iter::once(source.file.as_str())
+            .chain(source.snapshot_file.as_deref())
+            .find(|p| !crate::extract::files::is_inside_root(p));
+        if let Some(outside) = outside {
+            not_updated(format!(
+                "{outside}: not inside the docs folder, not rewritten"
+            ));
+            continue;
+        }
         if let Some(snapshot) = &source.snapshot_file {
             if !json_files.contains_key(snapshot) {
                 let text = match std::fs::read_to_string(root.join(snapshot)) {

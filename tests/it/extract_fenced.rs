@@ -59,7 +59,7 @@ fn fenced_examples_are_marked_as_such_beside_snapshot_ones_on_one_page() {
 #[test]
 fn extracting_any_cut_or_damaged_fenced_page_never_panics() {
     let root = common::data("pages/fenced");
-    let files = extract::DocFiles::from_dir(&root).unwrap();
+    let files = extract::DocFiles::from_dir(&root, extract::files::MAX_FILE_BYTES).unwrap();
     let options = Options::default();
     let mut runs = 0;
     let mut pages = Vec::new();

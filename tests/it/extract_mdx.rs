@@ -178,7 +178,7 @@ fn extracting_any_cut_or_damaged_page_never_panics() {
             .unwrap()
             .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()),
     );
-    let files = extract::DocFiles::from_dir(&shapes).unwrap();
+    let files = extract::DocFiles::from_dir(&shapes, extract::files::MAX_FILE_BYTES).unwrap();
     let options = Options::default();
     let mut runs = 0;
     for text in &pages {

@@ -11,7 +11,9 @@ use std::path::Path;
 fn lint_dir(dir: &Path) -> Vec<Finding> {
     let location = DocsLocation::Dir(dir.to_path_buf());
     let extraction = extract::load(&location, &Options::default()).expect("test pages load");
-    let files = location.files().expect("test pages read");
+    let files = location
+        .files(&Options::default())
+        .expect("test pages read");
     lint::run(&extraction, &files)
 }
 

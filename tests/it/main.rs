@@ -11,6 +11,8 @@ mod extract_mdx;
 mod extract_prose;
 mod extract_rendered;
 mod extract_routes;
+mod fuzz;
+mod hardening;
 mod lint;
 mod proxy;
 mod serve;

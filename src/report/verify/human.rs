@@ -9,7 +9,7 @@
 //! ```
 
 use crate::fixture::json_type;
-use crate::report::{Colour, Paint};
+use crate::report::{printable, Colour, Paint};
 use crate::verify::{CaseStatus, Difference, Summary, Verdict};
 use serde_json::Value;
 use std::io::{self, Write};
@@ -33,12 +33,12 @@ pub fn render(verdicts: &[Verdict], colour: Colour, out: &mut impl Write) -> io:
             out,
             "{} {} {} {}",
             paint.status(verdict.status),
-            verdict.id,
-            verdict.method,
-            verdict.path
+            printable(&verdict.id),
+            printable(&verdict.method),
+            printable(&verdict.path)
         )?;
         match (&verdict.status, &verdict.reason) {
-            (CaseStatus::Skip, Some(reason)) => writeln!(out, ": {reason}")?,
+            (CaseStatus::Skip, Some(reason)) => writeln!(out, ": {}", printable(reason))?,
             _ => writeln!(out)?,
         }
         if verdict.status == CaseStatus::Fail {
@@ -46,21 +46,26 @@ pub fn render(verdicts: &[Verdict], colour: Colour, out: &mut impl Write) -> io:
                 out,
                 "  {} {}:{}",
                 paint.wrap("1;34", "-->"),
-                verdict.source.file,
+                printable(&verdict.source.file),
                 verdict.source.line
             )?;
             if let Some(reason) = &verdict.reason {
-                writeln!(out, "  {}: {reason}", paint.wrap("1;31", "error"))?;
+                writeln!(
+                    out,
+                    "  {}: {}",
+                    paint.wrap("1;31", "error"),
+                    printable(reason)
+                )?;
             }
             for (i, difference) in verdict.differences.iter().enumerate() {
                 match verdict.difference_lines.get(i) {
                     Some(line) => writeln!(
                         out,
                         "  {} ({}:{line})",
-                        describe(difference),
+                        printable(&describe(difference)),
                         verdict.source.file
                     )?,
-                    None => writeln!(out, "  {}", describe(difference))?,
+                    None => writeln!(out, "  {}", printable(&describe(difference)))?,
                 }
             }
         }
@@ -69,7 +74,7 @@ pub fn render(verdicts: &[Verdict], colour: Colour, out: &mut impl Write) -> io:
                 out,
                 "  {}: {}",
                 paint.wrap("1;33", "warning"),
-                describe(warning)
+                printable(&describe(warning))
             )?;
         }
         if verdict.status == CaseStatus::Fail && verdict.body_differs() {
@@ -181,6 +186,7 @@ fn body_diff(verdict: &Verdict, paint: &Paint, out: &mut impl Write) -> io::Resu
         .header("docs", "actual")
         .to_string();
     for line in unified.lines() {
+        let line = &printable(line);
         let line = if line.starts_with("+++") || line.starts_with("---") {
             paint.wrap("1", line)
         } else if line.starts_with('+') {
@@ -207,26 +213,33 @@ pub fn render_update(
     for file in &plan.files {
         if dry_run {
             let diff = similar::TextDiff::from_lines(&file.before, &file.after);
-            write!(
-                out,
-                "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", file.file), &format!("b/{}", file.file))
-                    .missing_newline_hint(false)
-            )?;
+            let file_name = printable(&file.file);
+            let unified = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{file_name}"), &format!("b/{file_name}"))
+                .missing_newline_hint(false)
+                .to_string();
+            for line in unified.lines() {
+                writeln!(out, "{}", printable(line))?;
+            }
         } else {
             let n = file.fixtures.len();
             writeln!(
                 out,
                 "updated {} ({n} response{})",
-                file.file,
+                printable(&file.file),
                 if n == 1 { "" } else { "s" }
             )?;
         }
     }
     for skipped in &plan.not_updated {
-        writeln!(out, "note: not updated {}: {}", skipped.id, skipped.reason)?;
+        writeln!(
+            out,
+            "note: not updated {}: {}",
+            printable(&skipped.id),
+            printable(&skipped.reason)
+        )?;
     }
     Ok(())
 }
@@ -235,6 +248,7 @@ pub fn render_update(
 mod tests {
     use super::*;
     use crate::fixture::Source;
+    use serde_json::json;
 
     fn verdict(status: CaseStatus) -> Verdict {
         Verdict {
@@ -279,5 +293,29 @@ mod tests {
             coloured.starts_with("\x1b[1;31mFAIL\x1b[0m p/e/c"),
             "{coloured:?}"
         );
+    }
+
+    #[test]
+    fn a_target_cannot_write_control_characters_to_the_terminal() {
+        let mut fake = verdict(CaseStatus::Fail);
+        fake.path = "/x\r\x1b[2K".into();
+        fake.reason = Some("request failed: \x07\x1b]0;title\x07".into());
+        fake.differences = vec![Difference::BodyMismatch {
+            expected: "text".into(),
+            actual: "\x1b[1;32mPASS\r".into(),
+        }];
+        fake.expected_body = Some(json!("a"));
+        fake.actual = Some(crate::verify::ActualResponse {
+            status: 200,
+            headers: Default::default(),
+            body: Some(json!("\x1b[1;32mPASS\r\u{9b}31m")),
+        });
+        let mut out = Vec::new();
+        render(&[fake], Colour::Never, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("  +\\u{1b}[1;32mPASS\\r"), "{out}");
+        assert!(out.contains("\\u{9b}31m\n"), "{out}");
+        assert!(out.contains("FAIL p/e/c GET /x\\r\\u{1b}[2K\n"), "{out}");
     }
 }
