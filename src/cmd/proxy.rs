@@ -1,7 +1,7 @@
 //! `docmock proxy`: load the docs, listen as `serve` does, forward to `--target` and check every
 //! exchange until Ctrl-C or SIGTERM; then write the `--report`s and exit 1 if anything differed.
 
-use super::serve::{init_logging, shutdown_signal, start_watch};
+use super::serve::{init_logging, listen};
 use super::Outcome;
 use crate::cli::{MatchLevel as CliMatch, ProxyArgs};
 use anyhow::{bail, Context};
@@ -69,27 +69,12 @@ pub fn run(args: ProxyArgs) -> anyhow::Result<Outcome> {
     let serve = &args.serve;
     let running = proxy.clone();
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind((serve.host.as_str(), serve.port))
-            .await
-            .with_context(|| format!("cannot listen on {}:{}", serve.host, serve.port))?;
-        let address = listener.local_addr()?;
-        let shutdown = shutdown_signal()?;
-        let _watcher = if serve.watch {
-            Some(start_watch(&server, &location, &serve.docs)?)
-        } else {
-            None
-        };
-        let table = server.table();
-        let mut out = std::io::stdout().lock();
-        writeln!(
-            out,
-            "docmock proxying http://{address} to {} ({} routes, {} cases)",
-            args.target,
-            table.routes.len(),
-            table.case_count()
-        )?;
-        out.flush()?;
-        drop(out);
+        let target = &args.target;
+        let (listener, shutdown, _watcher) =
+            listen(serve, &server, &location, &|address, routes, cases| {
+                format!("docmock proxying http://{address} to {target} ({routes} routes, {cases} cases)")
+            })
+            .await?;
         proxy::run(running, listener, shutdown)
             .await
             .context("the proxy stopped")

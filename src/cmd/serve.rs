@@ -20,28 +20,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
-            .await
-            .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
-        let address = listener.local_addr()?;
-        let shutdown = shutdown_signal()?;
-        // Watch before saying we are up: an edit made right after the address is printed
-        // must not be missed.
-        let _watcher = if args.watch {
-            Some(start_watch(&server, &location, &args.docs)?)
-        } else {
-            None
-        };
-        let table = server.table();
-        let mut out = std::io::stdout().lock();
-        writeln!(
-            out,
-            "docmock serving {} routes ({} cases) on http://{address}",
-            table.routes.len(),
-            table.case_count()
-        )?;
-        out.flush()?;
-        drop(out);
+        let (listener, shutdown, _watcher) =
+            listen(&args, &server, &location, &|address, routes, cases| {
+                format!("docmock serving {routes} routes ({cases} cases) on http://{address}")
+            })
+            .await?;
         match &args.fallback {
             // Only then the extra hop: without it `serve` keeps its own lean stack.
             Some(target) => {
@@ -63,7 +46,42 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Structured logs to stderr (`RUST_LOG` filters; default `info`), written off the request path.
+/// Bind the listener of `args`, install the shutdown signals and start `--watch`, then print
+/// `first_line(address, routes, cases)` as the first line of stdout (scripts and tests read the
+/// address from it). Shared by `serve` and `proxy`; keep the watcher alive while serving.
+pub(super) async fn listen(
+    args: &ServeArgs,
+    server: &std::sync::Arc<Server>,
+    location: &DocsLocation,
+    first_line: &dyn Fn(std::net::SocketAddr, usize, usize) -> String,
+) -> anyhow::Result<(
+    tokio::net::TcpListener,
+    impl std::future::Future<Output = ()>,
+    Option<watch::Watch>,
+)> {
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
+    let address = listener.local_addr()?;
+    let shutdown = shutdown_signal()?;
+    // Watch before saying we are up: an edit made right after the address is printed must not
+    // be missed.
+    let watcher = if args.watch {
+        Some(start_watch(server, location, &args.docs)?)
+    } else {
+        None
+    };
+    let table = server.table();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}",
+        first_line(address, table.routes.len(), table.case_count())
+    )?;
+    out.flush()?;
+    Ok((listener, shutdown, watcher))
+}
+
 /// The server's settings from the flags `serve` and `proxy` share.
 pub(super) fn config(args: &ServeArgs, log: &serve::log::Background) -> anyhow::Result<Config> {
     if !(args.read_timeout.is_finite() && args.read_timeout > 0.0) {
@@ -91,7 +109,8 @@ pub(super) fn config(args: &ServeArgs, log: &serve::log::Background) -> anyhow::
     })
 }
 
-/// One line per served request only where someone reads them as they come (`per_request`).
+/// Structured logs to stderr (`RUST_LOG` filters; default `info`), written off the request path;
+/// one line per served request only where someone reads them as they come (`per_request`).
 pub(super) fn init_logging(per_request: bool) -> serve::log::Background {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
