@@ -103,6 +103,22 @@ impl Operation<'_> {
     }
 }
 
+/// A media type's content: its schema and every documented example, keyed by fixture id with
+/// the case heading as summary (request bodies and responses alike).
+fn content(schema: RefOr<Schema>, examples: &[(&Fixture, Value)]) -> utoipa::openapi::Content {
+    ContentBuilder::new()
+        .schema(Some(schema))
+        .examples_from_iter(examples.iter().map(|(f, body)| {
+            (
+                f.id.clone(),
+                ExampleBuilder::new()
+                    .summary(f.title.clone())
+                    .value(Some(body.clone())),
+            )
+        }))
+        .build()
+}
+
 fn build(docs: &DocSet, options: &Options, objects: &mut dyn ObjectSink) -> OpenApi {
     let mut operations: IndexMap<(String, String), Operation> = IndexMap::new();
     for (page, endpoint) in docs.endpoints() {
@@ -529,17 +545,7 @@ fn request_body(
         })
         .unwrap_or_else(|| "application/json".to_string());
     let schema = shape.to_schema(name, objects);
-    let content = ContentBuilder::new()
-        .schema(Some(schema))
-        .examples_from_iter(examples.iter().map(|(f, body)| {
-            (
-                f.id.clone(),
-                ExampleBuilder::new()
-                    .summary(f.title.clone())
-                    .value(Some(body.clone())),
-            )
-        }))
-        .build();
+    let content = content(schema, &examples);
     let required = body_params.iter().any(|p| p.required && !p.is_nested());
     Some(
         RequestBodyBuilder::new()
@@ -630,17 +636,7 @@ fn response(
             };
             shape.to_schema(&name, objects)
         };
-        let content = ContentBuilder::new()
-            .schema(Some(schema))
-            .examples_from_iter(examples.iter().map(|(f, body)| {
-                (
-                    f.id.clone(),
-                    ExampleBuilder::new()
-                        .summary(f.title.clone())
-                        .value(Some(body.clone())),
-                )
-            }))
-            .build();
+        let content = content(schema, &examples);
         builder = builder.content(ty, content);
     }
 
