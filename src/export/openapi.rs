@@ -636,7 +636,7 @@ fn response(
             };
             shape.to_schema(&name, objects)
         };
-        let content = content(schema, &examples);
+        let content = content(schema, examples);
         builder = builder.content(ty, content);
     }
 
