@@ -1286,7 +1286,7 @@ impl Walk<'_> {
     }
 
     fn key(&self, k: &str) -> Self {
-        let escaped = k.replace('~', "~0").replace('/', "~1");
+        let escaped = crate::fixture::pointer::token(k);
         Walk {
             old: self.old,
             new: self.new,

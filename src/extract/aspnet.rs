@@ -10,8 +10,9 @@
 //! types. Every value the help page generated from a type (`"sample string 5"`, `1`, `true`,
 //! GUIDs, dates, `"QEA="`) is a [`PlaceholderKind::SampleValue`], compared by type.
 
-use super::rendered::{lines, pointer_token, repair, Line, LineKind};
+use super::rendered::{lines, repair, Line, LineKind};
 use super::{common, prose, ExtractError, PageExtraction};
+use crate::fixture::pointer;
 use crate::fixture::{
     BodyRef, Fixture, Page, Param, Placeholder, PlaceholderKind, Reconstruction, RequestSpec,
     ResponseSpec, Source, SourceFormat,
@@ -417,7 +418,7 @@ pub fn sample_values(value: &Value, body: BodyRef, pointer: &str, out: &mut Vec<
         }
         Value::Object(map) => {
             for (k, v) in map {
-                sample_values(v, body, &format!("{pointer}/{}", pointer_token(k)), out);
+                sample_values(v, body, &format!("{pointer}/{}", pointer::token(k)), out);
             }
         }
         scalar if is_generated(scalar) => out.push(Placeholder {

@@ -16,6 +16,7 @@ use super::jslit;
 use super::markdown::{CodeBlock, Lines, Outline};
 use super::prose::wording::Deprecation;
 use super::ExtractError;
+use crate::fixture::pointer;
 use crate::fixture::{
     Anchors, BodyRef, Endpoint, Fixture, Placeholder, PlaceholderKind, ResponseSpec, Source,
     SourceFormat,
@@ -653,14 +654,10 @@ impl Frame {
     /// The pointer of a value that starts here.
     fn child(&self) -> String {
         match self {
-            Frame::Object { pointer, key, .. } => format!("{pointer}/{}", escape(key)),
+            Frame::Object { pointer, key, .. } => format!("{pointer}/{}", pointer::token(key)),
             Frame::Array { pointer, index } => format!("{pointer}/{index}"),
         }
     }
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Whether a comment's text says "fields elided here": `// ...`, `/* … */`, `// etc.`.

@@ -10,6 +10,7 @@
 //! replaces every expression it recognises by a sentinel string. json5 then reads the rewritten
 //! text, and the sentinels' JSON pointers become [`Computed`](crate::fixture::Computed) markers.
 
+use crate::fixture::pointer;
 use crate::fixture::{Generator, PlaceholderKind};
 use serde_json::Value;
 use std::ops::Range;
@@ -691,7 +692,7 @@ fn take_sentinels(value: &mut Value, pointer: &mut String, found: &mut Vec<(Stri
             for (key, item) in map.iter_mut() {
                 let len = pointer.len();
                 pointer.push('/');
-                pointer.push_str(&escape_pointer(key));
+                pointer.push_str(&pointer::token(key));
                 take_sentinels(item, pointer, found);
                 pointer.truncate(len);
             }
@@ -703,12 +704,8 @@ fn take_sentinels(value: &mut Value, pointer: &mut String, found: &mut Vec<(Stri
 /// A JSON pointer from keys (RFC 6901).
 pub fn pointer_of(path: &[String]) -> String {
     path.iter()
-        .map(|k| format!("/{}", escape_pointer(k)))
+        .map(|k| format!("/{}", pointer::token(k)))
         .collect()
-}
-
-fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Words that stand for "more elements like these" in a documented array.
@@ -755,7 +752,7 @@ fn find_placeholders(
             for (key, item) in map {
                 let len = pointer.len();
                 pointer.push('/');
-                pointer.push_str(&escape_pointer(key));
+                pointer.push_str(&pointer::token(key));
                 find_placeholders(item, pointer, out, depth + 1);
                 pointer.truncate(len);
             }

@@ -21,6 +21,7 @@ pub use lines::{Line, LineKind};
 
 use super::binding::{self, CalledIds};
 use super::{common, prose, ExtractError, PageExtraction};
+use crate::fixture::pointer;
 use crate::fixture::{
     BodyRef, Fixture, Page, ParamLocation, Placeholder, PlaceholderKind, Reconstruction,
     ResponseSpec, Source, SourceFormat,
@@ -722,7 +723,7 @@ pub fn more_elements(value: &Value, body: BodyRef, pointer: &str, out: &mut Vec<
         }
         Value::Object(map) => {
             for (k, v) in map {
-                more_elements(v, body, &format!("{pointer}/{}", pointer_token(k)), out);
+                more_elements(v, body, &format!("{pointer}/{}", pointer::token(k)), out);
             }
         }
         _ => {}
@@ -746,11 +747,6 @@ fn is_more_marker(value: &Value) -> bool {
         }
         _ => false,
     }
-}
-
-/// An object key as a JSON pointer token (RFC 6901).
-pub fn pointer_token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! 422); otherwise the success case.
 
 use super::table::{Case, Route};
+use crate::fixture::pointer;
 use crate::fixture::{Param, ParamLocation, ParamType, Problem, RequestValues};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
@@ -300,7 +301,7 @@ pub fn near_misses(route: &Route, incoming: &Incoming) -> Vec<NearMiss> {
                     }
             });
             if !same {
-                differences.push(format!("/path/{}", escape_pointer(name)));
+                differences.push(format!("/path/{}", pointer::token(name)));
             }
         }
         if !documented.query.is_empty() {
@@ -316,12 +317,12 @@ pub fn near_misses(route: &Route, incoming: &Incoming) -> Vec<NearMiss> {
                 .collect();
             for (name, value) in &wanted {
                 if !incoming.query.iter().any(|(n, v)| n == name && v == value) {
-                    differences.push(format!("/query/{}", escape_pointer(name)));
+                    differences.push(format!("/query/{}", pointer::token(name)));
                 }
             }
             for (name, _) in &incoming.query {
                 if !wanted.iter().any(|(n, _)| n == name) {
-                    differences.push(format!("/query/{}", escape_pointer(name)));
+                    differences.push(format!("/query/{}", pointer::token(name)));
                 }
             }
         }
@@ -368,14 +369,14 @@ fn json_differences(
     match (documented, got) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, value) in a {
-                let child = format!("{pointer}/{}", escape_pointer(key));
+                let child = format!("{pointer}/{}", pointer::token(key));
                 match b.get(key) {
                     Some(other) => json_differences(value, other, &child, samples, out),
                     None => out.push(child),
                 }
             }
             for key in b.keys().filter(|k| !a.contains_key(*k)) {
-                out.push(format!("{pointer}/{}", escape_pointer(key)));
+                out.push(format!("{pointer}/{}", pointer::token(key)));
             }
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
@@ -387,10 +388,6 @@ fn json_differences(
         _ if documented == got => {}
         _ => out.push(pointer.to_string()),
     }
-}
-
-fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// JSON equality, where documented sample values (`"sample string 1"`) match any value of
@@ -428,7 +425,7 @@ fn child_pointer(pointer: &str, key: &str, samples: &[String]) -> String {
     if samples.is_empty() {
         return String::new();
     }
-    format!("{pointer}/{}", escape_pointer(key))
+    format!("{pointer}/{}", pointer::token(key))
 }
 
 /// A route's parameter table with each type parsed once, when the table is built: validating

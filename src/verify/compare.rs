@@ -9,6 +9,7 @@
 
 use super::ActualResponse;
 use crate::fixture::media;
+use crate::fixture::pointer;
 use crate::fixture::{BodyRef, Fixture, PlaceholderKind};
 use serde::Serialize;
 use serde_json::Value;
@@ -352,8 +353,8 @@ impl Comparer {
         match (expected, got) {
             (Value::Object(documented), Value::Object(answer)) => {
                 for (key, documented_value) in documented {
-                    let child = format!("{pointer}/{}", escape(key));
-                    let doc_child = format!("{doc_pointer}/{}", escape(key));
+                    let child = format!("{pointer}/{}", pointer::token(key));
+                    let doc_child = format!("{doc_pointer}/{}", pointer::token(key));
                     match answer.get(key) {
                         Some(v) => {
                             self.value(documented_value, v, &child, &doc_child, level, found)
@@ -369,7 +370,7 @@ impl Comparer {
                 }
                 for (key, v) in answer.iter().filter(|(k, _)| !documented.contains_key(*k)) {
                     let difference = Difference::UnexpectedKey {
-                        pointer: format!("{pointer}/{}", escape(key)),
+                        pointer: format!("{pointer}/{}", pointer::token(key)),
                         actual: v.clone(),
                     };
                     if level == MatchLevel::Exact {
@@ -495,11 +496,6 @@ fn same_scalar(a: &Value, b: &Value) -> bool {
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
         _ => a == b,
     }
-}
-
-/// RFC 6901 escaping of one pointer token.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

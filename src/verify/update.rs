@@ -13,6 +13,7 @@
 
 use super::compare::Difference;
 use super::{ActualResponse, CaseStatus, Verdict};
+use crate::fixture::pointer;
 use crate::fixture::{BodyRef, DocSet, Fixture, Span};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -333,7 +334,7 @@ impl Style {
                     out.push_str(&indent(depth + 1));
                     out.push_str(&js_key(key));
                     out.push_str(": ");
-                    let child = format!("{pointer}/{}", escape(key));
+                    let child = format!("{pointer}/{}", pointer::token(key));
                     self.write(v, &child, depth + 1, expressions, out);
                     if i + 1 < map.len() {
                         out.push(',');
@@ -389,7 +390,7 @@ fn compact(value: &Value, pointer: &str, expressions: &HashMap<String, String>) 
             let parts: Vec<String> = map
                 .iter()
                 .map(|(k, v)| {
-                    let child = format!("{pointer}/{}", escape(k));
+                    let child = format!("{pointer}/{}", pointer::token(k));
                     format!("{}: {}", js_key(k), compact(v, &child, expressions))
                 })
                 .collect();
@@ -419,10 +420,6 @@ fn js_key(key: &str) -> String {
     } else {
         Value::String(key.to_string()).to_string()
     }
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]
