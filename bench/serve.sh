@@ -6,7 +6,7 @@
 # take turns over several short rounds and each one's best round is compared (other load on a
 # shared machine only ever slows a round down); medians are printed too.
 #
-#   bench/serve.sh     # ROUNDS=5 DURATION=6 LONG=60 CONNECTIONS=64 THREADS=2 ROUTES=10000
+#   bench/serve.sh     # DOCMOCK=target/release/docmock ROUNDS=5 DURATION=6 LONG=60 CONNECTIONS=64 THREADS=2 ROUTES=10000
 #
 # Needs wrk (`apt-get install -y wrk`). Both servers log nothing to a terminal: docmock's
 # per-request log lines are formatted as usual and written to /dev/null.
@@ -25,9 +25,12 @@ UNKNOWN_PATH=/gen/v1/area42/7/itemz4242
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
-cargo build --release --quiet --bin docmock --example bare_axum
-DOCMOCK=target/release/docmock
-BARE=target/release/examples/bare_axum
+# DOCMOCK=path/to/docmock measures another build (say, the commit before a change) instead.
+if [ -z "${DOCMOCK:-}" ]; then
+  cargo build --release --quiet --bin docmock --example bare_axum
+  DOCMOCK=target/release/docmock
+fi
+BARE=${BARE:-target/release/examples/bare_axum}
 
 WORK=$(mktemp -d)
 cleanup() {
