@@ -139,3 +139,178 @@ impl Drop for MockServer {
         let _ = self.child.wait();
     }
 }
+
+/// What a stub answered: status, headers and body text, from the router or over HTTP alike.
+pub struct Answer {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON; panics with the text when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// A response received over HTTP (from [`MockServer`]).
+    pub async fn from_reqwest(response: reqwest::Response) -> Answer {
+        Answer {
+            status: response.status(),
+            headers: response.headers().clone(),
+            text: response.text().await.unwrap(),
+        }
+    }
+}
+
+/// The settings `docmock serve` starts with when no flag changes them (bound to loopback, so
+/// only loopback host names are answered). Its request log is left out: the tests that read it
+/// run the binary.
+pub fn serve_config() -> docmock::serve::Config {
+    docmock::serve::Config {
+        allowed_hosts: Some(Vec::new()),
+        ..docmock::serve::Config::default()
+    }
+}
+
+/// docmock's stub server inside the test: the router `docmock serve` serves, driven with
+/// `tower::ServiceExt::oneshot`, without a process or a socket. For answers; what needs a
+/// process or a connection (start-up, signals, `--watch`, timeouts, raw HTTP) uses
+/// [`MockServer`].
+pub struct Stub {
+    router: axum::Router,
+    /// The server's state: its journal, its route table.
+    pub server: std::sync::Arc<docmock::serve::Server>,
+}
+
+impl Stub {
+    /// `docmock serve`: the embedded default docs.
+    pub fn embedded() -> Stub {
+        Stub::with_config(None, serve_config())
+    }
+
+    /// `docmock serve DIR`; a relative `dir` is read from the repository root, as
+    /// [`MockServer::start`] does.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Stub {
+        Stub::with_config(Some(dir.as_ref()), serve_config())
+    }
+
+    /// The docs in `dir` (`None`: the embedded ones) loaded as `docmock serve` loads them
+    /// (default aliases, page limit; extraction errors leave their pages out), served with
+    /// `config`.
+    pub fn with_config(dir: Option<&Path>, config: docmock::serve::Config) -> Stub {
+        use docmock::extract::{DocsLocation, Options};
+        let location = match dir {
+            None => DocsLocation::Embedded,
+            Some(dir) => DocsLocation::Dir(root().join(dir)),
+        };
+        let extraction = docmock::extract::load(&location, &Options::default())
+            .unwrap_or_else(|e| panic!("cannot read docs from {location}: {e}"));
+        let server = docmock::serve::Server::new(&extraction.docs, config);
+        Stub {
+            router: docmock::serve::router(server.clone()),
+            server,
+        }
+    }
+
+    pub fn get(&self, path: impl AsRef<str>) -> Call<'_> {
+        self.request(axum::http::Method::GET, path)
+    }
+
+    pub fn post(&self, path: impl AsRef<str>) -> Call<'_> {
+        self.request(axum::http::Method::POST, path)
+    }
+
+    pub fn put(&self, path: impl AsRef<str>) -> Call<'_> {
+        self.request(axum::http::Method::PUT, path)
+    }
+
+    pub fn patch(&self, path: impl AsRef<str>) -> Call<'_> {
+        self.request(axum::http::Method::PATCH, path)
+    }
+
+    pub fn delete(&self, path: impl AsRef<str>) -> Call<'_> {
+        self.request(axum::http::Method::DELETE, path)
+    }
+
+    /// A request for `path` (with its query), sent by [`Call::send`].
+    pub fn request(&self, method: axum::http::Method, path: impl AsRef<str>) -> Call<'_> {
+        Call {
+            router: &self.router,
+            request: axum::http::Request::builder()
+                .method(method)
+                .uri(path.as_ref()),
+            body: Vec::new(),
+        }
+    }
+}
+
+/// A request to a [`Stub`] being built, as `reqwest::RequestBuilder` builds one.
+pub struct Call<'a> {
+    router: &'a axum::Router,
+    request: axum::http::request::Builder,
+    body: Vec<u8>,
+}
+
+impl Call<'_> {
+    pub fn header<V>(mut self, name: &str, value: V) -> Self
+    where
+        axum::http::HeaderValue: TryFrom<V>,
+        <axum::http::HeaderValue as TryFrom<V>>::Error: Into<axum::http::Error>,
+    {
+        self.request = self.request.header(name, value);
+        self
+    }
+
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// A JSON body with its content type.
+    pub fn json_body(self, body: &serde_json::Value) -> Self {
+        self.header("content-type", "application/json")
+            .body(body.to_string())
+    }
+
+    /// Answer it with the router. Like an HTTP client, it names the host (a loopback one,
+    /// unless the test names another) and gives a body's length.
+    pub async fn send(self) -> Answer {
+        use axum::http::header;
+        use tower::ServiceExt;
+        let length = self.body.len();
+        let mut request = self
+            .request
+            .body(axum::body::Body::from(self.body))
+            .expect("a valid request");
+        let headers = request.headers_mut();
+        headers
+            .entry(header::HOST)
+            .or_insert(axum::http::HeaderValue::from_static("127.0.0.1:4010"));
+        if length > 0 {
+            headers
+                .entry(header::CONTENT_LENGTH)
+                .or_insert(axum::http::HeaderValue::from(length));
+        }
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("the stub's answer has a body");
+        Answer {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+/// Send `call` to its stub (reads as the HTTP tests do: `send(stub.get("/x")).await`).
+pub async fn send(call: Call<'_>) -> Answer {
+    call.send().await
+}

@@ -1,7 +1,7 @@
 //! `docmock explain` (the stub's decision for one request, offline), the near misses in the
 //! request journal, and shell completions.
 
-use crate::common::{data, docmock, root, transcript, MockServer};
+use crate::common::{data, docmock, root, send, transcript, Stub};
 use serde_json::{json, Value};
 
 fn explain(args: &[&str]) -> String {
@@ -55,36 +55,23 @@ fn explain_json_carries_the_same_decision() {
 
 #[tokio::test]
 async fn the_journal_lists_the_cases_a_request_came_close_to_and_where_it_differed() {
-    let stub = MockServer::start(&[data("data/explain").to_str().unwrap()]);
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let stub = Stub::from_dir(data("data/explain"));
     // The sold-out case's body without its `coupon`: the success case answers.
-    let answer = client
-        .post(stub.url("/subscriptions"))
-        .header("content-type", "application/json")
-        .body(r#"{"plan": "gold", "seats": 3}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 201);
-    // A request a case matches has no near misses.
-    client
-        .post(stub.url("/subscriptions"))
-        .header("content-type", "application/json")
-        .body(r#"{"plan": "basic", "seats": 1}"#)
-        .send()
-        .await
-        .unwrap();
-    let journal: Value = serde_json::from_slice(
-        &client
-            .get(stub.url("/__docmock/requests"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
+    let answer = send(
+        stub.post("/subscriptions")
+            .header("content-type", "application/json")
+            .body(r#"{"plan": "gold", "seats": 3}"#),
     )
-    .unwrap();
+    .await;
+    assert_eq!(answer.status.as_u16(), 201);
+    // A request a case matches has no near misses.
+    send(
+        stub.post("/subscriptions")
+            .header("content-type", "application/json")
+            .body(r#"{"plan": "basic", "seats": 1}"#),
+    )
+    .await;
+    let journal = send(stub.get("/__docmock/requests")).await.json();
     let requests = journal["requests"].as_array().unwrap();
     assert_eq!(requests[0]["reason"], "success");
     assert_eq!(

@@ -1,55 +1,25 @@
-//! `docmock serve` as a client sees it: the built binary on an ephemeral loopback port, real
-//! HTTP requests, the documented answers.
+//! `docmock serve` as a client sees it: the documented answers. Most tests send their
+//! requests to the router in process (`common::Stub`); the few that need a process or a socket
+//! (start-up, `--watch`, SIGTERM, what hyper does with raw bytes, the request log) run the
+//! built binary on an ephemeral loopback port.
 
-use crate::common::MockServer;
+use crate::common::{send, serve_config, Answer, MockServer, Stub};
 use docmock::extract::{DocsLocation, Options};
 use docmock::fixture::{DocSet, Fixture, PlaceholderKind, Segment};
+use docmock::serve::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A JSON request body (reqwest is built without its `json` feature).
-trait JsonBody {
-    fn json_body(self, body: &Value) -> Self;
-}
-
-impl JsonBody for reqwest::RequestBuilder {
-    fn json_body(self, body: &Value) -> Self {
-        self.header("content-type", "application/json")
-            .body(body.to_string())
-    }
-}
-
 fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
-/// Status, headers and body (JSON when it parses, else the text as a JSON string).
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    text: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
-    }
-}
-
-async fn send(request: reqwest::RequestBuilder) -> Answer {
-    let response = request.send().await.expect("the server answers");
-    Answer {
-        status: response.status(),
-        headers: response.headers().clone(),
-        text: response.text().await.unwrap(),
-    }
+/// Send over HTTP, to the binary.
+async fn send_http(request: reqwest::RequestBuilder) -> Answer {
+    Answer::from_reqwest(request.send().await.expect("the server answers")).await
 }
 
 fn default_docs() -> DocSet {
@@ -85,14 +55,12 @@ fn method(fixture: &Fixture) -> Method {
 
 #[tokio::test]
 async fn every_documented_case_of_the_default_docs_is_served_as_documented() {
-    let mock = MockServer::start(&[]);
+    let stub = Stub::embedded();
     let docs = default_docs();
-    let client = client();
     let mut checked = 0;
     for fixture in docs.servable() {
         let answer = send(
-            client
-                .request(method(fixture), mock.url(&concrete_path(fixture)))
+            stub.request(method(fixture), concrete_path(fixture))
                 .header("Prefer", format!("example={}", fixture.id)),
         )
         .await;
@@ -145,10 +113,9 @@ async fn every_documented_case_of_the_default_docs_is_served_as_documented() {
 
 #[tokio::test]
 async fn a_case_can_be_chosen_by_code_by_slug_by_duplicate_id_or_from_the_query() {
-    let mock = MockServer::start(&[]);
-    let client = client();
-    let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions");
-    let answer = send(client.post(&path).header("Prefer", "code=422")).await;
+    let stub = Stub::embedded();
+    let path = "/api/v1/dossiers/7/protocol_subscriptions";
+    let answer = send(stub.post(path).header("Prefer", "code=422")).await;
     assert_eq!(answer.status, 422);
     assert_eq!(answer.header("x-docmock-reason"), Some("prefer-code"));
     assert_eq!(
@@ -157,8 +124,7 @@ async fn a_case_can_be_chosen_by_code_by_slug_by_duplicate_id_or_from_the_query(
     );
 
     let answer = send(
-        client
-            .post(&path)
+        stub.post(path)
             .header("Prefer", "example=when-a-flag-is-set-to-an-invalid-value"),
     )
     .await;
@@ -169,14 +135,13 @@ async fn a_case_can_be_chosen_by_code_by_slug_by_duplicate_id_or_from_the_query(
 
     let duplicate = "protocol-subscriptions/start-a-protocol-subscription/when-a-flag-is-set-to-an-invalid-value@002-106654f3fb5ffc7e-txt";
     let answer = send(
-        client
-            .post(&path)
+        stub.post(path)
             .header("Prefer", format!("example={duplicate}")),
     )
     .await;
     assert_eq!(answer.status, 422);
 
-    let answer = send(client.post(format!("{path}?__code=404"))).await;
+    let answer = send(stub.post(format!("{path}?__code=404"))).await;
     assert_eq!(answer.status, 404);
     assert_eq!(
         answer.header("x-docmock-fixture"),
@@ -191,50 +156,45 @@ async fn a_case_can_be_chosen_by_code_by_slug_by_duplicate_id_or_from_the_query(
 
 #[tokio::test]
 async fn an_unknown_preference_gets_400_listing_the_available_cases() {
-    let mock = MockServer::start(&[]);
-    let client = client();
-    let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions/3");
+    let stub = Stub::embedded();
+    let path = "/api/v1/dossiers/7/protocol_subscriptions/3";
     for prefer in ["code=418", "example=no-such-case", "code=teapot"] {
-        let answer = send(client.delete(&path).header("Prefer", prefer)).await;
+        let answer = send(stub.delete(path).header("Prefer", prefer)).await;
         assert_eq!(answer.status, 400, "{prefer}");
         assert_eq!(answer.header("x-docmock-error"), Some("unknown-preference"));
         let body = answer.json();
         assert_eq!(body["available"]["codes"], json!([200, 404]));
         assert_eq!(body["available"]["examples"].as_array().unwrap().len(), 2);
     }
-    let answer = send(client.delete(format!("{path}?__example=nope"))).await;
+    let answer = send(stub.delete(format!("{path}?__example=nope"))).await;
     assert_eq!(answer.status, 400);
 }
 
 #[tokio::test]
 async fn a_request_equal_to_a_documented_one_gets_that_case() {
-    let mock = MockServer::start(&[]);
-    let client = client();
-    let answer =
-        send(client.post(mock.url("/api/v1/dossiers/some_epd_id/fill_out_sessions"))).await;
+    let stub = Stub::embedded();
+    let answer = send(stub.post("/api/v1/dossiers/some_epd_id/fill_out_sessions")).await;
     assert_eq!(answer.status, 422);
     assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
     assert_eq!(
         answer.json(),
         json!({"errors": {"questionnaire_keys": "missing", "response_ids": "missing"}})
     );
-    let answer = send(client.get(mock.url("/api/v1/dossiers/epd_id_index/responses"))).await;
+    let answer = send(stub.get("/api/v1/dossiers/epd_id_index/responses")).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
     // Any other dossier gets the success case.
-    let answer = send(client.get(mock.url("/api/v1/dossiers/other/responses"))).await;
+    let answer = send(stub.get("/api/v1/dossiers/other/responses")).await;
     assert_eq!(answer.header("x-docmock-reason"), Some("success"));
 }
 
 #[tokio::test]
 async fn parameter_tables_validate_requests() {
-    let mock = MockServer::start(&[]);
-    let client = client();
-    let fill = mock.url("/api/v1/dossiers/7/fill_out_sessions");
+    let stub = Stub::embedded();
+    let fill = "/api/v1/dossiers/7/fill_out_sessions";
     // Missing `return_to`: the documented error case whose heading names it.
     let answer = send(
-        client
-            .post(&fill)
+        stub.post(fill)
             .json_body(&json!({"questionnaire_keys": ["a"]})),
     )
     .await;
@@ -245,18 +205,17 @@ async fn parameter_tables_validate_requests() {
         Some("fill-out-sessions/start-a-fill-out-session/when-no-return-to-url-is-provided")
     );
     let answer = send(
-        client
-            .post(&fill)
+        stub.post(fill)
             .json_body(&json!({"return_to": "https://x"})),
     )
     .await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("x-docmock-reason"), Some("success"));
 
-    let subscribe = mock.url("/api/v1/dossiers/7/protocol_subscriptions");
+    let subscribe = "/api/v1/dossiers/7/protocol_subscriptions";
     // Neither `protocol_key` nor `protocol_id`: no documented case names them, so 422 in the
     // docs' error shape.
-    let answer = send(client.post(&subscribe).json_body(&json!({}))).await;
+    let answer = send(stub.post(subscribe).json_body(&json!({}))).await;
     assert_eq!(answer.status, 422);
     assert_eq!(
         answer.header("x-docmock-reason"),
@@ -267,26 +226,15 @@ async fn parameter_tables_validate_requests() {
         json!({"errors": {"protocol_key": ["missing"]}})
     );
     // `protocol_id` alone is enough ("required unless"), but it must be an integer.
-    let answer = send(
-        client
-            .post(&subscribe)
-            .json_body(&json!({"protocol_id": "x"})),
-    )
-    .await;
+    let answer = send(stub.post(subscribe).json_body(&json!({"protocol_id": "x"}))).await;
     assert_eq!(
         answer.json(),
         json!({"errors": {"protocol_id": ["must be an integer"]}})
     );
-    let answer = send(
-        client
-            .post(&subscribe)
-            .json_body(&json!({"protocol_id": 5})),
-    )
-    .await;
+    let answer = send(stub.post(subscribe).json_body(&json!({"protocol_id": 5}))).await;
     assert_eq!(answer.status, 200);
     let answer = send(
-        client
-            .post(&subscribe)
+        stub.post(subscribe)
             .json_body(&json!({"protocol_key": "rom"})),
     )
     .await;
@@ -309,16 +257,10 @@ async fn a_value_outside_the_enum_is_answered_like_a_wrong_type() {
 /// The orders API as a hand-written model (`PARAMS`) and as a page a reader writes
 /// (`PARAMS_PAGE`): both must be served alike.
 async fn value_outside_the_enum(docs: &str) {
-    let mock = MockServer::start(&[docs]);
-    let client = client();
-    let orders = mock.url("/orders");
+    let stub = Stub::from_dir(docs);
+    let orders = "/orders";
     // no documented case names `status`: a synthesized 422 in the docs' error shape
-    let answer = send(
-        client
-            .post(&orders)
-            .json_body(&json!({"status": "archived"})),
-    )
-    .await;
+    let answer = send(stub.post(orders).json_body(&json!({"status": "archived"}))).await;
     assert_eq!(answer.status, 422);
     assert_eq!(
         answer.header("x-docmock-reason"),
@@ -328,10 +270,10 @@ async fn value_outside_the_enum(docs: &str) {
         answer.json(),
         json!({"errors": {"status": ["must be one of: draft, published"]}})
     );
-    let answer = send(client.post(&orders).json_body(&json!({"status": "draft"}))).await;
+    let answer = send(stub.post(orders).json_body(&json!({"status": "draft"}))).await;
     assert_eq!(answer.status, 201);
     // query values too; headers are never checked
-    let answer = send(client.get(mock.url("/orders?state=pending"))).await;
+    let answer = send(stub.get("/orders?state=pending")).await;
     assert_eq!(answer.status, 422);
     assert_eq!(
         answer.json(),
@@ -339,7 +281,7 @@ async fn value_outside_the_enum(docs: &str) {
     );
     // a nested one, answered by the case whose heading names it as written
     for query in ["filter[kind]=resale", "filter%5Bkind%5D=resale"] {
-        let answer = send(client.get(mock.url(&format!("/orders?{query}")))).await;
+        let answer = send(stub.get(format!("/orders?{query}"))).await;
         assert_eq!(answer.status, 400, "{query}");
         assert_eq!(answer.header("x-docmock-reason"), Some("validation"));
         assert_eq!(
@@ -347,7 +289,7 @@ async fn value_outside_the_enum(docs: &str) {
             Some("orders/list-orders/when-filter-kind-is-unknown")
         );
     }
-    let answer = send(client.get(mock.url("/orders?state=open&filter[kind]=retail"))).await;
+    let answer = send(stub.get("/orders?state=open&filter[kind]=retail")).await;
     assert_eq!(answer.status, 200);
 }
 
@@ -359,9 +301,8 @@ async fn nested_attributes_are_validated_inside_their_parent() {
 }
 
 async fn nested_attributes_inside_their_parent(docs: &str) {
-    let mock = MockServer::start(&[docs]);
-    let client = client();
-    let orders = mock.url("/orders");
+    let stub = Stub::from_dir(docs);
+    let orders = "/orders";
     let unknown_plan = Some("orders/create-an-order/when-a-plan-key-is-unknown");
     // `subscription[plan_keys]` is required once `subscription` is given; the documented 422
     // names its key `plan_keys`
@@ -370,7 +311,7 @@ async fn nested_attributes_inside_their_parent(docs: &str) {
         json!({"subscription": {"plan_keys": ["gold", "pro"]}}),
         json!({"subscription": {"plan_keys": "pro"}}),
     ] {
-        let answer = send(client.post(&orders).json_body(&body)).await;
+        let answer = send(stub.post(orders).json_body(&body)).await;
         assert_eq!(answer.status, 422, "{body}");
         assert_eq!(
             answer.header("x-docmock-reason"),
@@ -381,8 +322,7 @@ async fn nested_attributes_inside_their_parent(docs: &str) {
     }
     // the same from a form
     let answer = send(
-        client
-            .post(&orders)
+        stub.post(orders)
             .header("content-type", "application/x-www-form-urlencoded")
             .body("subscription[plan_keys]=gold"),
     )
@@ -390,8 +330,7 @@ async fn nested_attributes_inside_their_parent(docs: &str) {
     assert_eq!(answer.header("x-docmock-fixture"), unknown_plan);
     // `items[][sku]` in every element: the first failing one, named as documented
     let answer = send(
-        client
-            .post(&orders)
+        stub.post(orders)
             .json_body(&json!({"items": [{"sku": "A-1"}, {"quantity": 1}]})),
     )
     .await;
@@ -400,8 +339,7 @@ async fn nested_attributes_inside_their_parent(docs: &str) {
         json!({"errors": {"items[][sku]": ["missing"]}})
     );
     let answer = send(
-        client
-            .post(&orders)
+        stub.post(orders)
             .json_body(&json!({"items": [{"sku": "A-1", "quantity": "two"}]})),
     )
     .await;
@@ -411,8 +349,7 @@ async fn nested_attributes_inside_their_parent(docs: &str) {
     );
     // no parent, nothing required of its attributes
     let answer = send(
-        client
-            .post(&orders)
+        stub.post(orders)
             .json_body(&json!({"items": [{"sku": "A-1"}], "customer_id": 3})),
     )
     .await;
@@ -425,8 +362,8 @@ async fn nested_attributes_inside_their_parent(docs: &str) {
 
 #[tokio::test]
 async fn another_method_on_a_documented_path_gets_405_with_allow() {
-    let mock = MockServer::start(&[]);
-    let answer = send(client().patch(mock.url("/api/v1/dossiers/7/responses/5"))).await;
+    let stub = Stub::embedded();
+    let answer = send(stub.patch("/api/v1/dossiers/7/responses/5")).await;
     assert_eq!(answer.status, 405);
     assert_eq!(answer.header("allow"), Some("DELETE, PUT"));
     assert_eq!(answer.header("x-docmock-error"), Some("method-not-allowed"));
@@ -434,8 +371,8 @@ async fn another_method_on_a_documented_path_gets_405_with_allow() {
 
 #[tokio::test]
 async fn an_undocumented_path_gets_404_naming_the_closest_routes() {
-    let mock = MockServer::start(&[]);
-    let answer = send(client().get(mock.url("/api/v1/dossiers/7/respons"))).await;
+    let stub = Stub::embedded();
+    let answer = send(stub.get("/api/v1/dossiers/7/respons")).await;
     assert_eq!(answer.status, 404);
     assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
     let closest = answer.json()["closest"].clone();
@@ -443,19 +380,25 @@ async fn an_undocumented_path_gets_404_naming_the_closest_routes() {
         closest[0], "GET /api/v1/dossiers/{dossier_id}/responses",
         "{closest}"
     );
+}
+
+#[tokio::test]
+async fn a_request_no_route_answers_is_logged_as_a_warning() {
+    let mock = MockServer::start(&[]);
+    let answer = send_http(client().get(mock.url("/api/v1/dossiers/7/respons"))).await;
+    assert_eq!(answer.status, 404);
     let log = wait_for(|| Some(mock.stderr()).filter(|l| l.contains("/api/v1/dossiers/7/respons")));
     assert!(log.contains("WARN"), "{log}");
 }
 
 #[tokio::test]
 async fn trailing_slash_json_suffix_and_case_of_aspnet_routes_are_tolerated() {
-    let mock = MockServer::start(&[]);
-    let client = client();
+    let stub = Stub::embedded();
     for path in [
         "/api/v1/dossiers/7/responses/",
         "/api/v1/dossiers/7/responses.json",
     ] {
-        let answer = send(client.get(mock.url(path))).await;
+        let answer = send(stub.get(path)).await;
         assert_eq!(answer.status, 200, "{path}");
     }
     for path in [
@@ -463,7 +406,7 @@ async fn trailing_slash_json_suffix_and_case_of_aspnet_routes_are_tolerated() {
         "/API/V1/PATIENTS/12/FORMS/",
         "/Api/V1/Patients/12/Forms",
     ] {
-        let answer = send(client.post(mock.url(path)).json_body(&json!({}))).await;
+        let answer = send(stub.post(path).json_body(&json!({}))).await;
         assert_eq!(answer.status, 200, "{path}");
         assert_eq!(
             answer.header("x-docmock-fixture"),
@@ -471,12 +414,11 @@ async fn trailing_slash_json_suffix_and_case_of_aspnet_routes_are_tolerated() {
         );
     }
     // Case does not matter for ASP.NET routes only.
-    let answer = send(client.get(mock.url("/API/v1/dossiers/7/responses"))).await;
+    let answer = send(stub.get("/API/v1/dossiers/7/responses")).await;
     assert_eq!(answer.status, 404);
     // `patientId` is an integer.
     let answer = send(
-        client
-            .post(mock.url("/api/v1/patients/abc/forms"))
+        stub.post("/api/v1/patients/abc/forms")
             .json_body(&json!({})),
     )
     .await;
@@ -489,17 +431,37 @@ async fn trailing_slash_json_suffix_and_case_of_aspnet_routes_are_tolerated() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_gets_413_and_broken_json_gets_400_with_the_place() {
-    let mock = MockServer::start(&["--max-body-bytes", "100"]);
-    let client = client();
-    let path = mock.url("/api/v1/dossiers/7/protocol_subscriptions");
+    let stub = Stub::with_config(
+        None,
+        Config {
+            max_body_bytes: 100,
+            ..serve_config()
+        },
+    );
+    let path = "/api/v1/dossiers/7/protocol_subscriptions";
     let answer = send(
-        client
-            .post(&path)
+        stub.post(path)
             .json_body(&json!({"protocol_key": "x".repeat(200)})),
     )
     .await;
     assert_eq!(answer.status, 413);
     assert_eq!(answer.header("x-docmock-error"), Some("body-too-large"));
+
+    let answer = send(
+        stub.post(path)
+            .header("content-type", "application/json")
+            .body("{\n  \"protocol_key\": \"x\",\n}"),
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.header("x-docmock-error"), Some("malformed-json"));
+    let detail = answer.json()["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("line 3 column 1"), "{detail}");
+}
+
+#[test]
+fn a_chunked_body_over_the_limit_gets_413() {
+    let mock = MockServer::start(&["--max-body-bytes", "100"]);
     // Without a length up front (chunked), the limit holds too.
     let head = raw_request(
         &mock.base,
@@ -511,18 +473,6 @@ async fn a_body_over_the_limit_gets_413_and_broken_json_gets_400_with_the_place(
             + "\r\n0\r\n\r\n",
     );
     assert!(head.starts_with("HTTP/1.1 413"), "{head}");
-
-    let answer = send(
-        client
-            .post(&path)
-            .header("content-type", "application/json")
-            .body("{\n  \"protocol_key\": \"x\",\n}"),
-    )
-    .await;
-    assert_eq!(answer.status, 400);
-    assert_eq!(answer.header("x-docmock-error"), Some("malformed-json"));
-    let detail = answer.json()["detail"].as_str().unwrap().to_string();
-    assert!(detail.contains("line 3 column 1"), "{detail}");
 }
 
 /// Send raw bytes over a new connection and return what comes back.
@@ -541,14 +491,12 @@ fn raw_request(base: &str, request: String) -> String {
 
 #[tokio::test]
 async fn header_and_uri_sizes_are_limited() {
-    let mock = MockServer::start(&[]);
-    let client = client();
+    let stub = Stub::embedded();
     let long = format!("/api/v1/dossiers/{}/responses", "x".repeat(10_000));
-    let answer = send(client.get(mock.url(&long))).await;
+    let answer = send(stub.get(long)).await;
     assert_eq!(answer.status, 414);
     let answer = send(
-        client
-            .get(mock.url("/api/v1/dossiers/7/responses"))
+        stub.get("/api/v1/dossiers/7/responses")
             .header("x-big", "y".repeat(70_000)),
     )
     .await;
@@ -557,19 +505,21 @@ async fn header_and_uri_sizes_are_limited() {
 
 #[tokio::test]
 async fn the_journal_lists_requests_and_is_bounded_and_resettable() {
-    let mock = MockServer::start(&["--journal-size", "3"]);
-    let client = client();
+    let stub = Stub::with_config(
+        None,
+        Config {
+            journal_size: 3,
+            ..serve_config()
+        },
+    );
     let answer = send(
-        client
-            .post(mock.url("/api/v1/dossiers/7/protocol_subscriptions"))
+        stub.post("/api/v1/dossiers/7/protocol_subscriptions")
             .json_body(&json!({"protocol_id": 1})),
     )
     .await;
     assert_eq!(answer.status, 200);
-    send(client.get(mock.url("/nowhere?x=1"))).await;
-    let journal = send(client.get(mock.url("/__docmock/requests")))
-        .await
-        .json();
+    send(stub.get("/nowhere?x=1")).await;
+    let journal = send(stub.get("/__docmock/requests")).await.json();
     assert_eq!(journal["dropped"], 0);
     let requests = journal["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 2);
@@ -590,11 +540,9 @@ async fn the_journal_lists_requests_and_is_bounded_and_resettable() {
     assert_eq!(requests[1]["status"], 404);
 
     for i in 0..5 {
-        send(client.get(mock.url(&format!("/api/v1/dossiers/{i}/responses")))).await;
+        send(stub.get(format!("/api/v1/dossiers/{i}/responses"))).await;
     }
-    let journal = send(client.get(mock.url("/__docmock/requests")))
-        .await
-        .json();
+    let journal = send(stub.get("/__docmock/requests")).await.json();
     assert_eq!(journal["requests"].as_array().unwrap().len(), 3);
     assert_eq!(journal["dropped"], 4);
     assert_eq!(
@@ -602,35 +550,28 @@ async fn the_journal_lists_requests_and_is_bounded_and_resettable() {
         "/api/v1/dossiers/4/responses"
     );
 
-    let answer = send(client.delete(mock.url("/__docmock/requests"))).await;
+    let answer = send(stub.delete("/__docmock/requests")).await;
     assert_eq!(answer.status, 204);
-    let journal = send(client.get(mock.url("/__docmock/requests")))
-        .await
-        .json();
+    let journal = send(stub.get("/__docmock/requests")).await.json();
     assert_eq!(journal["requests"], json!([]));
     assert_eq!(journal["dropped"], 0);
 }
 
 #[tokio::test]
 async fn routes_and_coverage_say_what_is_documented_and_what_was_served() {
-    let mock = MockServer::start(&[]);
-    let client = client();
-    let routes = send(client.get(mock.url("/__docmock/routes"))).await.json();
+    let stub = Stub::embedded();
+    let routes = send(stub.get("/__docmock/routes")).await.json();
     assert_eq!(routes["routes"].as_array().unwrap().len(), 9);
-    let coverage = send(client.get(mock.url("/__docmock/coverage")))
-        .await
-        .json();
+    let coverage = send(stub.get("/__docmock/coverage")).await.json();
     let cases = coverage["cases"].as_u64().unwrap();
     assert_eq!(
         coverage["never_served"].as_array().unwrap().len() as u64,
         cases
     );
 
-    send(client.delete(mock.url("/api/v1/dossiers/7/protocol_subscriptions/1"))).await;
-    send(client.delete(mock.url("/api/v1/dossiers/7/protocol_subscriptions/1"))).await;
-    let coverage = send(client.get(mock.url("/__docmock/coverage")))
-        .await
-        .json();
+    send(stub.delete("/api/v1/dossiers/7/protocol_subscriptions/1")).await;
+    send(stub.delete("/api/v1/dossiers/7/protocol_subscriptions/1")).await;
+    let coverage = send(stub.get("/__docmock/coverage")).await.json();
     assert_eq!(coverage["served_count"], 1);
     assert_eq!(
         coverage["served"][0]["id"],
@@ -645,15 +586,10 @@ async fn routes_and_coverage_say_what_is_documented_and_what_was_served() {
 
 #[tokio::test]
 async fn computed_values_are_generated_and_placeholders_are_not_served() {
-    let mock = MockServer::start(&["tests/pages/mdx/shapes"]);
-    let client = client();
-    let first = send(client.get(mock.url("/api/v1/sync_status")))
-        .await
-        .json();
+    let stub = Stub::from_dir("tests/pages/mdx/shapes");
+    let first = send(stub.get("/api/v1/sync_status")).await.json();
     std::thread::sleep(Duration::from_millis(5));
-    let second = send(client.get(mock.url("/api/v1/sync_status")))
-        .await
-        .json();
+    let second = send(stub.get("/api/v1/sync_status")).await.json();
     assert_ne!(first["request_id"], second["request_id"]);
     assert_eq!(first["request_id"].as_str().unwrap().len(), 36);
     let year = first["last_success"].as_str().unwrap();
@@ -667,11 +603,15 @@ async fn computed_values_are_generated_and_placeholders_are_not_served() {
 
 #[tokio::test]
 async fn cors_is_answered_only_with_the_flag() {
-    let mock = MockServer::start(&["--cors"]);
-    let client = client();
+    let stub = Stub::with_config(
+        None,
+        Config {
+            cors: true,
+            ..serve_config()
+        },
+    );
     let preflight = send(
-        client
-            .request(Method::OPTIONS, mock.url("/api/v1/dossiers/7/responses"))
+        stub.request(Method::OPTIONS, "/api/v1/dossiers/7/responses")
             .header("Origin", "http://app.localhost")
             .header("Access-Control-Request-Method", "POST")
             .header("Access-Control-Request-Headers", "content-type, prefer"),
@@ -681,8 +621,7 @@ async fn cors_is_answered_only_with_the_flag() {
     // any origin, without credentials (issue 14)
     assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
     let answer = send(
-        client
-            .get(mock.url("/api/v1/dossiers/7/responses"))
+        stub.get("/api/v1/dossiers/7/responses")
             .header("Origin", "http://app.localhost"),
     )
     .await;
@@ -692,10 +631,10 @@ async fn cors_is_answered_only_with_the_flag() {
         .unwrap_or_default()
         .contains("x-docmock-fixture"));
 
-    let plain = MockServer::start(&[]);
+    let plain = Stub::embedded();
     let answer = send(
-        client
-            .get(plain.url("/api/v1/dossiers/7/responses"))
+        plain
+            .get("/api/v1/dossiers/7/responses")
             .header("Origin", "http://app.localhost"),
     )
     .await;
@@ -744,7 +683,7 @@ async fn watch_reloads_changed_docs_and_keeps_the_last_good_ones_after_a_broken_
     let mock = MockServer::start(&["--watch", docs.path().to_str().unwrap()]);
     let client = client();
     let version =
-        || async { send(client.get(mock.url("/things/9"))).await.json()["version"].clone() };
+        || async { send_http(client.get(mock.url("/things/9"))).await.json()["version"].clone() };
     assert_eq!(version().await, 1);
 
     write_page(docs.path(), &PAGE.replace("VERSION", "2"));
@@ -798,7 +737,7 @@ fn sigterm_shuts_the_server_down_cleanly() {
 #[tokio::test]
 async fn head_is_answered_like_get_without_a_body() {
     let mock = MockServer::start(&[]);
-    let answer = send(client().head(mock.url("/api/v1/dossiers/7/responses"))).await;
+    let answer = send_http(client().head(mock.url("/api/v1/dossiers/7/responses"))).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("x-docmock-reason"), Some("success"));
     assert_eq!(answer.text, "");
@@ -827,65 +766,132 @@ async fn odd_requests_never_bring_the_server_down() {
             "{request:?} -> {answer}"
         );
     }
-    let answer = send(client().get(mock.url("/api/v1/dossiers/7/responses"))).await;
+    let answer = send_http(client().get(mock.url("/api/v1/dossiers/7/responses"))).await;
     assert_eq!(answer.status, 200, "still serving");
 }
 
 #[tokio::test]
 async fn a_documented_request_body_matches_with_sample_values_compared_by_type() {
-    let mock = MockServer::start(&[]);
+    let stub = Stub::embedded();
     let docs = default_docs();
     let fixture = docs
         .fixture("post-api-v1-patients-patientid-forms/post-api-v1-patients-patientid-forms/200")
         .unwrap();
     let mut body = fixture.request.body.clone().unwrap();
-    let path = mock.url("/api/v1/patients/3/forms");
-    let answer = send(client().post(&path).json_body(&body)).await;
+    let path = "/api/v1/patients/3/forms";
+    let answer = send(stub.post(path).json_body(&body)).await;
     assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
     // `summary` is a generated sample string: any string matches, a number does not.
     body["sessions"][0]["summary"] = json!("something else");
-    let answer = send(client().post(&path).json_body(&body)).await;
+    let answer = send(stub.post(path).json_body(&body)).await;
     assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
     body["sessions"][0]["summary"] = json!(5);
-    let answer = send(client().post(&path).json_body(&body)).await;
+    let answer = send(stub.post(path).json_body(&body)).await;
     assert_eq!(
         answer.header("x-docmock-reason"),
         Some("success; near-miss=post-api-v1-patients-patientid-forms/post-api-v1-patients-patientid-forms/200")
     );
 }
 
-#[tokio::test]
-async fn the_router_serves_the_same_answers_in_process() {
-    let server = docmock::serve::Server::new(&default_docs(), docmock::serve::Config::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, docmock::serve::router(server)).await });
-    let answer =
-        send(client().delete(format!("{base}/api/v1/dossiers/7/protocol_subscriptions/1"))).await;
-    assert_eq!(answer.status, 200);
-    assert_eq!(
+/// What a client can tell of an answer whose body holds no generated values.
+fn seen(answer: &Answer) -> [Option<&str>; 7] {
+    [
+        Some(answer.status.as_str()),
+        answer.header("content-type"),
         answer.header("x-docmock-fixture"),
-        Some("protocol-subscriptions/stop-a-protocol-subscription/success")
-    );
-    let journal = send(client().get(format!("{base}/__docmock/requests")))
-        .await
-        .json();
-    assert_eq!(journal["requests"][0]["status"], 200);
+        answer.header("x-docmock-reason"),
+        answer.header("x-docmock-error"),
+        answer.header("allow"),
+        Some(answer.text.as_str()),
+    ]
+}
+
+/// The journal without its times.
+fn journal_of(answer: &Answer) -> Vec<Value> {
+    let mut journal = answer.json()["requests"].as_array().unwrap().clone();
+    for entry in &mut journal {
+        entry.as_object_mut().unwrap().remove("time");
+    }
+    journal
+}
+
+/// The tests above send their requests to the router in process: the binary answers them
+/// alike, over a real socket.
+#[tokio::test]
+async fn the_binary_over_http_and_the_router_in_process_give_the_same_answers() {
+    let mock = MockServer::start(&[]);
+    let stub = Stub::embedded();
+    let client = client();
+    let subscriptions = "/api/v1/dossiers/7/protocol_subscriptions";
+    let asked: [(Method, &str, Option<&str>, &str); 10] = [
+        (
+            Method::DELETE,
+            "/api/v1/dossiers/7/protocol_subscriptions/1",
+            None,
+            "",
+        ),
+        (Method::POST, subscriptions, Some("code=422"), ""),
+        (Method::POST, subscriptions, None, "{}"),
+        (Method::POST, subscriptions, None, r#"{"protocol_id": 5}"#),
+        (
+            Method::POST,
+            subscriptions,
+            None,
+            "{\n  \"protocol_key\": \"x\",\n}",
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/dossiers/7/protocol_subscriptions/3",
+            Some("code=418"),
+            "",
+        ),
+        (Method::PATCH, "/api/v1/dossiers/7/responses/5", None, ""),
+        (Method::GET, "/api/v1/dossiers/7/respons", None, ""),
+        (Method::POST, "/API/V1/PATIENTS/abc/FORMS/", None, "{}"),
+        (Method::GET, "/__docmock/routes", None, ""),
+    ];
+    for (method, path, prefer, body) in asked {
+        let mut over_http = client.request(method.clone(), mock.url(path));
+        let mut in_process = stub.request(method.clone(), path);
+        if let Some(prefer) = prefer {
+            over_http = over_http.header("Prefer", prefer);
+            in_process = in_process.header("Prefer", prefer);
+        }
+        if !body.is_empty() {
+            over_http = over_http
+                .header("content-type", "application/json")
+                .body(body);
+            in_process = in_process
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        let (over_http, in_process) = (send_http(over_http).await, send(in_process).await);
+        assert_eq!(seen(&over_http), seen(&in_process), "{method} {path}");
+        if method == Method::DELETE && prefer.is_none() {
+            assert_eq!(in_process.status, 200);
+            assert_eq!(
+                in_process.header("x-docmock-fixture"),
+                Some("protocol-subscriptions/stop-a-protocol-subscription/success")
+            );
+        }
+    }
+    let over_http = send_http(client.get(mock.url("/__docmock/requests"))).await;
+    let in_process = send(stub.get("/__docmock/requests")).await;
+    assert_eq!(journal_of(&over_http), journal_of(&in_process));
+    assert_eq!(in_process.json()["requests"][0]["status"], 200);
 }
 
 #[tokio::test]
 async fn the_route_table_of_the_default_docs() {
-    let mock = MockServer::start(&[]);
-    let routes = send(client().get(mock.url("/__docmock/routes")))
-        .await
-        .json();
+    let stub = Stub::embedded();
+    let routes = send(stub.get("/__docmock/routes")).await.json();
     insta::assert_json_snapshot!(routes);
 }
 
 #[tokio::test]
 async fn the_404_answer_names_the_closest_routes() {
-    let mock = MockServer::start(&[]);
-    let answer = send(client().post(mock.url("/api/v1/dossier/7/protocol_subscription"))).await;
+    let stub = Stub::embedded();
+    let answer = send(stub.post("/api/v1/dossier/7/protocol_subscription")).await;
     insta::assert_snapshot!(format!(
         "{} x-docmock-error: {}\n{}",
         answer.status,
@@ -921,15 +927,14 @@ GET /things
 async fn a_documented_query_is_matched_whatever_the_order_and_escaping() {
     let docs = tempfile::tempdir().unwrap();
     std::fs::write(docs.path().join("things.md"), QUERY_PAGE).unwrap();
-    let mock = MockServer::start(&[docs.path().to_str().unwrap()]);
-    let client = client();
+    let stub = Stub::from_dir(docs.path());
     for query in ["?status=open&tags[]=x", "?tags%5B%5D=x&status=open"] {
-        let answer = send(client.get(mock.url(&format!("/things{query}")))).await;
+        let answer = send(stub.get(format!("/things{query}"))).await;
         assert_eq!(answer.json(), json!(["a"]), "{query}");
         assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
     }
     for query in ["", "?status=open", "?status=closed&tags[]=x"] {
-        let answer = send(client.get(mock.url(&format!("/things{query}")))).await;
+        let answer = send(stub.get(format!("/things{query}"))).await;
         assert_eq!(answer.json(), json!(["a", "b"]), "{query}");
         // the success case, and the documented case the request came closest to
         assert_eq!(
@@ -939,8 +944,7 @@ async fn a_documented_query_is_matched_whatever_the_order_and_escaping() {
         );
     }
     // docmock's own query parameters are not part of the request that is matched.
-    let answer =
-        send(client.get(mock.url("/things?status=open&tags[]=x&__example=all-things"))).await;
+    let answer = send(stub.get("/things?status=open&tags[]=x&__example=all-things")).await;
     assert_eq!(answer.json(), json!(["a", "b"]));
     assert_eq!(answer.header("x-docmock-reason"), Some("prefer-example"));
 }
@@ -953,10 +957,9 @@ async fn an_endpoint_declared_without_an_example_gets_501_naming_its_declaration
         PAGE.replace("VERSION", "1")
     );
     std::fs::write(docs.path().join("things.md"), page).unwrap();
-    let mock = MockServer::start(&[docs.path().to_str().unwrap()]);
-    let client = client();
+    let stub = Stub::from_dir(docs.path());
 
-    let answer = send(client.delete(mock.url("/things/4"))).await;
+    let answer = send(stub.delete("/things/4")).await;
     assert_eq!(
         answer.status,
         StatusCode::NOT_IMPLEMENTED,
@@ -972,9 +975,9 @@ async fn an_endpoint_declared_without_an_example_gets_501_naming_its_declaration
         })
     );
     // The documented method of the same path still answers, and the other one is allowed.
-    let answer = send(client.get(mock.url("/things/4"))).await;
+    let answer = send(stub.get("/things/4")).await;
     assert_eq!(answer.status, StatusCode::OK);
-    let answer = send(client.put(mock.url("/things/4"))).await;
+    let answer = send(stub.put("/things/4")).await;
     assert_eq!(answer.header("allow"), Some("DELETE, GET"));
 }
 
@@ -982,15 +985,14 @@ const ROUTES: &str = "tests/pages/routes";
 
 #[tokio::test]
 async fn a_literal_route_declared_anywhere_on_the_page_wins_over_a_parameter_route() {
-    let mock = MockServer::start(&[ROUTES]);
-    let client = client();
-    let answer = send(client.get(mock.url("/reports/latest"))).await;
+    let stub = Stub::from_dir(ROUTES);
+    let answer = send(stub.get("/reports/latest")).await;
     assert_eq!(answer.json(), json!({"id": 99, "latest": true}));
     assert_eq!(
         answer.header("x-docmock-fixture"),
         Some("reports/get-a-report/the-latest-report")
     );
-    let answer = send(client.get(mock.url("/reports/8"))).await;
+    let answer = send(stub.get("/reports/8")).await;
     assert_eq!(
         answer.header("x-docmock-fixture"),
         Some("reports/get-a-report/success")
@@ -999,16 +1001,15 @@ async fn a_literal_route_declared_anywhere_on_the_page_wins_over_a_parameter_rou
 
 #[tokio::test]
 async fn the_route_the_examples_show_answers_when_the_declaration_misspells_it() {
-    let mock = MockServer::start(&[ROUTES]);
-    let client = client();
-    let answer = send(client.get(mock.url("/baskets/b7/lines"))).await;
+    let stub = Stub::from_dir(ROUTES);
+    let answer = send(stub.get("/baskets/b7/lines")).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.header("x-docmock-reason"), Some("success"));
-    let answer = send(client.get(mock.url("/baskets/nope/lines"))).await;
+    let answer = send(stub.get("/baskets/nope/lines")).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
     // the declared spelling is no route: a 404 of docmock's own naming the one the examples show
-    let answer = send(client.get(mock.url("/basket/b7/lines"))).await;
+    let answer = send(stub.get("/basket/b7/lines")).await;
     assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
     assert_eq!(
         answer.json()["closest"][0],
@@ -1018,8 +1019,7 @@ async fn the_route_the_examples_show_answers_when_the_declaration_misspells_it()
 
 #[tokio::test]
 async fn an_inferred_template_answers_any_id_and_a_literal_example_keeps_its_route() {
-    let mock = MockServer::start(&[ROUTES]);
-    let client = client();
+    let stub = Stub::from_dir(ROUTES);
     for (path, fixture, reason) in [
         ("/widgets/987", "widgets/show-a-widget/by-number", "success"),
         (
@@ -1048,7 +1048,7 @@ async fn an_inferred_template_answers_any_id_and_a_literal_example_keeps_its_rou
             "success",
         ),
     ] {
-        let answer = send(client.get(mock.url(path))).await;
+        let answer = send(stub.get(path)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.text);
         assert_eq!(answer.header("x-docmock-fixture"), Some(fixture), "{path}");
         assert_eq!(answer.header("x-docmock-reason"), Some(reason), "{path}");
@@ -1057,14 +1057,8 @@ async fn an_inferred_template_answers_any_id_and_a_literal_example_keeps_its_rou
 
 #[tokio::test]
 async fn prefer_on_any_route_answers_the_global_case_the_route_does_not_document() {
-    let mock = MockServer::start(&[ROUTES]);
-    let client = client();
-    let answer = send(
-        client
-            .get(mock.url("/reports/7"))
-            .header("Prefer", "code=401"),
-    )
-    .await;
+    let stub = Stub::from_dir(ROUTES);
+    let answer = send(stub.get("/reports/7").header("Prefer", "code=401")).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.json(), json!({"error": "Unauthorized"}));
     assert_eq!(
@@ -1073,52 +1067,36 @@ async fn prefer_on_any_route_answers_the_global_case_the_route_does_not_document
     );
     assert_eq!(answer.header("x-docmock-reason"), Some("prefer-code"));
     let answer = send(
-        client
-            .delete(mock.url("/orders/1/lines"))
+        stub.delete("/orders/1/lines")
             .header("Prefer", "example=errors/validation-errors/422"),
     )
     .await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(answer.header("x-docmock-reason"), Some("prefer-example"));
-    let answer = send(client.get(mock.url("/widgets/1?__code=429"))).await;
+    let answer = send(stub.get("/widgets/1?__code=429")).await;
     assert_eq!(
         answer.header("x-docmock-fixture"),
         Some("errors/too-many-requests/429")
     );
     // a case the route documents itself wins over the global one
-    let answer = send(
-        client
-            .get(mock.url("/baskets/x/lines"))
-            .header("Prefer", "code=404"),
-    )
-    .await;
+    let answer = send(stub.get("/baskets/x/lines").header("Prefer", "code=404")).await;
     assert_eq!(
         answer.header("x-docmock-fixture"),
         Some("reports/list-the-lines-of-a-basket/when-the-basket-does-not-exist")
     );
     // a route declared without examples answers a global case asked for, else its 501
-    let answer = send(
-        client
-            .delete(mock.url("/reports/7"))
-            .header("Prefer", "code=401"),
-    )
-    .await;
+    let answer = send(stub.delete("/reports/7").header("Prefer", "code=401")).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    let answer = send(client.delete(mock.url("/reports/7"))).await;
+    let answer = send(stub.delete("/reports/7")).await;
     assert_eq!(answer.status, StatusCode::NOT_IMPLEMENTED);
     // a case documented nowhere is still docmock's own 400
-    let answer = send(
-        client
-            .get(mock.url("/reports/7"))
-            .header("Prefer", "code=418"),
-    )
-    .await;
+    let answer = send(stub.get("/reports/7").header("Prefer", "code=418")).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.header("x-docmock-error"), Some("unknown-preference"));
     // global cases are no routes of their own, and the admin view lists them apart
-    let answer = send(client.get(mock.url("/api/v1/any_resource"))).await;
+    let answer = send(stub.get("/api/v1/any_resource")).await;
     assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
-    let routes = send(client.get(mock.url("/__docmock/routes"))).await.json();
+    let routes = send(stub.get("/__docmock/routes")).await.json();
     let global: Vec<&str> = routes["global"]
         .as_array()
         .unwrap()
@@ -1127,9 +1105,7 @@ async fn prefer_on_any_route_answers_the_global_case_the_route_does_not_document
         .collect();
     assert!(global.contains(&"authentication/when-authentication-fails/401"));
     assert_eq!(global.len(), 6, "{global:?}");
-    let coverage = send(client.get(mock.url("/__docmock/coverage")))
-        .await
-        .json();
+    let coverage = send(stub.get("/__docmock/coverage")).await.json();
     let served = &coverage["served"];
     let global_401 = served
         .as_array()
@@ -1143,9 +1119,8 @@ async fn prefer_on_any_route_answers_the_global_case_the_route_does_not_document
 
 #[tokio::test]
 async fn a_blank_segment_is_the_case_of_the_template_with_that_parameter_empty() {
-    let mock = MockServer::start(&[ROUTES]);
-    let client = client();
-    let answer = send(client.get(mock.url("/orders//items"))).await;
+    let stub = Stub::from_dir(ROUTES);
+    let answer = send(stub.get("/orders//items")).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", answer.text);
     assert_eq!(answer.json(), json!({"error": "order id missing"}));
     assert_eq!(
@@ -1153,26 +1128,25 @@ async fn a_blank_segment_is_the_case_of_the_template_with_that_parameter_empty()
         Some("orders/list-the-items-of-an-order/when-no-order-id-is-given")
     );
     assert_eq!(answer.header("x-docmock-reason"), Some("request-match"));
-    let answer = send(client.get(mock.url("/orders/abc/items"))).await;
+    let answer = send(stub.get("/orders/abc/items")).await;
     assert_eq!(answer.status, StatusCode::OK);
-    let answer = send(client.delete(mock.url("/orders//lines"))).await;
+    let answer = send(stub.delete("/orders//lines")).await;
     assert_eq!(
         answer.header("x-docmock-fixture"),
         Some("orders/cancel-the-items-of-an-order/when-no-order-id-is-given")
     );
     // no case documents an empty report id: an empty segment matches no parameter there
-    let answer = send(client.get(mock.url("/reports//"))).await;
+    let answer = send(stub.get("/reports//")).await;
     assert_eq!(answer.header("x-docmock-error"), Some("no-route"));
 }
 
 #[tokio::test]
 async fn a_fenced_example_page_is_served_by_default_by_code_and_with_its_partial_bodies_as_documented(
 ) {
-    let mock = MockServer::start(&["tests/pages/fenced"]);
-    let client = client();
+    let stub = Stub::from_dir("tests/pages/fenced");
     // the success case by default (the table requires `sort`)
-    let widgets = mock.url("/api/widgets?sort=name");
-    let answer = send(client.get(&widgets)).await;
+    let widgets = "/api/widgets?sort=name";
+    let answer = send(stub.get(widgets)).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("x-docmock-reason"), Some("success"));
     assert_eq!(
@@ -1180,41 +1154,41 @@ async fn a_fenced_example_page_is_served_by_default_by_code_and_with_its_partial
         json!({"widgets": [{"id": 1, "name": "Gear"}], "page": 1})
     );
     // each documented status on request
-    let answer = send(client.get(&widgets).header("Prefer", "code=401")).await;
+    let answer = send(stub.get(widgets).header("Prefer", "code=401")).await;
     assert_eq!(answer.status, 401);
     assert_eq!(answer.json(), json!({"error": "unauthorized"}));
-    let create = mock.url("/widgets");
-    let answer = send(client.post(&create)).await;
+    let create = "/widgets";
+    let answer = send(stub.post(create)).await;
     assert_eq!(answer.status, 201);
     assert_eq!(
         answer.json(),
         json!({"id": 2, "name": "Sprocket", "tags": ["new"]})
     );
-    let answer = send(client.post(&create).header("Prefer", "code=422")).await;
+    let answer = send(stub.post(create).header("Prefer", "code=422")).await;
     assert_eq!(answer.status, 422);
     assert_eq!(
         answer.json(),
         json!({"errors": {"name": ["can't be blank"]}})
     );
-    let answer = send(client.delete(mock.url("/widgets/9"))).await;
+    let answer = send(stub.delete("/widgets/9")).await;
     assert_eq!(answer.status, 204);
     assert_eq!(answer.text, "");
     // a partial body is served as far as it is documented, without the markers
-    let account = mock.url("/accounts/acc_1");
-    let answer = send(client.get(&account)).await;
+    let account = "/accounts/acc_1";
+    let answer = send(stub.get(account)).await;
     assert_eq!(answer.status, 200);
     assert_eq!(
         answer.json(),
         json!({"id": "acc_1", "owner": {"name": "Ann"}, "settings": {}, "history": [{"at": "2026-01-01"}]})
     );
-    let answer = send(client.get(&account).header("Prefer", "code=404")).await;
+    let answer = send(stub.get(account).header("Prefer", "code=404")).await;
     assert_eq!(answer.status, 404);
     assert_eq!(answer.json(), json!({"error": "no such account"}));
     // the documented request of an http block picks its case
-    let order = mock.url("/api/v1/orders/ord_1?expand=lines");
-    let answer = send(client.get(&order)).await;
+    let order = "/api/v1/orders/ord_1?expand=lines";
+    let answer = send(stub.get(order)).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("x-request-id"), Some("abc"));
-    let answer = send(client.get(&order).header("Prefer", "code=404")).await;
+    let answer = send(stub.get(order).header("Prefer", "code=404")).await;
     assert_eq!(answer.json(), json!({"error": "not found"}));
 }
