@@ -93,8 +93,8 @@ impl Journal {
         }
     }
 
-    /// The journal as JSON: entries oldest first, and how many were dropped.
-    pub fn snapshot(&self) -> JournalView {
+    /// The entries kept, oldest first, and how many more were recorded but dropped.
+    pub fn entries(&self) -> (Vec<Entry>, u64) {
         let cleared_at = self.cleared_at.load(Ordering::Relaxed);
         let mut entries: Vec<(u64, Entry)> = self
             .slots
@@ -104,10 +104,17 @@ impl Journal {
             .collect();
         entries.sort_by_key(|(seq, _)| *seq);
         let recorded = self.next.load(Ordering::Relaxed).saturating_sub(cleared_at);
+        let dropped = recorded.saturating_sub(entries.len() as u64);
+        (entries.into_iter().map(|(_, e)| e).collect(), dropped)
+    }
+
+    /// The journal as JSON: entries oldest first, and how many were dropped.
+    pub fn snapshot(&self) -> JournalView {
+        let (entries, dropped) = self.entries();
         JournalView {
             capacity: self.slots.len(),
-            dropped: recorded.saturating_sub(entries.len() as u64),
-            requests: entries.iter().map(|(_, e)| EntryView::from(e)).collect(),
+            dropped,
+            requests: entries.iter().map(EntryView::from).collect(),
         }
     }
 }

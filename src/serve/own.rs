@@ -97,7 +97,7 @@ pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
 
 /// The documented routes most like `method path`, found through the route trie: a 404
 /// costs the same with ten routes or ten thousand.
-fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
+pub(crate) fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
     table
         .matcher
         .closest(method, path, n)
