@@ -879,10 +879,12 @@ fn unmet_expectation(table: &Table, expectation: &Expectation, actual: u64) -> S
         let route = route.map_or("any route".to_string(), |r| {
             format!("{} {}", r.method, r.route)
         });
-        let heading = if case.title.is_empty() {
-            &case.fixture.endpoint
-        } else {
-            &case.title
+        // the case heading under its endpoint heading: "Show a widget: Not Found"
+        let endpoint = &case.fixture.endpoint;
+        let heading = match (endpoint.is_empty(), case.title.is_empty()) {
+            (false, false) => format!("{endpoint}: {}", case.title),
+            (true, false) => case.title.clone(),
+            _ => endpoint.clone(),
         };
         let source = &case.fixture.source;
         let _ = writeln!(text, "  case: {heading} ({route}, {})", case.status);
