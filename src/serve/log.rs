@@ -28,7 +28,7 @@ pub(crate) fn request(
     path: &str,
     query: &str,
     status: u16,
-    outcome: &Outcome,
+    outcome: &Outcome<'_>,
 ) {
     match (outcome.fixture, writer) {
         (Some(fixture), Some(writer)) => {
@@ -251,7 +251,9 @@ impl Background {
     }
 
     /// Start the writer thread over `out`; without `per_request`, served requests are
-    /// counted and summed up once a second (`served requests=N`).
+    /// counted and summed up once a second (`served requests=N`). The thread ends when the
+    /// last clone is dropped; what is still buffered then is lost unless [`Background::flush_to`]
+    /// wrote it first.
     pub fn spawn_with(out: impl Write + Send + 'static, per_request: bool) -> Background {
         let shared = Arc::new(Shared {
             buffers: (0..Self::SHARDS).map(|_| Shard::default()).collect(),
@@ -259,7 +261,8 @@ impl Background {
             per_request,
             served: (0..Self::SHARDS).map(|_| Count::default()).collect(),
         });
-        let writer = shared.clone();
+        // not a strong reference: the thread ends once the last `Background` is dropped
+        let weak = Arc::downgrade(&shared);
         let mut out = out;
         std::thread::Builder::new()
             .name("docmock-log".into())
@@ -268,6 +271,7 @@ impl Background {
                 let mut last_summary = std::time::Instant::now();
                 loop {
                     std::thread::sleep(Self::INTERVAL);
+                    let Some(writer) = weak.upgrade() else { return };
                     if !writer.per_request && last_summary.elapsed() >= Self::SUMMARY_INTERVAL {
                         last_summary = std::time::Instant::now();
                         write_summary(&writer, &mut out);
