@@ -451,6 +451,46 @@ mod tests {
         }
     }
 
+    /// A writer that says when it is dropped (its thread ended).
+    struct Dropped(Arc<std::sync::atomic::AtomicBool>);
+
+    impl Write for Dropped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_writer_thread_ends_when_the_last_clone_is_dropped() {
+        let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let log = Background::spawn(Dropped(ended.clone()));
+        let clone = log.clone();
+        drop(log);
+        std::thread::sleep(Background::INTERVAL * 3);
+        assert!(
+            !ended.load(Ordering::SeqCst),
+            "ended while a clone was alive"
+        );
+        drop(clone);
+        let started = std::time::Instant::now();
+        while !ended.load(Ordering::SeqCst) {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "the thread lives on"
+            );
+            std::thread::sleep(Background::INTERVAL);
+        }
+    }
+
     #[test]
     fn served_requests_are_summed_up_unless_each_is_asked_for() {
         let out = Sink::default();

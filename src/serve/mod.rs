@@ -19,6 +19,9 @@ pub mod select;
 pub mod table;
 pub mod watch;
 
+#[cfg(test)]
+mod stack_tests;
+
 use crate::fixture::media;
 use crate::fixture::DocSet;
 use arc_swap::ArcSwap;

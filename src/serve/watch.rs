@@ -165,6 +165,14 @@ mod tests {
     }
 
     #[test]
+    fn a_watch_does_not_keep_its_server_alive() {
+        let (_dir, _loads, (_watch, server)) = watched();
+        let weak = Arc::downgrade(&server);
+        drop(server);
+        assert!(weak.upgrade().is_none());
+    }
+
+    #[test]
     fn a_docs_folder_deleted_and_created_again_is_watched_again() {
         let (dir, loads, _watch) = watched();
         let root = dir.path().to_path_buf();
