@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use serde_json::{json, Value};
 
 /// A request docmock refuses or cannot route: the answer and why.
-pub(crate) type Refusal = (Response<Body>, Outcome);
+pub(crate) type Refusal = (Response<Body>, Outcome<'static>);
 
 /// A pretty JSON answer.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
