@@ -397,9 +397,9 @@ impl MockServer {
     /// # let server = docmock::MockServer::builder().embedded_docs().start().await.unwrap();
     /// reqwest::get(format!("{}/api/v1/dossiers/42/protocol_subscriptions", server.uri())).await.unwrap();
     /// let received = server.received_requests();
-    /// assert_eq!(received[0].path, "/api/v1/dossiers/42/protocol_subscriptions");
+    /// assert_eq!(received[0].path(), "/api/v1/dossiers/42/protocol_subscriptions");
     /// assert_eq!(received[0].status, 200);
-    /// assert!(received[0].fixture.unwrap().starts_with("protocol-subscriptions/list-active"));
+    /// assert!(received[0].fixture().unwrap().starts_with("protocol-subscriptions/list-active"));
     /// # });
     /// ```
     pub fn received_requests(&self) -> Vec<Entry> {
@@ -457,7 +457,7 @@ impl MockServer {
     fn served(&self, case_ids: &[String]) -> u64 {
         let table = self.server.table();
         all_cases(&table)
-            .filter(|(case, _)| case_ids.iter().any(|id| id == case.id))
+            .filter(|(case, _)| case_ids.iter().any(|id| *id == case.id))
             .map(|(case, _)| case.served_count())
             .sum()
     }
@@ -874,7 +874,7 @@ fn unmet_expectation(table: &Table, expectation: &Expectation, actual: u64) -> S
         expectation.times, expectation.label
     );
     let counted =
-        all_cases(table).filter(|(case, _)| expectation.case_ids.iter().any(|id| id == case.id));
+        all_cases(table).filter(|(case, _)| expectation.case_ids.iter().any(|id| *id == case.id));
     for (case, route) in counted {
         let route = route.map_or("any route".to_string(), |r| {
             format!("{} {}", r.method, r.route)
@@ -895,15 +895,17 @@ fn unmet_expectation(table: &Table, expectation: &Expectation, actual: u64) -> S
 
 /// A request no documented route answered, with the routes closest to it (as the 404 names).
 fn unmatched(table: &Table, entry: &Entry) -> String {
-    let query = if entry.query.is_empty() {
+    let query = if entry.query().is_empty() {
         String::new()
     } else {
-        format!("?{}", entry.query)
+        format!("?{}", entry.query())
     };
-    let closest = serve::own::closest_routes(table, entry.method.as_str(), &entry.path, 3);
+    let closest = serve::own::closest_routes(table, entry.method.as_str(), entry.path(), 3);
     let mut text = format!(
         "no documented route answers {} {}{query} (answered {})\n",
-        entry.method, entry.path, entry.status
+        entry.method,
+        entry.path(),
+        entry.status
     );
     if !closest.is_empty() {
         let _ = writeln!(text, "  closest: {}", closest.join(", "));

@@ -65,9 +65,9 @@ async fn met_expectations_pass_verify_and_drop() {
     assert_eq!(answer.status(), 200);
     server.verify();
     let received = server.received_requests();
-    let paths: Vec<_> = received.iter().map(|e| e.path.as_str()).collect();
+    let paths: Vec<_> = received.iter().map(|e| e.path()).collect();
     assert_eq!(paths, ["/widgets/7", "/widgets/8"]);
-    assert_eq!(received[0].fixture, Some("widgets/show-a-widget/ok"));
+    assert_eq!(received[0].fixture(), Some("widgets/show-a-widget/ok"));
 }
 
 #[tokio::test]
