@@ -159,16 +159,20 @@ impl Docs {
 /// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Neither a folder, the embedded docs, a page nor a doc set was given.
     #[error("no docs: give a folder, the embedded docs or a page")]
     NoDocs,
+    /// The folder (or the embedded docs) could not be read.
     #[error("cannot read docs from {location}")]
     Load {
         location: String,
         #[source]
         source: LoadError,
     },
+    /// Pages docmock cannot read, each problem with its `file:line:col`.
     #[error("the docs cannot be read:{}", .0.iter().map(|e| format!("\n  {e}")).collect::<String>())]
     Extract(Vec<ExtractError>),
+    /// No loopback port could be bound.
     #[error("cannot listen on 127.0.0.1")]
     Bind(#[source] std::io::Error),
 }
@@ -326,7 +330,7 @@ impl MockServerBuilder {
 /// server.expect("protocol-subscriptions/start-a-protocol-subscription/success").times(1);
 /// let response = reqwest::Client::new()
 ///     .post(format!("{}/api/v1/dossiers/42/protocol_subscriptions", server.uri()))
-///     .json(&serde_json::json!({"protocol_subscription": {"protocol_key": "test"}}))
+///     .json(&serde_json::json!({"protocol_key": "rom"}))
 ///     .send()
 ///     .await
 ///     .unwrap();

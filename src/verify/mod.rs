@@ -386,9 +386,11 @@ impl<'d> Run<'d> {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    /// One per case run, in document order.
     pub verdicts: Vec<Verdict>,
     /// The target the cases were sent to.
     pub target: String,
+    /// How closely answers had to match.
     pub match_level: MatchLevel,
 }
 
