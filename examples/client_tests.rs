@@ -36,7 +36,8 @@ impl Subscriptions {
             "{}/api/v1/dossiers/{dossier}/protocol_subscriptions",
             self.base
         );
-        let list: Vec<Value> = self.http.get(url).send().await?.json().await?;
+        let bytes = self.http.get(url).send().await?.bytes().await?;
+        let list: Vec<Value> = serde_json::from_slice(&bytes).unwrap_or_default();
         Ok(list
             .iter()
             .filter_map(|s| s["protocol_key"].as_str().map(str::to_string))
@@ -52,12 +53,14 @@ impl Subscriptions {
         let response = self
             .http
             .post(url)
-            .json(&json!({"protocol_key": protocol}))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json!({"protocol_key": protocol}).to_string())
             .send()
             .await
             .map_err(|_| SubscribeError::Unexpected(0))?;
         let status = response.status().as_u16();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
+        let bytes = response.bytes().await.unwrap_or_default();
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         match status {
             200 => body["id"]
                 .as_u64()

@@ -330,7 +330,8 @@ impl MockServerBuilder {
 /// server.expect("protocol-subscriptions/start-a-protocol-subscription/success").times(1);
 /// let response = reqwest::Client::new()
 ///     .post(format!("{}/api/v1/dossiers/42/protocol_subscriptions", server.uri()))
-///     .json(&serde_json::json!({"protocol_key": "rom"}))
+///     .header("content-type", "application/json")
+///     .body(r#"{"protocol_key": "rom"}"#)
 ///     .send()
 ///     .await
 ///     .unwrap();
