@@ -300,8 +300,9 @@ where
     Ok(())
 }
 
-/// `--cors`: any origin without credentials; with `--cors-origin`, those origins only, with
-/// credentials. Any method and header; the docmock headers readable by scripts.
+/// The CORS layer, when asked for. `--cors`: any origin without credentials; with
+/// `--cors-origin`, those origins only, with credentials. Any method and header; the docmock
+/// headers readable by scripts.
 fn cors(config: &Config) -> Option<tower_http::cors::CorsLayer> {
     use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, Any, CorsLayer};
     if !config.cors && config.cors_origins.is_empty() {
