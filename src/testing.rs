@@ -462,7 +462,7 @@ impl MockServer {
     fn served(&self, case_ids: &[String]) -> u64 {
         let table = self.server.table();
         all_cases(&table)
-            .filter(|(case, _)| case_ids.iter().any(|id| *id == case.id))
+            .filter(|(case, _)| case_ids.contains(&case.id))
             .map(|(case, _)| case.served_count())
             .sum()
     }
@@ -878,8 +878,7 @@ fn unmet_expectation(table: &Table, expectation: &Expectation, actual: u64) -> S
         "expected {} answered by {}, got {actual}\n",
         expectation.times, expectation.label
     );
-    let counted =
-        all_cases(table).filter(|(case, _)| expectation.case_ids.iter().any(|id| *id == case.id));
+    let counted = all_cases(table).filter(|(case, _)| expectation.case_ids.contains(&case.id));
     for (case, route) in counted {
         let route = route.map_or("any route".to_string(), |r| {
             format!("{} {}", r.method, r.route)
