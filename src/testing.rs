@@ -499,7 +499,7 @@ impl MockServer {
             let (entries, dropped) = self.server.journal.entries();
             unmet.unmatched = entries
                 .iter()
-                .filter(|e| matches!(e.reason, "no-route" | "method-not-allowed"))
+                .filter(|e| serve::own::is_unrouted(e.reason))
                 .map(|e| unmatched(&table, e))
                 .collect();
             unmet.unkept = dropped;

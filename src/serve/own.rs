@@ -57,6 +57,16 @@ pub(super) fn too_large(max: usize) -> Refusal {
     )
 }
 
+/// The kinds (journal reason, `x-docmock-error`) of a request no documented route answers: no
+/// route has its path, or none its method. `MockServer::verify` fails on them.
+pub(crate) const NO_ROUTE: &str = "no-route";
+pub(crate) const METHOD_NOT_ALLOWED: &str = "method-not-allowed";
+
+/// Did no documented route answer a request answered for this reason?
+pub(crate) fn is_unrouted(reason: &str) -> bool {
+    reason == NO_ROUTE || reason == METHOD_NOT_ALLOWED
+}
+
 pub(super) fn method_not_allowed(
     table: &Table,
     routes: &[usize],
@@ -72,7 +82,7 @@ pub(super) fn method_not_allowed(
     let allow = methods.join(", ");
     let (mut response, outcome) = own_error(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
+        METHOD_NOT_ALLOWED,
         json!({
             "error": format!("{path} is documented, but not for {method}"),
             "allow": methods,
@@ -87,7 +97,7 @@ pub(super) fn method_not_allowed(
 pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
     own_error(
         StatusCode::NOT_FOUND,
-        "no-route",
+        NO_ROUTE,
         json!({
             "error": format!("no documented route matches {method} {path}"),
             "closest": closest_routes(table, method.as_str(), path, 3),
