@@ -10,6 +10,7 @@
 //! verify's comparison) and records what they do not cover; [`export`] writes them as an
 //! OpenAPI 3.1 document with schemas inferred from every example; [`report`] renders their
 //! results for people and CI.
+//! [`testing`] runs the stub inside a Rust test ([`MockServer`]) and checks what it was asked.
 //! Dependencies point one way: extract → fixture ← serve/verify/lint/diff/export → report;
 //! proxy uses serve and verify.
 
@@ -21,4 +22,7 @@ pub mod lint;
 pub mod proxy;
 pub mod report;
 pub mod serve;
+pub mod testing;
 pub mod verify;
+
+pub use testing::{Docs, Expect, MockServer, MockServerBuilder, Unmet};

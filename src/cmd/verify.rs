@@ -53,7 +53,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         CliMatch::Exact => MatchLevel::Exact,
     };
     let options = VerifyOptions {
-        target,
+        target: target.clone(),
         vars,
         headers,
         setup: args.setup.clone(),
@@ -80,7 +80,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     super::print_extract_errors(&extraction);
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let mut verdicts = runtime.block_on(verify::run(&extraction.docs, &options))?;
+    let run = verify::Run::with_options(&extraction.docs, options);
+    let mut verdicts = runtime.block_on(run.run())?.verdicts;
     if verdicts.iter().any(|v| !v.differences.is_empty()) {
         // Differences point at their field's doc line when the doc files can be read again.
         if let Ok(files) = location.files(&super::options(&args.docs.aliases)) {
@@ -121,7 +122,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
             }
             ReportFile::Json(path) => {
                 let mut bytes = Vec::new();
-                report::json::render(&verdicts, &options.target, match_level, &mut bytes)?;
+                report::json::render(&verdicts, &target, match_level, &mut bytes)?;
                 (path, bytes)
             }
         };

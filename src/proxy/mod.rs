@@ -15,7 +15,7 @@ pub mod verdict;
 
 pub use verdict::{Kind, Summary};
 
-use crate::serve::journal::Entry;
+use crate::serve::journal::{Answered, Entry};
 use crate::serve::matcher::Lookup;
 use crate::serve::own::{json_response, own_error};
 use crate::serve::select::{self, Incoming, Invalid, Preference};
@@ -26,6 +26,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+use axum::routing::get;
 use axum::Router;
 use forward::{Answer, Forwarder};
 use indexmap::IndexMap;
@@ -189,8 +190,25 @@ impl Proxy {
 /// The proxy as an axum router; serve it with `into_make_service_with_connect_info::<SocketAddr>`
 /// so `X-Forwarded-For` names the client.
 pub fn router(proxy: Arc<Proxy>) -> Router {
-    let config = proxy.server.config.clone();
-    serve::layers(Router::new().fallback(handle).with_state(proxy), &config)
+    let violations = serve::admin::endpoint(
+        "/__docmock/violations",
+        get(violations).delete(clear_violations),
+        proxy.clone(),
+    );
+    let app = Router::new().fallback(handle).with_state(proxy.clone());
+    serve::stack(&proxy.server, app, violations)
+}
+
+/// `GET /__docmock/violations`: the violations seen, grouped.
+async fn violations(State(proxy): State<Arc<Proxy>>) -> Response<Body> {
+    let groups = proxy.violations.groups();
+    let total: u64 = groups.iter().map(|g| g.count).sum();
+    json_response(StatusCode::OK, &json!({"count": total, "groups": groups}))
+}
+
+async fn clear_violations(State(proxy): State<Arc<Proxy>>) -> Response<Body> {
+    proxy.violations.clear();
+    serve::admin::no_content()
 }
 
 /// Proxy on `listener` until `shutdown` completes, then finish the exchanges in flight.
@@ -213,21 +231,6 @@ async fn handle(State(proxy): State<Arc<Proxy>>, request: Request) -> Response<B
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let (parts, body) = request.into_parts();
-    if let Some(admin) = parts.uri.path().strip_prefix("/__docmock/") {
-        let violations = admin.trim_end_matches('/') == "violations";
-        if violations && parts.method == Method::GET {
-            let groups = proxy.violations.groups();
-            let total: u64 = groups.iter().map(|g| g.count).sum();
-            return json_response(StatusCode::OK, &json!({"count": total, "groups": groups}));
-        }
-        if violations && parts.method == Method::DELETE {
-            proxy.violations.clear();
-            let mut response = Response::new(Body::empty());
-            *response.status_mut() = StatusCode::NO_CONTENT;
-            return response;
-        }
-        return serve::admin::answer(&proxy.server, &parts.method, admin);
-    }
     let config = &proxy.server.config;
     let body = match serve::check_limits(config, &parts.uri, &parts.headers) {
         Some((response, _)) => return response,
@@ -434,7 +437,7 @@ impl Proxy {
                         .collect();
                     let route = &table.routes[*index];
                     self.tallies
-                        .case(case.id, !differences.is_empty(), || CaseTally {
+                        .case(&case.id, !differences.is_empty(), || CaseTally {
                             id: case.id.to_string(),
                             method: route.method.clone(),
                             route: route.route.clone(),
@@ -493,7 +496,7 @@ impl Proxy {
                     kind,
                     method: parts.method.to_string(),
                     route: route_name.clone(),
-                    case: case.map(|c| c.id),
+                    case: case.map(|c| c.id.clone()),
                     doc: doc.clone(),
                     differences: differences.clone(),
                     problem: None,
@@ -531,13 +534,19 @@ impl Proxy {
                     "{} {} answered {}, which differs from {}",
                     parts.method, path, answer.status, doc.as_deref().unwrap_or_default()
                 ),
-                "case": case.map(|c| c.id),
+                "case": case.map(|c| &c.id),
                 "violations": violations,
             });
-            self.journal(parts, &body, case.map(|c| c.id), reason, 502);
+            self.journal(parts, &body, case.map(|c| c.id.as_str()), reason, 502);
             return problem_response(StatusCode::BAD_GATEWAY, &problem_body, "differs");
         }
-        self.journal(parts, &body, case.map(|c| c.id), reason, answer.status);
+        self.journal(
+            parts,
+            &body,
+            case.map(|c| c.id.as_str()),
+            reason,
+            answer.status,
+        );
         answer_response(answer)
     }
 
@@ -545,7 +554,7 @@ impl Proxy {
         &self,
         parts: &Parts,
         body: &Bytes,
-        fixture: Option<&'static str>,
+        fixture: Option<&str>,
         reason: &'static str,
         status: u16,
     ) {
@@ -558,7 +567,7 @@ fn journal(
     server: &Server,
     parts: &Parts,
     body: &Bytes,
-    fixture: Option<&'static str>,
+    fixture: Option<&str>,
     reason: &'static str,
     status: u16,
 ) {
@@ -574,17 +583,13 @@ fn journal(
         status,
         &Outcome { fixture, reason },
     );
-    server.journal.record(Entry {
-        time: now,
-        method: parts.method.clone(),
-        path: path.to_string(),
-        query: query.to_string(),
-        body: Entry::kept_body(body),
-        body_len: body.len(),
+    let answered = Answered {
         fixture,
         reason,
         status,
-    });
+    };
+    let entry = Entry::new(now, &parts.method, path, query, body, answered);
+    server.journal.record(entry);
 }
 
 fn body_value(body: &Bytes) -> Option<Value> {
@@ -623,7 +628,7 @@ fn answer_response(answer: Answer) -> Response<Body> {
 /// `serve --fallback`: documented routes answered from the docs, the rest forwarded.
 #[derive(Debug)]
 struct Fallback {
-    server: &'static Server,
+    server: Arc<Server>,
     forwarder: Forwarder,
 }
 
@@ -631,25 +636,26 @@ struct Fallback {
 /// (journal reason `fallback`).
 pub fn fallback_router(server: Arc<Server>, target: &str) -> Result<Router, VerifyError> {
     let forwarder = Forwarder::new(target, Duration::from_secs(30))?;
-    let server = serve::leak(server);
-    let state = Arc::new(Fallback { server, forwarder });
-    Ok(serve::layers(
-        Router::new().fallback(fallback).with_state(state),
-        &server.config,
-    ))
+    let state = Arc::new(Fallback {
+        server: server.clone(),
+        forwarder,
+    });
+    let app = Router::new().fallback(fallback).with_state(state);
+    Ok(serve::stack(&server, app, Router::new()))
 }
 
 async fn fallback(State(state): State<Arc<Fallback>>, request: Request) -> Response<Body> {
     let path = request.uri().path();
-    let unrouted = !path.starts_with("/__docmock/")
-        && state.server.with_table(|table| {
-            matches!(
-                table.matcher.lookup(request.method().as_str(), path),
-                Lookup::NotFound
-            )
-        });
+    let unrouted = matches!(
+        state
+            .server
+            .current()
+            .matcher
+            .lookup(request.method().as_str(), path),
+        Lookup::NotFound
+    );
     if !unrouted {
-        return serve::handle(State(state.server), request).await;
+        return serve::handle(State(state.server.clone()), request).await;
     }
     let client = request
         .extensions()
@@ -666,12 +672,26 @@ async fn fallback(State(state): State<Arc<Fallback>>, request: Request) -> Respo
     };
     match state.forwarder.forward(&parts, body.clone(), client).await {
         Ok(answer) => {
-            journal(state.server, &parts, &body, None, "fallback", answer.status);
+            journal(
+                &state.server,
+                &parts,
+                &body,
+                None,
+                "fallback",
+                answer.status,
+            );
             answer_response(answer)
         }
         Err(message) => {
             tracing::error!("{} {}: {message}", parts.method, parts.uri.path());
-            journal(state.server, &parts, &body, None, "target-unreachable", 502);
+            journal(
+                &state.server,
+                &parts,
+                &body,
+                None,
+                "target-unreachable",
+                502,
+            );
             own_error(
                 StatusCode::BAD_GATEWAY,
                 "target-unreachable",

@@ -109,14 +109,14 @@ pub struct Found {
     pub kind: Kind,
     pub method: String,
     pub route: String,
-    pub case: Option<&'static str>,
+    pub case: Option<String>,
     pub doc: Option<String>,
     pub differences: Vec<Difference>,
     pub problem: Option<String>,
 }
 
 /// What makes two violations one group: kind, method, route, case.
-type GroupKey = (Kind, String, String, Option<&'static str>);
+type GroupKey = (Kind, String, String, Option<String>);
 
 /// Every violation seen, grouped.
 #[derive(Debug, Default)]
@@ -132,7 +132,7 @@ impl Violations {
             found.kind,
             found.method.clone(),
             found.route.clone(),
-            found.case,
+            found.case.clone(),
         );
         let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
         match groups.get_mut(&key) {
@@ -147,7 +147,7 @@ impl Violations {
                         kind: found.kind,
                         method: found.method,
                         route: found.route,
-                        case: found.case.map(str::to_string),
+                        case: found.case,
                         doc: found.doc,
                         count: 1,
                         first_seen: now.clone(),
@@ -196,7 +196,7 @@ pub struct CaseTally {
 /// Per-case tallies and counts per verdict.
 #[derive(Debug, Default)]
 pub struct Tallies {
-    cases: Mutex<IndexMap<&'static str, CaseTally>>,
+    cases: Mutex<IndexMap<String, CaseTally>>,
     verdicts: [AtomicU64; 5],
 }
 
@@ -206,9 +206,12 @@ impl Tallies {
     }
 
     /// An exchange compared with case `id`; `make` builds its tally the first time.
-    pub fn case(&self, id: &'static str, differed: bool, make: impl FnOnce() -> CaseTally) {
+    pub fn case(&self, id: &str, differed: bool, make: impl FnOnce() -> CaseTally) {
         let mut cases = self.cases.lock().unwrap_or_else(|e| e.into_inner());
-        let tally = cases.entry(id).or_insert_with(make);
+        if !cases.contains_key(id) {
+            cases.insert(id.to_string(), make());
+        }
+        let tally = &mut cases[id];
         tally.exchanges += 1;
         tally.differed += u64::from(differed);
     }

@@ -7,51 +7,121 @@ use super::response::ERROR_HEADER;
 use super::table::Table;
 use super::Server;
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Method, Response, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, Response, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::routing::{any, get, MethodRouter};
+use axum::Router;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
-/// `/__docmock/...`: the journal, the routes, coverage.
-pub(crate) fn answer(server: &Server, method: &Method, path: &str) -> Response<Body> {
-    let path = path.trim_end_matches('/');
-    match (method.as_str(), path) {
-        ("GET", "requests") => json_response(StatusCode::OK, &journal_view(server)),
-        ("DELETE", "requests") => {
-            server.journal.clear();
-            let mut response = Response::new(Body::empty());
-            *response.status_mut() = StatusCode::NO_CONTENT;
-            response
-        }
-        ("GET", "routes") => json_response(StatusCode::OK, &routes_view(&server.table())),
-        ("GET", "coverage") => json_response(StatusCode::OK, &coverage_view(&server.table())),
-        (_, "requests" | "routes" | "coverage") => {
-            let allow = if path == "requests" {
-                "GET, DELETE"
-            } else {
-                "GET"
-            };
-            let mut response = json_response(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &json!({"error": format!("/__docmock/{path} answers {allow}")}),
-            );
-            let headers = response.headers_mut();
-            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
-            headers.insert(ERROR_HEADER, HeaderValue::from_static("method-not-allowed"));
-            response
-        }
-        _ => {
-            let mut response = json_response(
-                StatusCode::NOT_FOUND,
-                &json!({
-                    "error": format!("no docmock endpoint /__docmock/{path}"),
-                    "closest": ["GET /__docmock/requests", "DELETE /__docmock/requests", "GET /__docmock/routes", "GET /__docmock/coverage"],
-                }),
-            );
-            response
-                .headers_mut()
-                .insert(ERROR_HEADER, HeaderValue::from_static("no-route"));
-            response
-        }
+/// The admin endpoints as routes (each also with a trailing `/`), `more` (the proxy's) among
+/// them; any other path under `/__docmock/` is docmock's own 404. A method an endpoint does
+/// not answer gets axum's 405 with `Allow`, marked as docmock's own.
+pub(crate) fn routes(server: &Arc<Server>, more: Router) -> Router {
+    let endpoints: [(&str, MethodRouter<Arc<Server>>); 3] = [
+        ("requests", get(requests).delete(clear_requests)),
+        ("routes", get(routes_of)),
+        ("coverage", get(coverage)),
+    ];
+    let mut router = Router::new();
+    for (name, methods) in endpoints {
+        let methods = methods.fallback(method_not_allowed);
+        router = router
+            .route(&format!("/__docmock/{name}"), methods.clone())
+            .route(&format!("/__docmock/{name}/"), methods);
     }
+    let router = router
+        .route("/__docmock/", any(no_endpoint))
+        .route("/__docmock/{*rest}", any(no_endpoint))
+        .with_state(server.clone())
+        .merge(more);
+    if server.config.allowed_hosts.is_none() {
+        return router;
+    }
+    router.layer(axum::middleware::from_fn_with_state(
+        server.clone(),
+        host_allowed,
+    ))
+}
+
+/// The admin routes of a proxy (`/__docmock/violations`), answered like the others.
+pub(crate) fn endpoint<S: Clone + Send + Sync + 'static>(
+    path: &str,
+    methods: MethodRouter<S>,
+    state: S,
+) -> Router {
+    let methods = methods.fallback(method_not_allowed);
+    Router::new()
+        .route(path, methods.clone())
+        .route(&format!("{path}/"), methods)
+        .with_state(state)
+}
+
+/// Only loopback host names (and `--allow-host`) read the journal: the refusal is journaled
+/// as `serve` journals it.
+async fn host_allowed(
+    State(server): State<Arc<Server>>,
+    request: Request,
+    next: Next,
+) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    if let Some(refusal) = super::check_host(&server.config, &parts) {
+        return super::finish(&server, &parts, Err(refusal));
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+async fn requests(State(server): State<Arc<Server>>) -> Response<Body> {
+    json_response(StatusCode::OK, &journal_view(&server))
+}
+
+async fn clear_requests(State(server): State<Arc<Server>>) -> Response<Body> {
+    server.journal.clear();
+    no_content()
+}
+
+/// `204 No Content`.
+pub(crate) fn no_content() -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
+}
+
+async fn routes_of(State(server): State<Arc<Server>>) -> Response<Body> {
+    json_response(StatusCode::OK, &routes_view(&server.table()))
+}
+
+async fn coverage(State(server): State<Arc<Server>>) -> Response<Body> {
+    json_response(StatusCode::OK, &coverage_view(&server.table()))
+}
+
+/// The body of a 405; axum adds `Allow`.
+async fn method_not_allowed(method: Method, uri: Uri) -> Response<Body> {
+    let path = uri.path().trim_end_matches('/');
+    let mut response = json_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &json!({"error": format!("{path} does not answer {method} (see Allow)")}),
+    );
+    response
+        .headers_mut()
+        .insert(ERROR_HEADER, HeaderValue::from_static("method-not-allowed"));
+    response
+}
+
+async fn no_endpoint(uri: Uri) -> Response<Body> {
+    let rest = uri.path().strip_prefix("/__docmock/").unwrap_or_default();
+    let mut response = json_response(
+        StatusCode::NOT_FOUND,
+        &json!({
+            "error": format!("no docmock endpoint /__docmock/{}", rest.trim_end_matches('/')),
+            "closest": ["GET /__docmock/requests", "DELETE /__docmock/requests", "GET /__docmock/routes", "GET /__docmock/coverage"],
+        }),
+    );
+    response
+        .headers_mut()
+        .insert(ERROR_HEADER, HeaderValue::from_static("no-route"));
+    response
 }
 
 /// The journal, each request a fallback answered with the documented cases it came close to.

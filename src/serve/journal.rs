@@ -14,24 +14,79 @@ use std::time::SystemTime;
 pub const BODY_LIMIT: usize = 4096;
 
 /// One request as the journal remembers it.
+///
+/// Path, query and fixture id share one allocation: the id is copied, not borrowed from the
+/// route table, so a reload frees the old table while the journal still names its cases.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub time: SystemTime,
     pub method: axum::http::Method,
-    pub path: String,
-    pub query: String,
+    /// The path, then the query, then the fixture id.
+    text: String,
+    query_at: usize,
+    fixture_at: Option<usize>,
     /// At most [`BODY_LIMIT`] bytes.
     pub body: Bytes,
     pub body_len: usize,
+    pub reason: &'static str,
+    pub status: u16,
+}
+
+/// What a request was and what answered it, as [`Entry::new`] takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Answered<'a> {
     /// The fixture that answered, if a documented case did.
-    pub fixture: Option<&'static str>,
+    pub fixture: Option<&'a str>,
     pub reason: &'static str,
     pub status: u16,
 }
 
 impl Entry {
+    /// The entry of one request: its body cut to [`BODY_LIMIT`] bytes.
+    pub fn new(
+        time: SystemTime,
+        method: &axum::http::Method,
+        path: &str,
+        query: &str,
+        body: &Bytes,
+        answered: Answered<'_>,
+    ) -> Entry {
+        let fixture = answered.fixture.unwrap_or("");
+        let mut text = String::with_capacity(path.len() + query.len() + fixture.len());
+        text.push_str(path);
+        text.push_str(query);
+        let fixture_at = answered.fixture.map(|f| {
+            text.push_str(f);
+            path.len() + query.len()
+        });
+        Entry {
+            time,
+            method: method.clone(),
+            text,
+            query_at: path.len(),
+            fixture_at,
+            body: Entry::kept_body(body),
+            body_len: body.len(),
+            reason: answered.reason,
+            status: answered.status,
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.text[..self.query_at]
+    }
+
+    pub fn query(&self) -> &str {
+        &self.text[self.query_at..self.fixture_at.unwrap_or(self.text.len())]
+    }
+
+    /// The fixture that answered, if a documented case did.
+    pub fn fixture(&self) -> Option<&str> {
+        self.fixture_at.map(|at| &self.text[at..])
+    }
+
     /// The part of a body the journal keeps (an empty body allocates nothing).
-    pub fn kept_body(body: &Bytes) -> Bytes {
+    fn kept_body(body: &Bytes) -> Bytes {
         if body.len() <= BODY_LIMIT {
             // Keeping a slice of a small body would pin it; a copy is as cheap.
             Bytes::copy_from_slice(body)
@@ -93,8 +148,8 @@ impl Journal {
         }
     }
 
-    /// The journal as JSON: entries oldest first, and how many were dropped.
-    pub fn snapshot(&self) -> JournalView {
+    /// The entries kept, oldest first, and how many more were recorded but dropped.
+    pub fn entries(&self) -> (Vec<Entry>, u64) {
         let cleared_at = self.cleared_at.load(Ordering::Relaxed);
         let mut entries: Vec<(u64, Entry)> = self
             .slots
@@ -104,10 +159,17 @@ impl Journal {
             .collect();
         entries.sort_by_key(|(seq, _)| *seq);
         let recorded = self.next.load(Ordering::Relaxed).saturating_sub(cleared_at);
+        let dropped = recorded.saturating_sub(entries.len() as u64);
+        (entries.into_iter().map(|(_, e)| e).collect(), dropped)
+    }
+
+    /// The journal as JSON: entries oldest first, and how many were dropped.
+    pub fn snapshot(&self) -> JournalView {
+        let (entries, dropped) = self.entries();
         JournalView {
             capacity: self.slots.len(),
-            dropped: recorded.saturating_sub(entries.len() as u64),
-            requests: entries.iter().map(|(_, e)| EntryView::from(e)).collect(),
+            dropped,
+            requests: entries.iter().map(EntryView::from).collect(),
         }
     }
 }
@@ -145,11 +207,11 @@ impl From<&Entry> for EntryView {
         EntryView {
             time: humantime::format_rfc3339_millis(e.time).to_string(),
             method: e.method.to_string(),
-            path: e.path.clone(),
-            query: e.query.clone(),
+            path: e.path().to_string(),
+            query: e.query().to_string(),
             body: (!e.body.is_empty()).then(|| String::from_utf8_lossy(&e.body).into_owned()),
             body_truncated: e.body_len > e.body.len(),
-            fixture: e.fixture.map(str::to_string),
+            fixture: e.fixture().map(str::to_string),
             reason: e.reason,
             status: e.status,
             near_misses: Vec::new(),
@@ -162,17 +224,56 @@ mod tests {
     use super::*;
 
     fn entry(path: &str) -> Entry {
-        Entry {
-            time: SystemTime::now(),
-            method: axum::http::Method::GET,
-            path: path.into(),
-            query: String::new(),
-            body: Bytes::new(),
-            body_len: 0,
+        let answered = Answered {
             fixture: None,
             reason: "success",
             status: 200,
-        }
+        };
+        Entry::new(
+            SystemTime::now(),
+            &axum::http::Method::GET,
+            path,
+            "",
+            &Bytes::new(),
+            answered,
+        )
+    }
+
+    #[test]
+    fn an_entry_gives_back_its_path_query_and_fixture() {
+        let answered = Answered {
+            fixture: Some("p/e/c"),
+            reason: "success",
+            status: 200,
+        };
+        let body = Bytes::from_static(b"{}");
+        let entry = Entry::new(
+            SystemTime::now(),
+            &axum::http::Method::POST,
+            "/x",
+            "a=1",
+            &body,
+            answered,
+        );
+        assert_eq!(
+            (entry.path(), entry.query(), entry.fixture()),
+            ("/x", "a=1", Some("p/e/c"))
+        );
+        let entry = Entry::new(
+            SystemTime::now(),
+            &axum::http::Method::GET,
+            "/y",
+            "",
+            &body,
+            Answered {
+                fixture: None,
+                ..answered
+            },
+        );
+        assert_eq!(
+            (entry.path(), entry.query(), entry.fixture()),
+            ("/y", "", None)
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub(crate) fn request(
     path: &str,
     query: &str,
     status: u16,
-    outcome: &Outcome,
+    outcome: &Outcome<'_>,
 ) {
     match (outcome.fixture, writer) {
         (Some(fixture), Some(writer)) => {
@@ -251,7 +251,9 @@ impl Background {
     }
 
     /// Start the writer thread over `out`; without `per_request`, served requests are
-    /// counted and summed up once a second (`served requests=N`).
+    /// counted and summed up once a second (`served requests=N`). The thread ends when the
+    /// last clone is dropped; what is still buffered then is lost unless [`Background::flush_to`]
+    /// wrote it first.
     pub fn spawn_with(out: impl Write + Send + 'static, per_request: bool) -> Background {
         let shared = Arc::new(Shared {
             buffers: (0..Self::SHARDS).map(|_| Shard::default()).collect(),
@@ -259,7 +261,8 @@ impl Background {
             per_request,
             served: (0..Self::SHARDS).map(|_| Count::default()).collect(),
         });
-        let writer = shared.clone();
+        // not a strong reference: the thread ends once the last `Background` is dropped
+        let weak = Arc::downgrade(&shared);
         let mut out = out;
         std::thread::Builder::new()
             .name("docmock-log".into())
@@ -268,6 +271,7 @@ impl Background {
                 let mut last_summary = std::time::Instant::now();
                 loop {
                     std::thread::sleep(Self::INTERVAL);
+                    let Some(writer) = weak.upgrade() else { return };
                     if !writer.per_request && last_summary.elapsed() >= Self::SUMMARY_INTERVAL {
                         last_summary = std::time::Instant::now();
                         write_summary(&writer, &mut out);
@@ -444,6 +448,46 @@ mod tests {
                 "p/e/c",
                 "only-case",
             );
+        }
+    }
+
+    /// A writer that says when it is dropped (its thread ended).
+    struct Dropped(Arc<std::sync::atomic::AtomicBool>);
+
+    impl Write for Dropped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_writer_thread_ends_when_the_last_clone_is_dropped() {
+        let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let log = Background::spawn(Dropped(ended.clone()));
+        let clone = log.clone();
+        drop(log);
+        std::thread::sleep(Background::INTERVAL * 3);
+        assert!(
+            !ended.load(Ordering::SeqCst),
+            "ended while a clone was alive"
+        );
+        drop(clone);
+        let started = std::time::Instant::now();
+        while !ended.load(Ordering::SeqCst) {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "the thread lives on"
+            );
+            std::thread::sleep(Background::INTERVAL);
         }
     }
 

@@ -19,21 +19,25 @@ pub mod select;
 pub mod table;
 pub mod watch;
 
+#[cfg(test)]
+mod stack_tests;
+
 use crate::fixture::media;
 use crate::fixture::DocSet;
+use arc_swap::ArcSwap;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use axum::Router;
-use journal::{Entry, Journal};
+use journal::{Answered, Entry, Journal};
 use matcher::Lookup;
 use own::{json_response, method_not_allowed, not_found, own_error, too_large, Refusal};
 use response::ERROR_HEADER;
 use select::{Incoming, Preference, Reason, Selection};
 use serde_json::{json, Value};
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::SystemTime;
 use table::{Route, Table};
 
@@ -105,11 +109,14 @@ pub(crate) fn thread_index() -> usize {
 }
 
 /// A running stub server's state: the current route table, the journal, the config.
+///
+/// Shared behind an `Arc` by the router, `run`'s connections and `--watch`; freed when the
+/// last of them is dropped.
 #[derive(Debug)]
 pub struct Server {
-    table: RwLock<Arc<Table>>,
-    /// The generation of `table`, readable without taking the lock.
-    generation: AtomicU64,
+    /// Swapped whole on reload: a request loads it once and finishes with the table it
+    /// loaded; the old table is freed when no request holds it any more.
+    table: ArcSwap<Table>,
     pub journal: Journal,
     pub config: Config,
 }
@@ -119,8 +126,7 @@ impl Server {
         let table = Table::build(docs);
         log_table_warnings(&table);
         Arc::new(Server {
-            generation: AtomicU64::new(table.generation),
-            table: RwLock::new(Arc::new(table)),
+            table: ArcSwap::from_pointee(table),
             journal: Journal::new(config.journal_size),
             config,
         })
@@ -128,33 +134,21 @@ impl Server {
 
     /// The current route table.
     pub fn table(&self) -> Arc<Table> {
-        self.table.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.table.load_full()
+    }
+
+    /// The current route table for the length of one request: no lock, and no reference
+    /// count shared with other request threads.
+    pub(crate) fn current(&self) -> arc_swap::Guard<Arc<Table>> {
+        self.table.load()
     }
 
     /// Serve a new doc set from now on; requests in flight finish with the old one.
     pub fn replace(&self, docs: &DocSet) -> Arc<Table> {
         let table = Arc::new(Table::build(docs));
         log_table_warnings(&table);
-        *self.table.write().unwrap_or_else(|e| e.into_inner()) = table.clone();
-        self.generation.store(table.generation, Ordering::Release);
+        self.table.store(table.clone());
         table
-    }
-
-    /// Run `f` with the current table. Each request thread keeps the table it last used and
-    /// only checks the generation: no lock and no shared reference count per request.
-    pub fn with_table<T>(&self, f: impl FnOnce(&Table) -> T) -> T {
-        thread_local! {
-            static CACHED: std::cell::RefCell<Option<Arc<Table>>> =
-                const { std::cell::RefCell::new(None) };
-        }
-        let generation = self.generation.load(Ordering::Acquire);
-        CACHED.with(|cached| {
-            let mut cached = cached.borrow_mut();
-            if cached.as_ref().is_none_or(|t| t.generation != generation) {
-                *cached = Some(self.table());
-            }
-            f(cached.get_or_insert_with(|| self.table()))
-        })
     }
 }
 
@@ -164,55 +158,40 @@ fn log_table_warnings(table: &Table) {
     }
 }
 
-/// The server lives as long as the process once it serves: handlers hold a plain reference,
-/// so no request touches a reference count shared by every request thread.
-pub(crate) fn leak(server: Arc<Server>) -> &'static Server {
-    let leaked: &'static Arc<Server> = Box::leak(Box::new(server));
-    leaked
-}
-
-/// The stub server as an axum router (for embedding; `run` serves the same handler).
+/// The stub server as an axum router: the one stack `run`, the proxy, the library and the
+/// tests all serve. Documented routes answer from the docs; `/__docmock/` holds the admin
+/// endpoints.
 pub fn router(server: Arc<Server>) -> Router {
-    let server = leak(server);
-    let catch_panic = tower_http::catch_panic::CatchPanicLayer::custom(panic_answer);
-    if server.config.cors || !server.config.cors_origins.is_empty() {
-        with_cors(server).layer(catch_panic)
-    } else {
-        Router::new()
-            .fallback(handle)
-            .with_state(server)
-            .layer(catch_panic)
-    }
+    let app = Router::new().fallback(handle).with_state(server.clone());
+    stack(&server, app, Router::new())
 }
 
-/// The layers every docmock server wears (panics answered 500, CORS when asked): the proxy's
-/// routers wear them too.
+/// `app` behind the admin endpoints (serve's, plus `more_admin`), with [`layers`] on both;
+/// the admin endpoints stay out of CORS unless `cors_admin`, so no web page can read the
+/// journal (it holds request bodies) or clear it.
+pub(crate) fn stack(server: &Arc<Server>, app: Router, more_admin: Router) -> Router {
+    let admin = admin::routes(server, more_admin);
+    let config = &server.config;
+    if cors(config).is_none() || config.cors_admin {
+        return layers(admin.merge(app), config);
+    }
+    wear(admin, None).fallback_service(layers(app, config))
+}
+
+/// The layers every docmock server wears, in one order: CORS (when asked) outermost, so even
+/// the 500 of a caught panic carries its headers; catching panics inside it.
 pub(crate) fn layers(router: Router, config: &Config) -> Router {
+    wear(router, cors(config))
+}
+
+fn wear(router: Router, cors: Option<tower_http::cors::CorsLayer>) -> Router {
     let router = router.layer(tower_http::catch_panic::CatchPanicLayer::custom(
         panic_answer,
     ));
-    if config.cors || !config.cors_origins.is_empty() {
-        router.layer(cors_layer(config))
-    } else {
-        router
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
     }
-}
-
-/// The handler behind the CORS layer; the admin endpoints stay outside it unless asked, so
-/// no web page can read the journal (it holds request bodies) or clear it.
-fn with_cors(server: &'static Server) -> Router {
-    let documented = Router::new()
-        .fallback(handle)
-        .with_state(server)
-        .layer(cors_layer(&server.config));
-    if server.config.cors_admin {
-        return documented;
-    }
-    Router::new()
-        .route("/__docmock/", axum::routing::any(handle))
-        .route("/__docmock/{*rest}", axum::routing::any(handle))
-        .with_state(server)
-        .fallback_service(documented)
 }
 
 /// A bug in docmock answers 500, marked as docmock's own, and is logged.
@@ -231,28 +210,18 @@ fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body
     .0
 }
 
-/// Serve on `listener` until `shutdown` completes, then finish the requests in flight (at
-/// most [`SHUTDOWN_DEADLINE`]).
+/// Serve [`router`] on `listener` until `shutdown` completes, then finish the requests in
+/// flight (at most [`SHUTDOWN_DEADLINE`]).
 ///
-/// The handler is served as a service of its own, without [`router`]'s (empty) path table in
-/// front of it: every request goes to it anyway. Slow clients are bounded here, per
-/// connection and not per request: a request head must arrive within `read_timeout`, and at
-/// most `max_connections` are served at once.
+/// Slow clients are bounded here, per connection and not per request: a request head must
+/// arrive within `read_timeout`, and at most `max_connections` are served at once.
 pub async fn run(
     server: Arc<Server>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::handler::Handler;
-    if server.config.cors || !server.config.cors_origins.is_empty() {
-        let config = server.config.clone();
-        serve_connections(router(server), listener, shutdown, &config).await
-    } else {
-        let server = leak(server);
-        let catch_panic = tower_http::catch_panic::CatchPanicLayer::custom(panic_answer);
-        let app = handle.layer(catch_panic).with_state(server);
-        serve_connections(app, listener, shutdown, &server.config).await
-    }
+    let app = router(server.clone());
+    serve_connections(app, listener, shutdown, &server.config).await
 }
 
 /// The accept loop: one task per connection, a permit per connection, a deadline on request
@@ -331,20 +300,26 @@ where
     Ok(())
 }
 
-/// `--cors`: any origin without credentials; with `--cors-origin`, those origins only, with
-/// credentials. Any method and header; the docmock headers readable by scripts.
-fn cors_layer(config: &Config) -> tower_http::cors::CorsLayer {
+/// The CORS layer, when asked for. `--cors`: any origin without credentials; with
+/// `--cors-origin`, those origins only, with credentials. Any method and header; the docmock
+/// headers readable by scripts.
+fn cors(config: &Config) -> Option<tower_http::cors::CorsLayer> {
     use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, Any, CorsLayer};
+    if !config.cors && config.cors_origins.is_empty() {
+        return None;
+    }
     let layer = CorsLayer::new().expose_headers([
         response::FIXTURE_HEADER,
         response::REASON_HEADER,
         ERROR_HEADER,
     ]);
     if config.cors_origins.is_empty() {
-        return layer
-            .allow_origin(Any)
-            .allow_methods(Any)
-            .allow_headers(Any);
+        return Some(
+            layer
+                .allow_origin(Any)
+                .allow_methods(Any)
+                .allow_headers(Any),
+        );
     }
     let origins: Vec<HeaderValue> = config
         .cors_origins
@@ -352,21 +327,24 @@ fn cors_layer(config: &Config) -> tower_http::cors::CorsLayer {
         .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
         .collect();
     // credentials rule out `*`: methods and headers are mirrored from the preflight
-    layer
-        .allow_origin(AllowOrigin::list(origins))
-        .allow_credentials(true)
-        .allow_methods(AllowMethods::mirror_request())
-        .allow_headers(AllowHeaders::mirror_request())
+    Some(
+        layer
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_credentials(true)
+            .allow_methods(AllowMethods::mirror_request())
+            .allow_headers(AllowHeaders::mirror_request()),
+    )
 }
 
-/// What answered a request, for the journal and the log line (also the proxy's).
-pub(crate) struct Outcome {
-    pub(crate) fixture: Option<&'static str>,
+/// What answered a request, for the journal and the log line (also the proxy's): the
+/// fixture id is borrowed from the table the request was answered from.
+pub(crate) struct Outcome<'t> {
+    pub(crate) fixture: Option<&'t str>,
     pub(crate) reason: &'static str,
 }
 
-impl Outcome {
-    fn own(kind: &'static str) -> Outcome {
+impl Outcome<'static> {
+    fn own(kind: &'static str) -> Outcome<'static> {
         Outcome {
             fixture: None,
             reason: kind,
@@ -374,18 +352,10 @@ impl Outcome {
     }
 }
 
-pub(crate) async fn handle(
-    State(server): State<&'static Server>,
-    request: Request,
-) -> Response<Body> {
+pub(crate) async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response<Body> {
     let (parts, body) = request.into_parts();
-    if let Some(allowed) = &server.config.allowed_hosts {
-        if let Some(refusal) = check_host(allowed, &parts) {
-            return finish(server, &parts, Err(refusal));
-        }
-    }
-    if let Some(admin) = parts.uri.path().strip_prefix("/__docmock/") {
-        return admin::answer(server, &parts.method, admin);
+    if let Some(refusal) = check_host(&server.config, &parts) {
+        return finish(&server, &parts, Err(refusal));
     }
     // Only reading a body awaits; everything else is synchronous, which keeps this future
     // (moved into a box per request) small.
@@ -394,21 +364,22 @@ pub(crate) async fn handle(
         None if axum::body::HttpBody::is_end_stream(&body) => Ok(Bytes::new()),
         None => read_body(body, &server.config).await,
     };
-    finish(server, &parts, read)
+    finish(&server, &parts, read)
 }
 
 /// Answer, log and journal one request.
-fn finish(
+pub(crate) fn finish(
     server: &Server,
     parts: &axum::http::request::Parts,
     read: Result<Bytes, Refusal>,
 ) -> Response<Body> {
     let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or("");
+    let table = server.current();
     let (response, outcome, body) = match read {
         Ok(body) => {
             let (response, outcome) =
-                answer(server, &parts.method, &parts.headers, path, query, &body);
+                answer_from(&table, &parts.method, &parts.headers, path, query, &body);
             (response, outcome, body)
         }
         Err((response, outcome)) => (response, outcome, Bytes::new()),
@@ -424,17 +395,13 @@ fn finish(
         status,
         &outcome,
     );
-    server.journal.record(Entry {
-        time: now,
-        method: parts.method.clone(),
-        path: path.to_string(),
-        query: query.to_string(),
-        body: Entry::kept_body(&body),
-        body_len: body.len(),
+    let answered = Answered {
         fixture: outcome.fixture,
         reason: outcome.reason,
         status,
-    });
+    };
+    let entry = Entry::new(now, &parts.method, path, query, &body, answered);
+    server.journal.record(entry);
     response
 }
 
@@ -473,9 +440,10 @@ pub(crate) fn check_limits(
     None
 }
 
-/// The `Host` a request names, when it is not one of `allowed` (loopback names, `--allow-host`):
-/// a page on another site reached through DNS rebinding names its own host.
-fn check_host(allowed: &[String], parts: &axum::http::request::Parts) -> Option<Refusal> {
+/// The `Host` a request names, when it is not one of the allowed (loopback names,
+/// `--allow-host`): a page on another site reached through DNS rebinding names its own host.
+pub(crate) fn check_host(config: &Config, parts: &axum::http::request::Parts) -> Option<Refusal> {
+    let allowed = config.allowed_hosts.as_deref()?;
     let host = match parts.headers.get(header::HOST) {
         Some(value) => value.as_bytes(),
         None => parts.uri.host()?.as_bytes(),
@@ -537,25 +505,14 @@ pub(crate) async fn read_body(body: Body, config: &Config) -> Result<Bytes, Refu
 }
 
 /// The answer to one request to a documented (or not) route.
-fn answer(
-    server: &Server,
+fn answer_from<'t>(
+    table: &'t Table,
     method: &Method,
     headers: &HeaderMap,
     path: &str,
     query: &str,
     bytes: &Bytes,
-) -> (Response<Body>, Outcome) {
-    server.with_table(|table| answer_from(table, method, headers, path, query, bytes))
-}
-
-fn answer_from(
-    table: &Table,
-    method: &Method,
-    headers: &HeaderMap,
-    path: &str,
-    query: &str,
-    bytes: &Bytes,
-) -> (Response<Body>, Outcome) {
+) -> (Response<Body>, Outcome<'t>) {
     let mut lookup = table.matcher.lookup(method.as_str(), path);
     if *method == Method::HEAD && !matches!(lookup, Lookup::Found { .. }) {
         // HEAD is GET without the body (hyper leaves the body out).
@@ -610,14 +567,14 @@ fn answer_from(
             (
                 response,
                 Outcome {
-                    fixture: Some(case.id),
+                    fixture: Some(&case.id),
                     reason: reason.as_str(),
                 },
             )
         }
         Selection::Invalid(invalid) => {
             // The endpoint's parameter table speaks for the answer: name its success case.
-            let fixture = route.cases.get(route.success).map(|c| c.id);
+            let fixture = route.cases.get(route.success).map(|c| c.id.as_str());
             let body = json!({"errors": {invalid.param: [invalid.problem]}});
             let mut response = json_response(StatusCode::UNPROCESSABLE_ENTITY, &body);
             let headers = response.headers_mut();
@@ -680,7 +637,10 @@ fn fallback_reason(route: &Route, incoming: &Incoming, reason: Reason) -> Header
 
 /// The global case (documented for every route) the client asked for, if any: only asked
 /// after the route itself documents no such case, so it costs nothing on other requests.
-fn global_case(table: &Table, preference: &Preference) -> Option<(Response<Body>, Outcome)> {
+fn global_case<'t>(
+    table: &'t Table,
+    preference: &Preference,
+) -> Option<(Response<Body>, Outcome<'t>)> {
     if table.global.is_empty() || preference.is_empty() {
         return None;
     }
@@ -690,7 +650,7 @@ fn global_case(table: &Table, preference: &Preference) -> Option<(Response<Body>
     Some((
         case.rendered.to_response(reason.header_value()),
         Outcome {
-            fixture: Some(case.id),
+            fixture: Some(&case.id),
             reason: reason.as_str(),
         },
     ))

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use serde_json::{json, Value};
 
 /// A request docmock refuses or cannot route: the answer and why.
-pub(crate) type Refusal = (Response<Body>, Outcome);
+pub(crate) type Refusal = (Response<Body>, Outcome<'static>);
 
 /// A pretty JSON answer.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
@@ -57,6 +57,16 @@ pub(super) fn too_large(max: usize) -> Refusal {
     )
 }
 
+/// The kinds (journal reason, `x-docmock-error`) of a request no documented route answers: no
+/// route has its path, or none its method. `MockServer::verify` fails on them.
+pub(crate) const NO_ROUTE: &str = "no-route";
+pub(crate) const METHOD_NOT_ALLOWED: &str = "method-not-allowed";
+
+/// Did no documented route answer a request answered for this reason?
+pub(crate) fn is_unrouted(reason: &str) -> bool {
+    reason == NO_ROUTE || reason == METHOD_NOT_ALLOWED
+}
+
 pub(super) fn method_not_allowed(
     table: &Table,
     routes: &[usize],
@@ -72,7 +82,7 @@ pub(super) fn method_not_allowed(
     let allow = methods.join(", ");
     let (mut response, outcome) = own_error(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
+        METHOD_NOT_ALLOWED,
         json!({
             "error": format!("{path} is documented, but not for {method}"),
             "allow": methods,
@@ -87,7 +97,7 @@ pub(super) fn method_not_allowed(
 pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
     own_error(
         StatusCode::NOT_FOUND,
-        "no-route",
+        NO_ROUTE,
         json!({
             "error": format!("no documented route matches {method} {path}"),
             "closest": closest_routes(table, method.as_str(), path, 3),
@@ -97,7 +107,7 @@ pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
 
 /// The documented routes most like `method path`, found through the route trie: a 404
 /// costs the same with ten routes or ten thousand.
-fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
+pub(crate) fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
     table
         .matcher
         .closest(method, path, n)

@@ -268,7 +268,7 @@ fn request_match_score(case: &Case, incoming: &Incoming) -> Option<usize> {
 /// success case): which case, and where the request differed from it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NearMiss {
-    pub case: &'static str,
+    pub case: String,
     /// The first [`NEAR_MISS_POINTERS`] places, as JSON pointers into the request:
     /// `/path/id`, `/query/page`, `/body/plan`.
     pub differences: Vec<String>,
@@ -338,7 +338,7 @@ pub fn near_misses(route: &Route, incoming: &Incoming) -> Vec<NearMiss> {
         differences.truncate(NEAR_MISS_POINTERS);
         if !differences.is_empty() {
             misses.push(NearMiss {
-                case: case.id,
+                case: case.id.clone(),
                 differences,
             });
         }

@@ -7,14 +7,10 @@ use super::select::Params;
 use crate::fixture::{BodyRef, DocSet, PlaceholderKind, RequestSpec, RouteTemplate, Segment};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 
 /// Everything `serve` answers from; rebuilt as a whole when the docs change.
 #[derive(Debug, Default)]
 pub struct Table {
-    /// Unique in the process: request threads keep the table they last used while this
-    /// stays the server's current generation.
-    pub generation: u64,
     pub routes: Vec<Route>,
     /// Cases that hold for every route (a 401 documented on an authentication page with a
     /// placeholder path): not routed, answered on any route that is asked for a case it does
@@ -49,9 +45,9 @@ pub struct Route {
 /// One documented case (fixture) of a route.
 #[derive(Debug)]
 pub struct Case {
-    /// Interned: answers and journal entries name it without touching a reference count
-    /// that every request thread would share.
-    pub id: &'static str,
+    /// The fixture id: answers borrow it from the table they were served from, the journal
+    /// copies it.
+    pub id: String,
     /// The last part of the id (the case heading's slug), accepted by `Prefer: example=`.
     pub slug: String,
     /// Ids of identical fixtures documented elsewhere, accepted too.
@@ -94,11 +90,7 @@ impl Case {
 impl Table {
     /// Build the table from every servable fixture of the doc set.
     pub fn build(docs: &DocSet) -> Table {
-        static GENERATIONS: AtomicU64 = AtomicU64::new(1);
-        let mut table = Table {
-            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
-            ..Table::default()
-        };
+        let mut table = Table::default();
         let mut index: HashMap<(String, String), usize> = HashMap::new();
         let mut aliases: HashMap<&str, Vec<String>> = HashMap::new();
         for fixture in docs.fixtures() {
@@ -218,7 +210,7 @@ impl Case {
             .unwrap_or_default()
             .to_string();
         Case {
-            id: intern(&fixture.id),
+            id: fixture.id.clone(),
             slug,
             aliases: aliases.unwrap_or_default(),
             title: fixture.title.clone(),
@@ -236,20 +228,6 @@ impl Case {
             served: ServedCount::default(),
         }
     }
-}
-
-/// The one `&'static str` for this text. Fixture ids are interned once per distinct id for the
-/// life of the process (reloads reuse them), so memory stays bounded by the ids ever served.
-pub fn intern(text: &str) -> &'static str {
-    static INTERNED: Mutex<Option<std::collections::HashSet<&'static str>>> = Mutex::new(None);
-    let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
-    let set = interned.get_or_insert_with(Default::default);
-    if let Some(existing) = set.get(text) {
-        return existing;
-    }
-    let leaked: &'static str = Box::leak(text.to_string().into_boxed_str());
-    set.insert(leaked);
-    leaked
 }
 
 /// A counter with one cell per request thread (up to [`ServedCount::CELLS`]), each on its own

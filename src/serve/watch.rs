@@ -28,7 +28,8 @@ pub struct Watch {
     _watcher: Arc<Mutex<notify::RecommendedWatcher>>,
 }
 
-/// Watch `dir`; on changes call `load` and serve its result. Keep the returned watch alive.
+/// Watch `dir`; on changes call `load` and serve its result. Keep the returned watch alive;
+/// it does not keep `server` alive (watching ends with the server).
 pub fn spawn(
     server: Arc<Server>,
     dir: &Path,
@@ -53,8 +54,10 @@ pub fn spawn(
             let _ = w.watch(parent, RecursiveMode::NonRecursive);
         }
     }
-    // not a strong reference: dropping the returned watch must end the watcher and this thread
+    // not strong references: dropping the returned watch must end the watcher and this
+    // thread, and the server is freed when the last router serving it is dropped
     let rewatch = Arc::downgrade(&watcher);
+    let server = Arc::downgrade(&server);
     std::thread::Builder::new()
         .name("docmock-watch".into())
         .spawn(move || {
@@ -84,6 +87,9 @@ pub fn spawn(
                 let before = pending.len();
                 pending.retain(|_, changed| changed.elapsed() < SETTLE);
                 if pending.len() < before {
+                    let Some(server) = server.upgrade() else {
+                        return;
+                    };
                     reload(&server, &load);
                 }
             }
@@ -133,18 +139,18 @@ mod tests {
     use crate::serve::Config;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A watch over a fresh folder whose loader counts its calls.
-    fn watched() -> (tempfile::TempDir, Arc<AtomicUsize>, Watch) {
+    /// A watch over a fresh folder whose loader counts its calls, and the server it reloads.
+    fn watched() -> (tempfile::TempDir, Arc<AtomicUsize>, (Watch, Arc<Server>)) {
         let dir = tempfile::tempdir().unwrap();
         let loads = Arc::new(AtomicUsize::new(0));
         let counter = loads.clone();
         let server = Server::new(&DocSet::default(), Config::default());
-        let watch = spawn(server, dir.path(), move || {
+        let watch = spawn(server.clone(), dir.path(), move || {
             counter.fetch_add(1, Ordering::SeqCst);
             Ok(DocSet::default())
         })
         .unwrap();
-        (dir, loads, watch)
+        (dir, loads, (watch, server))
     }
 
     fn wait_for(what: &str, condition: impl Fn() -> bool) {
@@ -156,6 +162,14 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    #[test]
+    fn a_watch_does_not_keep_its_server_alive() {
+        let (_dir, _loads, (_watch, server)) = watched();
+        let weak = Arc::downgrade(&server);
+        drop(server);
+        assert!(weak.upgrade().is_none());
     }
 
     #[test]

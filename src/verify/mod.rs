@@ -247,7 +247,181 @@ impl Summary {
 }
 
 /// Run every selected, non-duplicate fixture against the target; verdicts in document order.
+/// The same run as [`Run`], for callers that already hold [`VerifyOptions`].
 pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>, VerifyError> {
+    let report = Run::with_options(docs, options.clone()).run().await?;
+    Ok(report.verdicts)
+}
+
+/// A verification as a library call: the documented requests of a doc set sent to a target,
+/// the answers compared, a [`Report`] back. `docmock verify` runs this too.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use docmock::verify::Run;
+/// let docs = docmock::Docs::embedded().load().unwrap();
+/// let stub = docmock::MockServer::builder().embedded_docs().start().await.unwrap();
+/// let report = Run::new(&docs).target(stub.uri()).var("dossier_id", "42").run().await.unwrap();
+/// assert!(report.passed(), "{report}");
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+pub struct Run<'d> {
+    docs: &'d DocSet,
+    options: VerifyOptions,
+}
+
+impl<'d> Run<'d> {
+    /// Verify every servable case of `docs` with the default options; give a
+    /// [`target`](Run::target) before running.
+    ///
+    /// ```
+    /// let docs = docmock::Docs::embedded().load().unwrap();
+    /// let run = docmock::verify::Run::new(&docs).target("http://127.0.0.1:3000");
+    /// ```
+    pub fn new(docs: &'d DocSet) -> Run<'d> {
+        Run::with_options(docs, VerifyOptions::default())
+    }
+
+    /// Verify with options built elsewhere (the CLI's flags).
+    ///
+    /// ```
+    /// use docmock::verify::{MatchLevel, Run, VerifyOptions};
+    /// let docs = docmock::Docs::embedded().load().unwrap();
+    /// let options = VerifyOptions { match_level: MatchLevel::Values, ..Default::default() };
+    /// let run = Run::with_options(&docs, options).target("http://127.0.0.1:3000");
+    /// ```
+    pub fn with_options(docs: &'d DocSet, options: VerifyOptions) -> Run<'d> {
+        Run { docs, options }
+    }
+
+    /// The base URL of the implementation (`http://127.0.0.1:3000`).
+    ///
+    /// ```
+    /// # let docs = docmock::Docs::embedded().load().unwrap();
+    /// let run = docmock::verify::Run::new(&docs).target("http://127.0.0.1:3000/api");
+    /// ```
+    pub fn target(mut self, url: impl Into<String>) -> Self {
+        self.options.target = url.into();
+        self
+    }
+
+    /// A path parameter value, as `--var NAME=VALUE`.
+    ///
+    /// ```
+    /// # let docs = docmock::Docs::embedded().load().unwrap();
+    /// let run = docmock::verify::Run::new(&docs).var("dossier_id", "42");
+    /// ```
+    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.vars.cli.insert(name.into(), value.into());
+        self
+    }
+
+    /// A header sent with every request, as `--header 'NAME: VALUE'`.
+    ///
+    /// ```
+    /// # let docs = docmock::Docs::embedded().load().unwrap();
+    /// let run = docmock::verify::Run::new(&docs).header("Authorization", "Bearer test");
+    /// ```
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Only the cases whose id contains `pattern` (`*` matches any text), as `--only`.
+    ///
+    /// ```
+    /// # let docs = docmock::Docs::embedded().load().unwrap();
+    /// let run = docmock::verify::Run::new(&docs).only("protocol-subscriptions/*");
+    /// ```
+    pub fn only(mut self, pattern: impl Into<String>) -> Self {
+        self.options.only.push(pattern.into());
+        self
+    }
+
+    /// How closely answers must match the docs, as `--match`.
+    ///
+    /// ```
+    /// # let docs = docmock::Docs::embedded().load().unwrap();
+    /// use docmock::verify::{MatchLevel, Run};
+    /// let run = Run::new(&docs).match_level(MatchLevel::Values);
+    /// ```
+    pub fn match_level(mut self, level: MatchLevel) -> Self {
+        self.options.match_level = level;
+        self
+    }
+
+    /// Send the requests and compare the answers. An error only when the run cannot start
+    /// (no target, target down); failed cases are in the report.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let docs = docmock::Docs::embedded().load().unwrap();
+    /// let run = docmock::verify::Run::new(&docs).target("http://127.0.0.1:9");
+    /// assert!(run.run().await.is_err(), "nothing listens on port 9");
+    /// # });
+    /// ```
+    pub async fn run(&self) -> Result<Report, VerifyError> {
+        let verdicts = run_all(self.docs, &self.options).await?;
+        Ok(Report {
+            verdicts,
+            target: self.options.target.clone(),
+            match_level: self.options.match_level,
+        })
+    }
+}
+
+/// What a [`Run`] found: one verdict per case, in document order. Its `Display` is the
+/// CLI's human report without colour, so `assert!(report.passed(), "{report}")` shows each
+/// failure with its doc `file:line` and a diff.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// # let docs = docmock::Docs::embedded().load().unwrap();
+/// # let stub = docmock::MockServer::builder().embedded_docs().start().await.unwrap();
+/// let report = docmock::verify::Run::new(&docs).target(stub.uri()).run().await.unwrap();
+/// assert!(report.passed(), "{report}");
+/// assert!(report.to_string().ends_with("passed, 0 failed, 0 skipped\n"));
+/// # });
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// One per case run, in document order.
+    pub verdicts: Vec<Verdict>,
+    /// The target the cases were sent to.
+    pub target: String,
+    /// How closely answers had to match.
+    pub match_level: MatchLevel,
+}
+
+impl Report {
+    /// No case failed (skipped cases do not fail a run, as in the CLI).
+    ///
+    /// ```
+    /// let report = docmock::verify::Report {
+    ///     verdicts: Vec::new(),
+    ///     target: "http://127.0.0.1:3000".into(),
+    ///     match_level: docmock::verify::MatchLevel::Shape,
+    /// };
+    /// assert!(report.passed());
+    /// ```
+    pub fn passed(&self) -> bool {
+        self.summary().failed == 0
+    }
+
+    /// Passed, failed and skipped counts.
+    ///
+    /// ```
+    /// # let report = docmock::verify::Report { verdicts: Vec::new(), target: String::new(),
+    /// #     match_level: docmock::verify::MatchLevel::Shape };
+    /// assert_eq!(report.summary().failed, 0);
+    /// ```
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.verdicts)
+    }
+}
+
+async fn run_all(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>, VerifyError> {
     let base = request::base_url(&options.target)?;
     let only = patterns(&options.only)?;
     let skip = patterns(&options.skip)?;
@@ -269,7 +443,7 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
         .build()
         .map_err(VerifyError::Client)?;
     let target = request::Target::probe(&client, &base, options.max_body_bytes).await;
-    let shared = Arc::new(Run {
+    let shared = Arc::new(Shared {
         client,
         base,
         target,
@@ -312,7 +486,7 @@ pub async fn run(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
 }
 
 /// What every case task of a run shares.
-struct Run {
+struct Shared {
     client: reqwest::Client,
     base: reqwest::Url,
     /// A docmock stub or another server.
@@ -365,7 +539,7 @@ fn patterns(list: &[String]) -> Result<Vec<regex::Regex>, VerifyError> {
         .collect()
 }
 
-async fn run_case(run: &Run, fixture: &Fixture) -> Verdict {
+async fn run_case(run: &Shared, fixture: &Fixture) -> Verdict {
     let (client, base, options) = (&run.client, &run.base, &run.options);
     let started = Instant::now();
     let prepared = match request::prepare(fixture, options, run.target) {

@@ -16,4 +16,5 @@ mod hardening;
 mod lint;
 mod proxy;
 mod serve;
+mod testing;
 mod verify;

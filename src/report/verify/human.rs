@@ -92,6 +92,16 @@ pub fn render(verdicts: &[Verdict], colour: Colour, out: &mut impl Write) -> io:
     )
 }
 
+/// A library run's report reads as the CLI's, without colour (written here, beside the
+/// renderer, so `verify` itself never renders).
+impl std::fmt::Display for crate::verify::Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = Vec::new();
+        render(&self.verdicts, Colour::Never, &mut text).map_err(|_| std::fmt::Error)?;
+        f.write_str(&String::from_utf8_lossy(&text))
+    }
+}
+
 /// One difference in words: where, what the docs say, what came back.
 pub fn describe(difference: &Difference) -> String {
     match difference {
