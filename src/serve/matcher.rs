@@ -246,36 +246,21 @@ impl Matcher {
     /// trie with a small beam (never by scanning every route): per segment an equal literal or
     /// a parameter costs nothing, a near literal its edit distance relative to its length, an
     /// extra or a missing segment a whole one; another method costs half a segment.
+    ///
+    /// A 404 runs this, so it allocates only its answer and a few small lists, and compares a
+    /// near literal only as far as it could still enter the beam.
     pub fn closest(&self, method: &str, path: &str, n: usize) -> Vec<usize> {
-        let segments: Vec<String> = split_path(path)
-            .iter()
-            .take(MAX_SEGMENTS)
-            .map(|s| s.to_ascii_lowercase())
-            .collect();
-        let mut beam: Vec<(usize, &Node)> = vec![(0, &self.exact)];
+        let mut beam = Beam::new(&self.exact);
+        beam.offer(0, &self.exact);
         if self.has_case_insensitive {
-            beam.push((0, &self.case_insensitive));
+            beam.offer(0, &self.case_insensitive);
         }
-        for segment in &segments {
-            let mut next: Vec<(usize, &Node)> = Vec::new();
-            for &(cost, node) in &beam {
-                if let Some(child) = node.literals.get(segment) {
-                    next.push((cost, child));
-                }
-                if let Some(child) = &node.param {
-                    next.push((cost, child));
-                }
-                for (key, child) in node.literals.children.iter().take(NEAR_CHILDREN) {
-                    if !key.eq_ignore_ascii_case(segment) {
-                        next.push((cost + spelling_cost(segment, key), child));
-                    }
-                }
-                // The path has a segment the route does not.
-                next.push((cost + WHOLE, node));
-            }
-            next.sort_by_key(|(cost, _)| *cost);
-            next.truncate(BEAM);
-            beam = next;
+        let mut segment = String::new();
+        for raw in raw_segments(trim_path(path)).take(MAX_SEGMENTS) {
+            segment.clear();
+            segment.push_str(&percent_decode(raw, false));
+            segment.make_ascii_lowercase();
+            beam = beam.step(&segment);
         }
         let mut found: Vec<(usize, usize)> = Vec::new();
         let mut add = |cost: usize, node: &Node| {
@@ -288,7 +273,7 @@ impl Matcher {
                 found.push((cost + other, *route));
             }
         };
-        for &(cost, node) in &beam {
+        for &(cost, node) in beam.entries() {
             add(cost, node);
             // The route has a segment more than the path.
             let children = node.literals.children.iter().map(|(_, c)| c);
@@ -297,25 +282,140 @@ impl Matcher {
             }
         }
         found.sort_unstable();
-        let mut routes: Vec<usize> = Vec::new();
+        let mut routes: Vec<usize> = Vec::with_capacity(n);
         for (_, route) in found {
-            if !routes.contains(&route) {
-                routes.push(route);
-            }
             if routes.len() == n {
                 break;
+            }
+            if !routes.contains(&route) {
+                routes.push(route);
             }
         }
         routes
     }
 }
 
+/// The cheapest partial paths so far, at most [`BEAM`], cheapest first; of equal costs the one
+/// offered first (a stable sort of every offer, cut to [`BEAM`], in a fixed array).
+struct Beam<'t> {
+    entries: [(usize, &'t Node); BEAM],
+    len: usize,
+}
+
+impl<'t> Beam<'t> {
+    /// An empty beam (`filler` only fills the unused places).
+    fn new(filler: &'t Node) -> Beam<'t> {
+        Beam {
+            entries: [(0, filler); BEAM],
+            len: 0,
+        }
+    }
+
+    fn entries(&self) -> &[(usize, &'t Node)] {
+        &self.entries[..self.len]
+    }
+
+    /// Costs below this can still enter the beam.
+    fn limit(&self) -> usize {
+        if self.len < BEAM {
+            usize::MAX
+        } else {
+            self.entries[BEAM - 1].0
+        }
+    }
+
+    fn offer(&mut self, cost: usize, node: &'t Node) {
+        if cost >= self.limit() {
+            return;
+        }
+        let at = self.entries().partition_point(|&(c, _)| c <= cost);
+        if self.len < BEAM {
+            self.len += 1;
+        }
+        self.entries.copy_within(at..self.len - 1, at + 1);
+        self.entries[at] = (cost, node);
+    }
+
+    /// The beam one request segment (lower-cased) further down the trie.
+    fn step(&self, segment: &str) -> Beam<'t> {
+        let segment_len = segment.chars().count();
+        let mut next = Beam::new(self.entries[0].1);
+        for &(cost, node) in self.entries() {
+            if let Some(child) = node.literals.get(segment) {
+                next.offer(cost, child);
+            }
+            if let Some(child) = &node.param {
+                next.offer(cost, child);
+            }
+            for (key, child) in node.literals.children.iter().take(NEAR_CHILDREN) {
+                let Some(room) = next.limit().checked_sub(cost).filter(|&room| room > 0) else {
+                    break;
+                };
+                if !key.eq_ignore_ascii_case(segment) {
+                    if let Some(spelling) = spelling_cost_below(segment, segment_len, key, room) {
+                        next.offer(cost + spelling, child);
+                    }
+                }
+            }
+            // The path has a segment the route does not.
+            next.offer(cost + WHOLE, node);
+        }
+        next
+    }
+}
+
 /// A literal replaced by another: its edit distance relative to the longer one, so `respons`
-/// is close to `responses`.
-fn spelling_cost(want: &str, have: &str) -> usize {
-    let have = have.to_ascii_lowercase();
-    let longest = want.chars().count().max(have.chars().count()).max(1);
-    WHOLE * strsim::levenshtein(want, &have) / longest
+/// is close to `responses`; `None` when that is not below `limit`. `want` is lower-case
+/// and `want_len` chars long.
+fn spelling_cost_below(want: &str, want_len: usize, have: &str, limit: usize) -> Option<usize> {
+    let have_len = have.chars().count();
+    let longest = want_len.max(have_len).max(1);
+    // WHOLE * distance / longest < limit exactly when WHOLE * distance < limit * longest.
+    let most = limit.saturating_mul(longest).checked_sub(1)? / WHOLE;
+    let distance = distance_within(want, have, most)?;
+    Some(WHOLE * distance / longest)
+}
+
+/// Names up to this many chars are compared without allocating.
+const SHORT: usize = 64;
+
+/// The Levenshtein distance of `a` and `b` in chars, ASCII letters compared without case (as
+/// `strsim::levenshtein` of both lower-cased), or `None` as soon as it must exceed `most`.
+fn distance_within(a: &str, b: &str, most: usize) -> Option<usize> {
+    let b_len = b.chars().count();
+    // Each char more in one name is one edit at least.
+    if a.chars().count().abs_diff(b_len) > most {
+        return None;
+    }
+    let mut stack = [0usize; SHORT + 1];
+    let mut heap = Vec::new();
+    let row = if b_len <= SHORT {
+        &mut stack[..=b_len]
+    } else {
+        heap.resize(b_len + 1, 0);
+        &mut heap[..]
+    };
+    // row[j]: the distance of the part of `a` read so far and the first j chars of `b`.
+    for (j, cell) in row.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for (i, ca) in a.chars().enumerate() {
+        let ca = ca.to_ascii_lowercase();
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, cb) in b.chars().enumerate() {
+            let replace = diagonal + usize::from(ca != cb.to_ascii_lowercase());
+            diagonal = row[j + 1];
+            row[j + 1] = replace.min(diagonal + 1).min(row[j] + 1);
+            least = least.min(row[j + 1]);
+        }
+        // A row never gets cheaper further down.
+        if least > most {
+            return None;
+        }
+    }
+    Some(row[b_len]).filter(|&distance| distance <= most)
 }
 
 /// The path without a trailing slash or `.json` suffix.
@@ -452,6 +552,211 @@ mod tests {
         assert_eq!(m.closest("GET", "/a/7", 1), [0]);
         assert_eq!(m.closest("GET", "/b/c", 1), [3]);
         assert_eq!(m.closest("POST", "/a/7/responses", 1), [2]);
+    }
+
+    /// Names with and without case, non-ASCII chars, empty ones and ones too long for the
+    /// stack row.
+    const NAMES: &[&str] = &[
+        "",
+        "a",
+        "responses",
+        "Respons",
+        "RESPONSES",
+        "subscriptions",
+        "protocol_subscriptions",
+        "itemz4242",
+        "items4222",
+        "Ärzte",
+        "ärzte",
+        "straße",
+        "STRASSE",
+        "日本語",
+        "日本",
+        "🦀crab",
+        "crab🦀",
+        "kitten",
+        "sitting",
+    ];
+
+    fn long_names() -> [String; 2] {
+        ["ab".repeat(40), format!("{}x", "AB".repeat(39))]
+    }
+
+    #[test]
+    fn the_distance_is_strsims_levenshtein_of_the_ascii_lower_cased_names() {
+        let long = long_names();
+        let names = NAMES.iter().copied().chain(long.iter().map(|s| s.as_str()));
+        for a in names.clone() {
+            for b in names.clone() {
+                let expected =
+                    strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
+                assert_eq!(distance_within(a, b, usize::MAX), Some(expected), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_distance_gives_up_exactly_when_it_exceeds_the_bound() {
+        let long = long_names();
+        let names = NAMES.iter().copied().chain(long.iter().map(|s| s.as_str()));
+        for a in names.clone() {
+            for b in names.clone() {
+                let distance = distance_within(a, b, usize::MAX).unwrap();
+                for most in 0..distance + 3 {
+                    let expected = (distance <= most).then_some(distance);
+                    assert_eq!(distance_within(a, b, most), expected, "{a} {b} {most}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_whose_lengths_differ_by_more_than_the_bound_are_not_compared() {
+        // One char against eighty: 79 edits at least, so a bound of 78 answers at once.
+        assert_eq!(distance_within("a", &"a".repeat(80), 78), None);
+        assert_eq!(distance_within("a", &"a".repeat(80), 79), Some(79));
+        assert_eq!(distance_within("日本語", "日", 1), None);
+    }
+
+    #[test]
+    fn the_spelling_cost_is_the_relative_distance_when_below_the_limit() {
+        let cost = |a: &str, b: &str| {
+            let longest = a.chars().count().max(b.chars().count()).max(1);
+            WHOLE * strsim::levenshtein(a, &b.to_ascii_lowercase()) / longest
+        };
+        for a in NAMES.iter().map(|a| a.to_ascii_lowercase()) {
+            for b in NAMES {
+                let full = cost(&a, b);
+                let len = a.chars().count();
+                for limit in [0, 1, full, full + 1, WHOLE, usize::MAX] {
+                    let expected = (full < limit).then_some(full);
+                    assert_eq!(spelling_cost_below(&a, len, b, limit), expected, "{a} {b}");
+                }
+            }
+        }
+    }
+
+    /// The closest-route search as it was before the beam was bounded while filling: every
+    /// candidate of a segment kept, sorted, cut; every near literal compared in full.
+    fn closest_by_sorting_everything(
+        m: &Matcher,
+        method: &str,
+        path: &str,
+        n: usize,
+    ) -> Vec<usize> {
+        let segments: Vec<String> = split_path(path)
+            .iter()
+            .take(MAX_SEGMENTS)
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
+        let mut beam: Vec<(usize, &Node)> = vec![(0, &m.exact)];
+        if m.has_case_insensitive {
+            beam.push((0, &m.case_insensitive));
+        }
+        for segment in &segments {
+            let mut next: Vec<(usize, &Node)> = Vec::new();
+            for &(cost, node) in &beam {
+                if let Some(child) = node.literals.get(segment) {
+                    next.push((cost, child));
+                }
+                if let Some(child) = &node.param {
+                    next.push((cost, child));
+                }
+                for (key, child) in node.literals.children.iter().take(NEAR_CHILDREN) {
+                    if !key.eq_ignore_ascii_case(segment) {
+                        let have = key.to_ascii_lowercase();
+                        let longest = segment.chars().count().max(have.chars().count()).max(1);
+                        let spelling = WHOLE * strsim::levenshtein(segment, &have) / longest;
+                        next.push((cost + spelling, child));
+                    }
+                }
+                next.push((cost + WHOLE, node));
+            }
+            next.sort_by_key(|(cost, _)| *cost);
+            next.truncate(BEAM);
+            beam = next;
+        }
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for &(cost, node) in &beam {
+            let children = node.literals.children.iter().map(|(_, c)| c);
+            let ends = std::iter::once((cost, node)).chain(
+                children
+                    .take(NEAR_CHILDREN)
+                    .chain(node.param.as_deref())
+                    .map(|c| (cost + WHOLE, c)),
+            );
+            for (cost, node) in ends {
+                for (route_method, route) in &node.routes {
+                    let other = if route_method.eq_ignore_ascii_case(method) {
+                        0
+                    } else {
+                        WHOLE / 2
+                    };
+                    found.push((cost + other, *route));
+                }
+            }
+        }
+        found.sort_unstable();
+        let mut routes: Vec<usize> = Vec::new();
+        for (_, route) in found {
+            if !routes.contains(&route) {
+                routes.push(route);
+            }
+            if routes.len() == n {
+                break;
+            }
+        }
+        routes
+    }
+
+    #[test]
+    fn the_bounded_beam_finds_what_sorting_every_candidate_found() {
+        // The benchmark's shape (wide nodes, a parameter, near names) plus mixed-case literals
+        // and ASP.NET routes.
+        let mut routes: Vec<(String, String, bool)> = Vec::new();
+        for n in 0..600 {
+            let route = format!("/gen/v{}/area{}/{{id}}/items{n}", n % 3, n % 20);
+            routes.push(("GET".into(), route, false));
+        }
+        for (method, route, ci) in [
+            ("GET", "/api/v1/dossiers/{id}/responses", false),
+            ("POST", "/api/v1/dossiers/{id}/responses", false),
+            ("GET", "/api/v1/dossiers/{id}/Subscriptions", false),
+            ("POST", "/API/V1/Patients/{patientId}/Forms", true),
+            ("GET", "/api/v1/ärzte/{id}", false),
+        ] {
+            routes.push((method.into(), route.into(), ci));
+        }
+        let mut m = Matcher::default();
+        for (i, (method, route, ci)) in routes.iter().enumerate() {
+            m.insert(method, &RouteTemplate::parse(route), *ci, i);
+        }
+        let paths = [
+            "/gen/v1/area42/7/itemz4242",
+            "/gen/v1/area4/7/items44",
+            "/gen/v2/aera7/7/items5",
+            "/gen/v0/area1/x",
+            "/gen/v0/area1/x/items1/more",
+            "/gen",
+            "/",
+            "/zzz",
+            "/api/v1/dossiers/7/respons",
+            "/api/v1/dossiers/7/subscriptions",
+            "/api/v1/patients/1/form",
+            "/api/v1/ARZTE/1",
+            "/api/v1/%C3%A4rzt/1",
+        ];
+        for path in paths {
+            for method in ["GET", "POST"] {
+                for n in [1, 3, 10] {
+                    assert_eq!(
+                        m.closest(method, path, n),
+                        closest_by_sorting_everything(&m, method, path, n),
+                        "{method} {path} {n}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
