@@ -14,9 +14,12 @@ pub(crate) type Refusal = (Response<Body>, Outcome);
 
 /// A pretty JSON answer.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
-    let mut response = Response::new(Body::from(
-        serde_json::to_vec_pretty(body).unwrap_or_default(),
-    ));
+    json_bytes_response(status, serde_json::to_vec_pretty(body).unwrap_or_default())
+}
+
+/// An answer of JSON already written.
+fn json_bytes_response(status: StatusCode, body: Vec<u8>) -> Response<Body> {
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -27,7 +30,10 @@ pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response<Body> 
 
 /// One of docmock's own answers, marked with `x-docmock-error: <kind>`.
 pub(crate) fn own_error(status: StatusCode, kind: &'static str, body: Value) -> Refusal {
-    let mut response = json_response(status, &body);
+    marked(json_response(status, &body), kind)
+}
+
+fn marked(mut response: Response<Body>, kind: &'static str) -> Refusal {
     response
         .headers_mut()
         .insert(ERROR_HEADER, HeaderValue::from_static(kind));
@@ -84,24 +90,86 @@ pub(super) fn method_not_allowed(
     (response, outcome)
 }
 
+/// The 404, naming the documented routes most like `method path`, found through the route
+/// trie: a 404 costs the same with ten routes or ten thousand.
 pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
-    own_error(
-        StatusCode::NOT_FOUND,
-        "no-route",
-        json!({
-            "error": format!("no documented route matches {method} {path}"),
-            "closest": closest_routes(table, method.as_str(), path, 3),
-        }),
-    )
+    let closest = table.matcher.closest(method.as_str(), path, 3);
+    let names = closest.iter().map(|&r| RouteName(&table.routes[r]));
+    let body = not_found_body(method, path, names);
+    marked(json_bytes_response(StatusCode::NOT_FOUND, body), "no-route")
 }
 
-/// The documented routes most like `method path`, found through the route trie: a 404
-/// costs the same with ten routes or ten thousand.
-fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
-    table
-        .matcher
-        .closest(method, path, n)
-        .into_iter()
-        .map(|r| format!("{} {}", table.routes[r].method, table.routes[r].route))
-        .collect()
+/// `METHOD /route/{template}`.
+struct RouteName<'a>(&'a Route);
+
+impl std::fmt::Display for RouteName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0.method, self.0.route)
+    }
+}
+
+/// What `serde_json::to_vec_pretty` makes of `{"error": .., "closest": [..]}`, written
+/// straight into one buffer: building and dropping a `Value` tree per unknown path showed in
+/// the 404's profile.
+fn not_found_body(
+    method: &Method,
+    path: &str,
+    closest: impl Iterator<Item = impl std::fmt::Display>,
+) -> Vec<u8> {
+    let mut body = Vec::with_capacity(256 + path.len());
+    body.extend_from_slice(b"{\n  \"error\": ");
+    json_string(
+        &mut body,
+        format_args!("no documented route matches {method} {path}"),
+    );
+    body.extend_from_slice(b",\n  \"closest\": [");
+    let mut empty = true;
+    for name in closest {
+        body.extend_from_slice(if empty { b"\n    " } else { b",\n    " });
+        json_string(&mut body, format_args!("{name}"));
+        empty = false;
+    }
+    if !empty {
+        body.extend_from_slice(b"\n  ");
+    }
+    body.extend_from_slice(b"]\n}");
+    body
+}
+
+/// Append `text` as a JSON string, escaped by serde_json without an intermediate `String`.
+fn json_string(out: &mut Vec<u8>, text: std::fmt::Arguments<'_>) {
+    struct Text<'a>(std::fmt::Arguments<'a>);
+    impl serde::Serialize for Text<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(&self.0)
+        }
+    }
+    // Writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(out, &Text(text));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_404_body_is_the_pretty_json_of_its_fields() {
+        let path = "/a \"quoted\"\\back/\u{1}ctl/é/日本/🦀";
+        for closest in [
+            &[][..],
+            &["GET /a/{id}"][..],
+            &["GET /a/{id}", "POST /\"b\"", "DELETE /ärzte/{id}"][..],
+        ] {
+            let expected = serde_json::to_vec_pretty(&serde_json::json!({
+                "error": format!("no documented route matches POST {path}"),
+                "closest": closest,
+            }))
+            .unwrap();
+            let body = not_found_body(&Method::POST, path, closest.iter());
+            assert_eq!(
+                String::from_utf8(body).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+    }
 }
