@@ -338,7 +338,7 @@ impl<'t> Beam<'t> {
 
     /// The beam one request segment (lower-cased) further down the trie.
     fn step(&self, segment: &str) -> Beam<'t> {
-        let segment_len = segment.chars().count();
+        let want = Want::new(segment);
         let mut next = Beam::new(self.entries[0].1);
         for &(cost, node) in self.entries() {
             if let Some(child) = node.literals.get(segment) {
@@ -352,7 +352,7 @@ impl<'t> Beam<'t> {
                     break;
                 };
                 if !key.eq_ignore_ascii_case(segment) {
-                    if let Some(spelling) = spelling_cost_below(segment, segment_len, key, room) {
+                    if let Some(spelling) = spelling_cost_below(&want, key, room) {
                         next.offer(cost + spelling, child);
                     }
                 }
@@ -365,28 +365,107 @@ impl<'t> Beam<'t> {
 }
 
 /// A literal replaced by another: its edit distance relative to the longer one, so `respons`
-/// is close to `responses`; `None` when that is not below `limit`. `want` is lower-case
-/// and `want_len` chars long.
-fn spelling_cost_below(want: &str, want_len: usize, have: &str, limit: usize) -> Option<usize> {
-    let have_len = have.chars().count();
-    let longest = want_len.max(have_len).max(1);
+/// is close to `responses`; `None` when that is not below `limit`.
+fn spelling_cost_below(want: &Want<'_>, have: &str, limit: usize) -> Option<usize> {
+    let have_len = char_len(have);
+    let longest = want.len.max(have_len).max(1);
     // WHOLE * distance / longest < limit exactly when WHOLE * distance < limit * longest.
     let most = limit.saturating_mul(longest).checked_sub(1)? / WHOLE;
-    let distance = distance_within(want, have, most)?;
+    let distance = distance_within(want, have, have_len, most)?;
     Some(WHOLE * distance / longest)
+}
+
+/// A request segment prepared once for comparing with many literals.
+struct Want<'s> {
+    text: &'s str,
+    /// Its length in chars.
+    len: usize,
+    /// For an ASCII segment of at most 64 bytes: for each (lower-cased) byte value, the
+    /// positions where the segment has it, as bits.
+    positions: Option<[u64; 128]>,
+}
+
+impl<'s> Want<'s> {
+    fn new(text: &'s str) -> Want<'s> {
+        let positions = (text.is_ascii() && text.len() <= 64).then(|| {
+            let mut positions = [0u64; 128];
+            for (i, byte) in text.bytes().enumerate() {
+                positions[usize::from(byte.to_ascii_lowercase())] |= 1 << i;
+            }
+            positions
+        });
+        Want {
+            text,
+            len: char_len(text),
+            positions,
+        }
+    }
+}
+
+fn char_len(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
+}
+
+/// The Levenshtein distance of `want` and `have` (`have_len` chars) in chars, ASCII letters
+/// compared without case (as `strsim::levenshtein` of both lower-cased), or `None` as soon
+/// as it must exceed `most`.
+fn distance_within(want: &Want<'_>, have: &str, have_len: usize, most: usize) -> Option<usize> {
+    // Each char more in one name is one edit at least.
+    if want.len.abs_diff(have_len) > most {
+        return None;
+    }
+    match &want.positions {
+        Some(positions) if have.is_ascii() => {
+            bit_distance_within(positions, want.len, have.as_bytes(), most)
+        }
+        _ => row_distance_within(want.text, have, have_len, most),
+    }
+}
+
+/// Myers' bit-parallel Levenshtein distance, as Hyyrö formulates it for two whole strings:
+/// the column of distances to each prefix of `a` (`len` ≤ 64 bytes, given as [`Want`]'s
+/// positions) is kept as two bit sets of +1 and −1 steps and advanced one byte of `b` at a
+/// time in a few word operations.
+fn bit_distance_within(positions: &[u64; 128], len: usize, b: &[u8], most: usize) -> Option<usize> {
+    if len == 0 {
+        return Some(b.len()).filter(|&distance| distance <= most);
+    }
+    let last = 1u64 << (len - 1);
+    let (mut plus, mut minus) = (u64::MAX, 0u64);
+    let mut distance = len;
+    for (j, &byte) in b.iter().enumerate() {
+        let equal = positions[usize::from(byte.to_ascii_lowercase() & 0x7f)];
+        let vertical = equal | minus;
+        let horizontal = ((equal & plus).wrapping_add(plus) ^ plus) | equal;
+        let mut up = minus | !(horizontal | plus);
+        let mut down = plus & horizontal;
+        if up & last != 0 {
+            distance += 1;
+        } else if down & last != 0 {
+            distance -= 1;
+        }
+        up = (up << 1) | 1;
+        down <<= 1;
+        plus = down | !(vertical | up);
+        minus = up & vertical;
+        // Each byte of `b` left takes one edit off at most.
+        if distance.saturating_sub(b.len() - j - 1) > most {
+            return None;
+        }
+    }
+    Some(distance).filter(|&distance| distance <= most)
 }
 
 /// Names up to this many chars are compared without allocating.
 const SHORT: usize = 64;
 
-/// The Levenshtein distance of `a` and `b` in chars, ASCII letters compared without case (as
-/// `strsim::levenshtein` of both lower-cased), or `None` as soon as it must exceed `most`.
-fn distance_within(a: &str, b: &str, most: usize) -> Option<usize> {
-    let b_len = b.chars().count();
-    // Each char more in one name is one edit at least.
-    if a.chars().count().abs_diff(b_len) > most {
-        return None;
-    }
+/// The same distance for any names: one row of the edit-distance table at a time, on the
+/// stack for names up to [`SHORT`] chars.
+fn row_distance_within(a: &str, b: &str, b_len: usize, most: usize) -> Option<usize> {
     let mut stack = [0usize; SHORT + 1];
     let mut heap = Vec::new();
     let row = if b_len <= SHORT {
@@ -576,10 +655,35 @@ mod tests {
         "crab🦀",
         "kitten",
         "sitting",
+        "items4200",
+        "abcabcabc",
+        "cbacbacba",
     ];
 
-    fn long_names() -> [String; 2] {
-        ["ab".repeat(40), format!("{}x", "AB".repeat(39))]
+    /// Names around the 64 bytes a bit set holds, and longer.
+    fn long_names() -> [String; 5] {
+        [
+            "ab".repeat(40),
+            format!("{}x", "AB".repeat(39)),
+            "ab".repeat(32),
+            format!("{}a", "ba".repeat(32)),
+            format!("{}é", "ab".repeat(31)),
+        ]
+    }
+
+    /// The distance of `a` and `b` both ways: the bit-parallel one where it applies (ASCII,
+    /// `a` up to 64 bytes), and the row by row one, which must agree.
+    fn distance(a: &str, b: &str, most: usize) -> Option<usize> {
+        let want = Want::new(a);
+        let found = distance_within(&want, b, char_len(b), most);
+        if a.chars().count().abs_diff(char_len(b)) <= most {
+            assert_eq!(
+                row_distance_within(a, b, char_len(b), most),
+                found,
+                "{a} {b} {most}"
+            );
+        }
+        found
     }
 
     #[test]
@@ -590,7 +694,7 @@ mod tests {
             for b in names.clone() {
                 let expected =
                     strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
-                assert_eq!(distance_within(a, b, usize::MAX), Some(expected), "{a} {b}");
+                assert_eq!(distance(a, b, usize::MAX), Some(expected), "{a} {b}");
             }
         }
     }
@@ -601,10 +705,10 @@ mod tests {
         let names = NAMES.iter().copied().chain(long.iter().map(|s| s.as_str()));
         for a in names.clone() {
             for b in names.clone() {
-                let distance = distance_within(a, b, usize::MAX).unwrap();
-                for most in 0..distance + 3 {
-                    let expected = (distance <= most).then_some(distance);
-                    assert_eq!(distance_within(a, b, most), expected, "{a} {b} {most}");
+                let full = distance(a, b, usize::MAX).unwrap();
+                for most in 0..full + 3 {
+                    let expected = (full <= most).then_some(full);
+                    assert_eq!(distance(a, b, most), expected, "{a} {b} {most}");
                 }
             }
         }
@@ -613,9 +717,10 @@ mod tests {
     #[test]
     fn names_whose_lengths_differ_by_more_than_the_bound_are_not_compared() {
         // One char against eighty: 79 edits at least, so a bound of 78 answers at once.
-        assert_eq!(distance_within("a", &"a".repeat(80), 78), None);
-        assert_eq!(distance_within("a", &"a".repeat(80), 79), Some(79));
-        assert_eq!(distance_within("日本語", "日", 1), None);
+        let long = "a".repeat(80);
+        assert_eq!(distance_within(&Want::new("a"), &long, 80, 78), None);
+        assert_eq!(distance_within(&Want::new("a"), &long, 80, 79), Some(79));
+        assert_eq!(distance_within(&Want::new("日本語"), "日", 1, 1), None);
     }
 
     #[test]
@@ -627,10 +732,13 @@ mod tests {
         for a in NAMES.iter().map(|a| a.to_ascii_lowercase()) {
             for b in NAMES {
                 let full = cost(&a, b);
-                let len = a.chars().count();
                 for limit in [0, 1, full, full + 1, WHOLE, usize::MAX] {
                     let expected = (full < limit).then_some(full);
-                    assert_eq!(spelling_cost_below(&a, len, b, limit), expected, "{a} {b}");
+                    assert_eq!(
+                        spelling_cost_below(&Want::new(&a), b, limit),
+                        expected,
+                        "{a} {b}"
+                    );
                 }
             }
         }
