@@ -208,13 +208,26 @@ impl Matcher {
             };
         }
         if self.has_case_insensitive {
-            let lower: Vec<String> = segments
-                .iter()
-                .map(|s| s.as_ref().to_ascii_lowercase())
-                .collect();
-            if let Some((route, positions)) =
-                find_route(&self.case_insensitive, &lower, method, &mut allowed)
-            {
+            // One lower-cased copy of all segments, sliced: one allocation, not one each.
+            let count = segments.len().min(MAX_SEGMENTS);
+            let mut joined = String::with_capacity(segments.iter().map(|s| s.as_ref().len()).sum());
+            for segment in &segments[..count] {
+                joined.push_str(segment.as_ref());
+            }
+            joined.make_ascii_lowercase();
+            let mut lower = [""; MAX_SEGMENTS];
+            let mut start = 0;
+            for (slot, segment) in lower.iter_mut().zip(&segments[..count]) {
+                let end = start + segment.as_ref().len();
+                *slot = &joined[start..end];
+                start = end;
+            }
+            if let Some((route, positions)) = find_route(
+                &self.case_insensitive,
+                &lower[..count],
+                method,
+                &mut allowed,
+            ) {
                 // Parameter values keep the case the client sent.
                 return Lookup::Found {
                     route,
@@ -262,36 +275,63 @@ impl Matcher {
             segment.make_ascii_lowercase();
             beam = beam.step(&segment);
         }
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        let mut add = |cost: usize, node: &Node| {
-            for (route_method, route) in &node.routes {
-                let other = if route_method.eq_ignore_ascii_case(method) {
-                    0
-                } else {
-                    WHOLE / 2
-                };
-                found.push((cost + other, *route));
-            }
-        };
+        let mut best = Best::new(n);
         for &(cost, node) in beam.entries() {
-            add(cost, node);
+            best.add(cost, node, method);
             // The route has a segment more than the path.
             let children = node.literals.children.iter().map(|(_, c)| c);
             for child in children.take(NEAR_CHILDREN).chain(node.param.as_deref()) {
-                add(cost + WHOLE, child);
+                best.add(cost + WHOLE, child, method);
             }
         }
-        found.sort_unstable();
-        let mut routes: Vec<usize> = Vec::with_capacity(n);
-        for (_, route) in found {
-            if routes.len() == n {
-                break;
-            }
-            if !routes.contains(&route) {
-                routes.push(route);
-            }
+        best.routes()
+    }
+}
+
+/// The `n` cheapest distinct routes, as sorting every (cost, route) found and keeping the
+/// first `n` distinct routes would give them, without keeping more than `n`.
+struct Best {
+    n: usize,
+    /// Cheapest first, each route once at its least cost.
+    entries: Vec<(usize, usize)>,
+}
+
+impl Best {
+    fn new(n: usize) -> Best {
+        Best {
+            n,
+            entries: Vec::with_capacity(n + 1),
         }
-        routes
+    }
+
+    /// The routes ending at `node`; another method costs half a segment.
+    fn add(&mut self, cost: usize, node: &Node, method: &str) {
+        for (route_method, route) in &node.routes {
+            let other = if route_method.eq_ignore_ascii_case(method) {
+                0
+            } else {
+                WHOLE / 2
+            };
+            self.offer((cost + other, *route));
+        }
+    }
+
+    fn offer(&mut self, found: (usize, usize)) {
+        if let Some(i) = self.entries.iter().position(|&(_, r)| r == found.1) {
+            if self.entries[i] <= found {
+                return;
+            }
+            self.entries.remove(i);
+        }
+        let at = self.entries.partition_point(|&entry| entry < found);
+        if at < self.n {
+            self.entries.insert(at, found);
+            self.entries.truncate(self.n);
+        }
+    }
+
+    fn routes(self) -> Vec<usize> {
+        self.entries.into_iter().map(|(_, route)| route).collect()
     }
 }
 
@@ -380,25 +420,26 @@ struct Want<'s> {
     text: &'s str,
     /// Its length in chars.
     len: usize,
-    /// For an ASCII segment of at most 64 bytes: for each (lower-cased) byte value, the
-    /// positions where the segment has it, as bits.
-    positions: Option<[u64; 128]>,
+    /// For an ASCII segment of at most 64 bytes (`bits`): for each (lower-cased) byte value,
+    /// the positions where the segment has it, as bits.
+    positions: [u64; 128],
+    bits: bool,
 }
 
 impl<'s> Want<'s> {
     fn new(text: &'s str) -> Want<'s> {
-        let positions = (text.is_ascii() && text.len() <= 64).then(|| {
-            let mut positions = [0u64; 128];
-            for (i, byte) in text.bytes().enumerate() {
-                positions[usize::from(byte.to_ascii_lowercase())] |= 1 << i;
-            }
-            positions
-        });
-        Want {
+        let mut want = Want {
             text,
             len: char_len(text),
-            positions,
+            positions: [0; 128],
+            bits: text.is_ascii() && text.len() <= 64,
+        };
+        if want.bits {
+            for (i, byte) in text.bytes().enumerate() {
+                want.positions[usize::from(byte.to_ascii_lowercase())] |= 1 << i;
+            }
         }
+        want
     }
 }
 
@@ -418,11 +459,10 @@ fn distance_within(want: &Want<'_>, have: &str, have_len: usize, most: usize) ->
     if want.len.abs_diff(have_len) > most {
         return None;
     }
-    match &want.positions {
-        Some(positions) if have.is_ascii() => {
-            bit_distance_within(positions, want.len, have.as_bytes(), most)
-        }
-        _ => row_distance_within(want.text, have, have_len, most),
+    if want.bits && have.is_ascii() {
+        bit_distance_within(&want.positions, want.len, have.as_bytes(), most)
+    } else {
+        row_distance_within(want.text, have, have_len, most)
     }
 }
 
