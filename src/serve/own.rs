@@ -94,39 +94,32 @@ pub(super) fn method_not_allowed(
 /// trie: a 404 costs the same with ten routes or ten thousand.
 pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
     let closest = table.matcher.closest(method.as_str(), path, 3);
-    let names = closest.iter().map(|&r| RouteName(&table.routes[r]));
-    let body = not_found_body(method, path, names);
+    let routes = closest.iter().map(|&r| &table.routes[r]);
+    let body = not_found_body(
+        method,
+        path,
+        routes.map(|r| (r.method.as_str(), r.route.as_str())),
+    );
     marked(json_bytes_response(StatusCode::NOT_FOUND, body), "no-route")
 }
 
-/// `METHOD /route/{template}`.
-struct RouteName<'a>(&'a Route);
-
-impl std::fmt::Display for RouteName<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.0.method, self.0.route)
-    }
-}
-
-/// What `serde_json::to_vec_pretty` makes of `{"error": .., "closest": [..]}`, written
-/// straight into one buffer: building and dropping a `Value` tree per unknown path showed in
-/// the 404's profile.
-fn not_found_body(
+/// What `serde_json::to_vec_pretty` makes of `{"error": .., "closest": ["METHOD /route", ..]}`,
+/// written straight into one buffer: building and dropping a `Value` tree and its strings per
+/// unknown path showed in the 404's profile.
+fn not_found_body<'r>(
     method: &Method,
     path: &str,
-    closest: impl Iterator<Item = impl std::fmt::Display>,
+    closest: impl Iterator<Item = (&'r str, &'r str)>,
 ) -> Vec<u8> {
     let mut body = Vec::with_capacity(256 + path.len());
     body.extend_from_slice(b"{\n  \"error\": ");
-    json_string(
-        &mut body,
-        format_args!("no documented route matches {method} {path}"),
-    );
+    let error = ["no documented route matches ", method.as_str(), " ", path];
+    json_string(&mut body, &error);
     body.extend_from_slice(b",\n  \"closest\": [");
     let mut empty = true;
-    for name in closest {
+    for (route_method, route) in closest {
         body.extend_from_slice(if empty { b"\n    " } else { b",\n    " });
-        json_string(&mut body, format_args!("{name}"));
+        json_string(&mut body, &[route_method, " ", route]);
         empty = false;
     }
     if !empty {
@@ -136,16 +129,19 @@ fn not_found_body(
     body
 }
 
-/// Append `text` as a JSON string, escaped by serde_json without an intermediate `String`.
-fn json_string(out: &mut Vec<u8>, text: std::fmt::Arguments<'_>) {
-    struct Text<'a>(std::fmt::Arguments<'a>);
-    impl serde::Serialize for Text<'_> {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.collect_str(&self.0)
-        }
+/// Append `parts` joined as one JSON string, each escaped by serde_json (JSON escapes char by
+/// char, so the parts' escapes joined are the escape of the whole).
+fn json_string(out: &mut Vec<u8>, parts: &[&str]) {
+    out.push(b'"');
+    for part in parts {
+        let start = out.len();
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, part);
+        // Without the quotes serde_json put around this part.
+        out.pop();
+        out.remove(start);
     }
-    // Writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(out, &Text(text));
+    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -157,15 +153,20 @@ mod tests {
         let path = "/a \"quoted\"\\back/\u{1}ctl/é/日本/🦀";
         for closest in [
             &[][..],
-            &["GET /a/{id}"][..],
-            &["GET /a/{id}", "POST /\"b\"", "DELETE /ärzte/{id}"][..],
+            &[("GET", "/a/{id}")][..],
+            &[
+                ("GET", "/a/{id}"),
+                ("POST", "/\"b\"\n"),
+                ("DELETE", "/ärzte/{id}"),
+            ][..],
         ] {
+            let names: Vec<String> = closest.iter().map(|(m, r)| format!("{m} {r}")).collect();
             let expected = serde_json::to_vec_pretty(&serde_json::json!({
                 "error": format!("no documented route matches POST {path}"),
-                "closest": closest,
+                "closest": names,
             }))
             .unwrap();
-            let body = not_found_body(&Method::POST, path, closest.iter());
+            let body = not_found_body(&Method::POST, path, closest.iter().copied());
             assert_eq!(
                 String::from_utf8(body).unwrap(),
                 String::from_utf8(expected).unwrap()
