@@ -460,17 +460,23 @@ fn distance_within(want: &Want<'_>, have: &str, have_len: usize, most: usize) ->
         return None;
     }
     if want.bits && have.is_ascii() {
-        bit_distance_within(&want.positions, want.len, have.as_bytes(), most)
+        bit_distance_within(want, have.as_bytes(), most)
     } else {
         row_distance_within(want.text, have, have_len, most)
     }
 }
 
 /// Myers' bit-parallel Levenshtein distance, as Hyyrö formulates it for two whole strings:
-/// the column of distances to each prefix of `a` (`len` ≤ 64 bytes, given as [`Want`]'s
-/// positions) is kept as two bit sets of +1 and −1 steps and advanced one byte of `b` at a
-/// time in a few word operations.
-fn bit_distance_within(positions: &[u64; 128], len: usize, b: &[u8], most: usize) -> Option<usize> {
+/// the column of distances to each prefix of `want` (ASCII, at most 64 bytes) is kept as two
+/// bit sets of +1 and −1 steps and advanced one byte of `b` (ASCII) at a time in a few word
+/// operations. A shared prefix and suffix take no edits, so only what lies between is read.
+fn bit_distance_within(want: &Want<'_>, b: &[u8], most: usize) -> Option<usize> {
+    let a = want.text.as_bytes();
+    let same = |(x, y): &(&u8, &u8)| x.eq_ignore_ascii_case(y);
+    let prefix = a.iter().zip(b).take_while(same).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(same).count();
+    let (len, b) = (a.len() - suffix, &b[..b.len() - suffix]);
     if len == 0 {
         return Some(b.len()).filter(|&distance| distance <= most);
     }
@@ -478,7 +484,8 @@ fn bit_distance_within(positions: &[u64; 128], len: usize, b: &[u8], most: usize
     let (mut plus, mut minus) = (u64::MAX, 0u64);
     let mut distance = len;
     for (j, &byte) in b.iter().enumerate() {
-        let equal = positions[usize::from(byte.to_ascii_lowercase() & 0x7f)];
+        // `len` > 0 here, so `prefix` < 64.
+        let equal = want.positions[usize::from(byte.to_ascii_lowercase() & 0x7f)] >> prefix;
         let vertical = equal | minus;
         let horizontal = ((equal & plus).wrapping_add(plus) ^ plus) | equal;
         let mut up = minus | !(horizontal | plus);
@@ -696,6 +703,8 @@ mod tests {
         "kitten",
         "sitting",
         "items4200",
+        "ITEMS4242",
+        "itemsitems",
         "abcabcabc",
         "cbacbacba",
     ];
