@@ -15,12 +15,15 @@ use std::time::Duration;
 /// Where served-request lines are logged: the target tracing filters (`RUST_LOG`) apply to.
 pub const TARGET: &str = "docmock::serve::log";
 
+/// The level and message of a request not answered from the docs, as [`LineFormat`] writes them.
+const UNANSWERED: &[u8] = b"  WARN not answered from the docs";
+
 /// Log one answered request: INFO when a documented case answered, WARN when nothing did.
 ///
-/// With a [`Background`] writer (the `docmock serve` binary), INFO lines are written straight
+/// With a [`Background`] writer (the `docmock serve` binary), both lines are written straight
 /// into its buffer in [`LineFormat`]'s format, still filtered by the tracing subscriber's level
 /// for [`TARGET`]: going through tracing-subscriber's formatting machinery cost as much per
-/// request as answering it. WARN lines, and every line without a writer, go through tracing.
+/// request as answering it. Without a writer, lines go through tracing.
 pub(crate) fn request(
     writer: Option<&Background>,
     now: std::time::SystemTime,
@@ -41,7 +44,12 @@ pub(crate) fn request(
             %method, path, query, status, fixture, reason = outcome.reason,
             "served"
         ),
-        (None, _) => tracing::warn!(
+        (None, Some(writer)) => {
+            if tracing::enabled!(target: TARGET, tracing::Level::WARN) {
+                writer.unanswered_line(now, method, path, query, status, outcome.reason);
+            }
+        }
+        (None, None) => tracing::warn!(
             target: TARGET,
             %method, path, query, status, reason = outcome.reason,
             "not answered from the docs"
@@ -283,7 +291,7 @@ impl Background {
         Background { shared }
     }
 
-    /// Append one served-request line, formatted as [`LineFormat`] would.
+    /// Append one served-request line, formatted as [`LineFormat`] would, or count it.
     #[allow(clippy::too_many_arguments)]
     fn served_line(
         &self,
@@ -300,6 +308,35 @@ impl Background {
             cell.0.fetch_add(1, Ordering::Relaxed);
             return;
         }
+        let request = (method, path, query, status);
+        self.append_line(now, b"  INFO served", request, Some(fixture), reason);
+    }
+
+    /// Append the WARN line of a request not answered from the docs, formatted as
+    /// [`LineFormat`] would: each one, terminal or not (unlike served requests, they are what
+    /// someone reading the log looks for).
+    fn unanswered_line(
+        &self,
+        now: std::time::SystemTime,
+        method: &Method,
+        path: &str,
+        query: &str,
+        status: u16,
+        reason: &str,
+    ) {
+        let request = (method, path, query, status);
+        self.append_line(now, UNANSWERED, request, None, reason);
+    }
+
+    /// `<time><head> method= path= query= status= [fixture=] reason=`, or a dropped line.
+    fn append_line(
+        &self,
+        now: std::time::SystemTime,
+        head: &[u8],
+        (method, path, query, status): (&Method, &str, &str, u16),
+        fixture: Option<&str>,
+        reason: &str,
+    ) {
         let mut buffer = self
             .shared
             .buffer()
@@ -320,7 +357,8 @@ impl Background {
                 b'Z',
             ]);
         });
-        line.extend_from_slice(b"  INFO served method=");
+        line.extend_from_slice(head);
+        line.extend_from_slice(b" method=");
         line.extend_from_slice(method.as_str().as_bytes());
         push_quoted(line, "path", path);
         push_quoted(line, "query", query);
@@ -330,7 +368,9 @@ impl Background {
             b'0' + (status / 10 % 10) as u8,
             b'0' + (status % 10) as u8,
         ]);
-        push_quoted(line, "fixture", fixture);
+        if let Some(fixture) = fixture {
+            push_quoted(line, "fixture", fixture);
+        }
         push_quoted(line, "reason", reason);
         line.push(b'\n');
     }
@@ -488,6 +528,55 @@ mod tests {
                 "the thread lives on"
             );
             std::thread::sleep(Background::INTERVAL);
+        }
+    }
+
+    /// The line `request` writes for `outcome` through a [`Background`], and through tracing
+    /// with [`LineFormat`], each without its timestamp.
+    fn direct_and_traced(outcome: &Outcome) -> (String, String) {
+        let (method, path, query) = (Method::POST, "/a \"b\"/é", "x=1&y=\\");
+        let now = std::time::SystemTime::now();
+        let text = |sink: &Sink| {
+            let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+            text.split_once(' ')
+                .map(|(_, rest)| rest.to_string())
+                .unwrap_or(text)
+        };
+
+        let direct = Sink::default();
+        let log = Background::spawn_with(direct.clone(), true);
+        tracing::subscriber::with_default(subscriber_for(log.clone()), || {
+            request(Some(&log), now, &method, path, query, 404, outcome)
+        });
+        log.flush_to(&mut direct.clone());
+
+        let traced = Sink::default();
+        let writer = traced.clone();
+        tracing::subscriber::with_default(subscriber_for(move || writer.clone()), || {
+            request(None, now, &method, path, query, 404, outcome)
+        });
+        (text(&direct), text(&traced))
+    }
+
+    fn subscriber_for(
+        writer: impl for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+    ) -> impl tracing::Subscriber {
+        tracing_subscriber::fmt()
+            .event_format(LineFormat)
+            .with_writer(writer)
+            .finish()
+    }
+
+    #[test]
+    fn lines_written_straight_into_the_buffer_are_the_lines_tracing_writes() {
+        for fixture in [None, Some("p/e/c")] {
+            let outcome = Outcome {
+                fixture,
+                reason: "no-route",
+            };
+            let (direct, traced) = direct_and_traced(&outcome);
+            assert_eq!(direct, traced);
+            assert!(traced.contains(" path=\"/a \\\"b\\\"/é\""), "{traced}");
         }
     }
 

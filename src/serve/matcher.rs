@@ -208,13 +208,26 @@ impl Matcher {
             };
         }
         if self.has_case_insensitive {
-            let lower: Vec<String> = segments
-                .iter()
-                .map(|s| s.as_ref().to_ascii_lowercase())
-                .collect();
-            if let Some((route, positions)) =
-                find_route(&self.case_insensitive, &lower, method, &mut allowed)
-            {
+            // One lower-cased copy of all segments, sliced: one allocation, not one each.
+            let count = segments.len().min(MAX_SEGMENTS);
+            let mut joined = String::with_capacity(segments.iter().map(|s| s.as_ref().len()).sum());
+            for segment in &segments[..count] {
+                joined.push_str(segment.as_ref());
+            }
+            joined.make_ascii_lowercase();
+            let mut lower = [""; MAX_SEGMENTS];
+            let mut start = 0;
+            for (slot, segment) in lower.iter_mut().zip(&segments[..count]) {
+                let end = start + segment.as_ref().len();
+                *slot = &joined[start..end];
+                start = end;
+            }
+            if let Some((route, positions)) = find_route(
+                &self.case_insensitive,
+                &lower[..count],
+                method,
+                &mut allowed,
+            ) {
                 // Parameter values keep the case the client sent.
                 return Lookup::Found {
                     route,
@@ -246,76 +259,289 @@ impl Matcher {
     /// trie with a small beam (never by scanning every route): per segment an equal literal or
     /// a parameter costs nothing, a near literal its edit distance relative to its length, an
     /// extra or a missing segment a whole one; another method costs half a segment.
+    ///
+    /// A 404 runs this, so it allocates only its answer and a few small lists, and compares a
+    /// near literal only as far as it could still enter the beam.
     pub fn closest(&self, method: &str, path: &str, n: usize) -> Vec<usize> {
-        let segments: Vec<String> = split_path(path)
-            .iter()
-            .take(MAX_SEGMENTS)
-            .map(|s| s.to_ascii_lowercase())
-            .collect();
-        let mut beam: Vec<(usize, &Node)> = vec![(0, &self.exact)];
+        let mut beam = Beam::new(&self.exact);
+        beam.offer(0, &self.exact);
         if self.has_case_insensitive {
-            beam.push((0, &self.case_insensitive));
+            beam.offer(0, &self.case_insensitive);
         }
-        for segment in &segments {
-            let mut next: Vec<(usize, &Node)> = Vec::new();
-            for &(cost, node) in &beam {
-                if let Some(child) = node.literals.get(segment) {
-                    next.push((cost, child));
-                }
-                if let Some(child) = &node.param {
-                    next.push((cost, child));
-                }
-                for (key, child) in node.literals.children.iter().take(NEAR_CHILDREN) {
-                    if !key.eq_ignore_ascii_case(segment) {
-                        next.push((cost + spelling_cost(segment, key), child));
-                    }
-                }
-                // The path has a segment the route does not.
-                next.push((cost + WHOLE, node));
-            }
-            next.sort_by_key(|(cost, _)| *cost);
-            next.truncate(BEAM);
-            beam = next;
+        let mut segment = String::new();
+        for raw in raw_segments(trim_path(path)).take(MAX_SEGMENTS) {
+            segment.clear();
+            segment.push_str(&percent_decode(raw, false));
+            segment.make_ascii_lowercase();
+            beam = beam.step(&segment);
         }
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        let mut add = |cost: usize, node: &Node| {
-            for (route_method, route) in &node.routes {
-                let other = if route_method.eq_ignore_ascii_case(method) {
-                    0
-                } else {
-                    WHOLE / 2
-                };
-                found.push((cost + other, *route));
-            }
-        };
-        for &(cost, node) in &beam {
-            add(cost, node);
+        let mut best = Best::new(n);
+        for &(cost, node) in beam.entries() {
+            best.add(cost, node, method);
             // The route has a segment more than the path.
             let children = node.literals.children.iter().map(|(_, c)| c);
             for child in children.take(NEAR_CHILDREN).chain(node.param.as_deref()) {
-                add(cost + WHOLE, child);
+                best.add(cost + WHOLE, child, method);
             }
         }
-        found.sort_unstable();
-        let mut routes: Vec<usize> = Vec::new();
-        for (_, route) in found {
-            if !routes.contains(&route) {
-                routes.push(route);
-            }
-            if routes.len() == n {
-                break;
-            }
+        best.routes()
+    }
+}
+
+/// The `n` cheapest distinct routes, as sorting every (cost, route) found and keeping the
+/// first `n` distinct routes would give them, without keeping more than `n`.
+struct Best {
+    n: usize,
+    /// Cheapest first, each route once at its least cost.
+    entries: Vec<(usize, usize)>,
+}
+
+impl Best {
+    fn new(n: usize) -> Best {
+        Best {
+            n,
+            entries: Vec::with_capacity(n + 1),
         }
-        routes
+    }
+
+    /// The routes ending at `node`; another method costs half a segment.
+    fn add(&mut self, cost: usize, node: &Node, method: &str) {
+        for (route_method, route) in &node.routes {
+            let other = if route_method.eq_ignore_ascii_case(method) {
+                0
+            } else {
+                WHOLE / 2
+            };
+            self.offer((cost + other, *route));
+        }
+    }
+
+    fn offer(&mut self, found: (usize, usize)) {
+        if let Some(i) = self.entries.iter().position(|&(_, r)| r == found.1) {
+            if self.entries[i] <= found {
+                return;
+            }
+            self.entries.remove(i);
+        }
+        let at = self.entries.partition_point(|&entry| entry < found);
+        if at < self.n {
+            self.entries.insert(at, found);
+            self.entries.truncate(self.n);
+        }
+    }
+
+    fn routes(self) -> Vec<usize> {
+        self.entries.into_iter().map(|(_, route)| route).collect()
+    }
+}
+
+/// The cheapest partial paths so far, at most [`BEAM`], cheapest first; of equal costs the one
+/// offered first (a stable sort of every offer, cut to [`BEAM`], in a fixed array).
+struct Beam<'t> {
+    entries: [(usize, &'t Node); BEAM],
+    len: usize,
+}
+
+impl<'t> Beam<'t> {
+    /// An empty beam (`filler` only fills the unused places).
+    fn new(filler: &'t Node) -> Beam<'t> {
+        Beam {
+            entries: [(0, filler); BEAM],
+            len: 0,
+        }
+    }
+
+    fn entries(&self) -> &[(usize, &'t Node)] {
+        &self.entries[..self.len]
+    }
+
+    /// Costs below this can still enter the beam.
+    fn limit(&self) -> usize {
+        if self.len < BEAM {
+            usize::MAX
+        } else {
+            self.entries[BEAM - 1].0
+        }
+    }
+
+    fn offer(&mut self, cost: usize, node: &'t Node) {
+        if cost >= self.limit() {
+            return;
+        }
+        let at = self.entries().partition_point(|&(c, _)| c <= cost);
+        if self.len < BEAM {
+            self.len += 1;
+        }
+        self.entries.copy_within(at..self.len - 1, at + 1);
+        self.entries[at] = (cost, node);
+    }
+
+    /// The beam one request segment (lower-cased) further down the trie.
+    fn step(&self, segment: &str) -> Beam<'t> {
+        let want = Want::new(segment);
+        let mut next = Beam::new(self.entries[0].1);
+        for &(cost, node) in self.entries() {
+            if let Some(child) = node.literals.get(segment) {
+                next.offer(cost, child);
+            }
+            if let Some(child) = &node.param {
+                next.offer(cost, child);
+            }
+            for (key, child) in node.literals.children.iter().take(NEAR_CHILDREN) {
+                let Some(room) = next.limit().checked_sub(cost).filter(|&room| room > 0) else {
+                    break;
+                };
+                if !key.eq_ignore_ascii_case(segment) {
+                    if let Some(spelling) = spelling_cost_below(&want, key, room) {
+                        next.offer(cost + spelling, child);
+                    }
+                }
+            }
+            // The path has a segment the route does not.
+            next.offer(cost + WHOLE, node);
+        }
+        next
     }
 }
 
 /// A literal replaced by another: its edit distance relative to the longer one, so `respons`
-/// is close to `responses`.
-fn spelling_cost(want: &str, have: &str) -> usize {
-    let have = have.to_ascii_lowercase();
-    let longest = want.chars().count().max(have.chars().count()).max(1);
-    WHOLE * strsim::levenshtein(want, &have) / longest
+/// is close to `responses`; `None` when that is not below `limit`.
+fn spelling_cost_below(want: &Want<'_>, have: &str, limit: usize) -> Option<usize> {
+    let have_len = char_len(have);
+    let longest = want.len.max(have_len).max(1);
+    // WHOLE * distance / longest < limit exactly when WHOLE * distance < limit * longest.
+    let most = limit.saturating_mul(longest).checked_sub(1)? / WHOLE;
+    let distance = distance_within(want, have, have_len, most)?;
+    Some(WHOLE * distance / longest)
+}
+
+/// A request segment prepared once for comparing with many literals.
+struct Want<'s> {
+    text: &'s str,
+    /// Its length in chars.
+    len: usize,
+    /// For an ASCII segment of at most 64 bytes (`bits`): for each (lower-cased) byte value,
+    /// the positions where the segment has it, as bits.
+    positions: [u64; 128],
+    bits: bool,
+}
+
+impl<'s> Want<'s> {
+    fn new(text: &'s str) -> Want<'s> {
+        let mut want = Want {
+            text,
+            len: char_len(text),
+            positions: [0; 128],
+            bits: text.is_ascii() && text.len() <= 64,
+        };
+        if want.bits {
+            for (i, byte) in text.bytes().enumerate() {
+                want.positions[usize::from(byte.to_ascii_lowercase())] |= 1 << i;
+            }
+        }
+        want
+    }
+}
+
+fn char_len(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
+}
+
+/// The Levenshtein distance of `want` and `have` (`have_len` chars) in chars, ASCII letters
+/// compared without case (as `strsim::levenshtein` of both lower-cased), or `None` as soon
+/// as it must exceed `most`.
+fn distance_within(want: &Want<'_>, have: &str, have_len: usize, most: usize) -> Option<usize> {
+    // Each char more in one name is one edit at least.
+    if want.len.abs_diff(have_len) > most {
+        return None;
+    }
+    if want.bits && have.is_ascii() {
+        bit_distance_within(want, have.as_bytes(), most)
+    } else {
+        row_distance_within(want.text, have, have_len, most)
+    }
+}
+
+/// Myers' bit-parallel Levenshtein distance, as Hyyrö formulates it for two whole strings:
+/// the column of distances to each prefix of `want` (ASCII, at most 64 bytes) is kept as two
+/// bit sets of +1 and −1 steps and advanced one byte of `b` (ASCII) at a time in a few word
+/// operations. A shared prefix and suffix take no edits, so only what lies between is read.
+fn bit_distance_within(want: &Want<'_>, b: &[u8], most: usize) -> Option<usize> {
+    let a = want.text.as_bytes();
+    let same = |(x, y): &(&u8, &u8)| x.eq_ignore_ascii_case(y);
+    let prefix = a.iter().zip(b).take_while(same).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(same).count();
+    let (len, b) = (a.len() - suffix, &b[..b.len() - suffix]);
+    if len == 0 {
+        return Some(b.len()).filter(|&distance| distance <= most);
+    }
+    let last = 1u64 << (len - 1);
+    let (mut plus, mut minus) = (u64::MAX, 0u64);
+    let mut distance = len;
+    for (j, &byte) in b.iter().enumerate() {
+        // `len` > 0 here, so `prefix` < 64.
+        let equal = want.positions[usize::from(byte.to_ascii_lowercase() & 0x7f)] >> prefix;
+        let vertical = equal | minus;
+        let horizontal = ((equal & plus).wrapping_add(plus) ^ plus) | equal;
+        let mut up = minus | !(horizontal | plus);
+        let mut down = plus & horizontal;
+        if up & last != 0 {
+            distance += 1;
+        } else if down & last != 0 {
+            distance -= 1;
+        }
+        up = (up << 1) | 1;
+        down <<= 1;
+        plus = down | !(vertical | up);
+        minus = up & vertical;
+        // Each byte of `b` left takes one edit off at most.
+        if distance.saturating_sub(b.len() - j - 1) > most {
+            return None;
+        }
+    }
+    Some(distance).filter(|&distance| distance <= most)
+}
+
+/// Names up to this many chars are compared without allocating.
+const SHORT: usize = 64;
+
+/// The same distance for any names: one row of the edit-distance table at a time, on the
+/// stack for names up to [`SHORT`] chars.
+fn row_distance_within(a: &str, b: &str, b_len: usize, most: usize) -> Option<usize> {
+    let mut stack = [0usize; SHORT + 1];
+    let mut heap = Vec::new();
+    let row = if b_len <= SHORT {
+        &mut stack[..=b_len]
+    } else {
+        heap.resize(b_len + 1, 0);
+        &mut heap[..]
+    };
+    // row[j]: the distance of the part of `a` read so far and the first j chars of `b`.
+    for (j, cell) in row.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for (i, ca) in a.chars().enumerate() {
+        let ca = ca.to_ascii_lowercase();
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, cb) in b.chars().enumerate() {
+            let replace = diagonal + usize::from(ca != cb.to_ascii_lowercase());
+            diagonal = row[j + 1];
+            row[j + 1] = replace.min(diagonal + 1).min(row[j] + 1);
+            least = least.min(row[j + 1]);
+        }
+        // A row never gets cheaper further down.
+        if least > most {
+            return None;
+        }
+    }
+    Some(row[b_len]).filter(|&distance| distance <= most)
 }
 
 /// The path without a trailing slash or `.json` suffix.
@@ -452,6 +678,242 @@ mod tests {
         assert_eq!(m.closest("GET", "/a/7", 1), [0]);
         assert_eq!(m.closest("GET", "/b/c", 1), [3]);
         assert_eq!(m.closest("POST", "/a/7/responses", 1), [2]);
+    }
+
+    /// Names with and without case, non-ASCII chars, empty ones and ones too long for the
+    /// stack row.
+    const NAMES: &[&str] = &[
+        "",
+        "a",
+        "responses",
+        "Respons",
+        "RESPONSES",
+        "subscriptions",
+        "protocol_subscriptions",
+        "itemz4242",
+        "items4222",
+        "Ärzte",
+        "ärzte",
+        "straße",
+        "STRASSE",
+        "日本語",
+        "日本",
+        "🦀crab",
+        "crab🦀",
+        "kitten",
+        "sitting",
+        "items4200",
+        "ITEMS4242",
+        "itemsitems",
+        "abcabcabc",
+        "cbacbacba",
+    ];
+
+    /// Names around the 64 bytes a bit set holds, and longer.
+    fn long_names() -> [String; 5] {
+        [
+            "ab".repeat(40),
+            format!("{}x", "AB".repeat(39)),
+            "ab".repeat(32),
+            format!("{}a", "ba".repeat(32)),
+            format!("{}é", "ab".repeat(31)),
+        ]
+    }
+
+    /// The distance of `a` and `b` both ways: the bit-parallel one where it applies (ASCII,
+    /// `a` up to 64 bytes), and the row by row one, which must agree.
+    fn distance(a: &str, b: &str, most: usize) -> Option<usize> {
+        let want = Want::new(a);
+        let found = distance_within(&want, b, char_len(b), most);
+        if a.chars().count().abs_diff(char_len(b)) <= most {
+            assert_eq!(
+                row_distance_within(a, b, char_len(b), most),
+                found,
+                "{a} {b} {most}"
+            );
+        }
+        found
+    }
+
+    #[test]
+    fn the_distance_is_strsims_levenshtein_of_the_ascii_lower_cased_names() {
+        let long = long_names();
+        let names = NAMES.iter().copied().chain(long.iter().map(|s| s.as_str()));
+        for a in names.clone() {
+            for b in names.clone() {
+                let expected =
+                    strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
+                assert_eq!(distance(a, b, usize::MAX), Some(expected), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_distance_gives_up_exactly_when_it_exceeds_the_bound() {
+        let long = long_names();
+        let names = NAMES.iter().copied().chain(long.iter().map(|s| s.as_str()));
+        for a in names.clone() {
+            for b in names.clone() {
+                let full = distance(a, b, usize::MAX).unwrap();
+                for most in 0..full + 3 {
+                    let expected = (full <= most).then_some(full);
+                    assert_eq!(distance(a, b, most), expected, "{a} {b} {most}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_whose_lengths_differ_by_more_than_the_bound_are_not_compared() {
+        // One char against eighty: 79 edits at least, so a bound of 78 answers at once.
+        let long = "a".repeat(80);
+        assert_eq!(distance_within(&Want::new("a"), &long, 80, 78), None);
+        assert_eq!(distance_within(&Want::new("a"), &long, 80, 79), Some(79));
+        assert_eq!(distance_within(&Want::new("日本語"), "日", 1, 1), None);
+    }
+
+    #[test]
+    fn the_spelling_cost_is_the_relative_distance_when_below_the_limit() {
+        let cost = |a: &str, b: &str| {
+            let longest = a.chars().count().max(b.chars().count()).max(1);
+            WHOLE * strsim::levenshtein(a, &b.to_ascii_lowercase()) / longest
+        };
+        for a in NAMES.iter().map(|a| a.to_ascii_lowercase()) {
+            for b in NAMES {
+                let full = cost(&a, b);
+                for limit in [0, 1, full, full + 1, WHOLE, usize::MAX] {
+                    let expected = (full < limit).then_some(full);
+                    assert_eq!(
+                        spelling_cost_below(&Want::new(&a), b, limit),
+                        expected,
+                        "{a} {b}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The closest-route search as it was before the beam was bounded while filling: every
+    /// candidate of a segment kept, sorted, cut; every near literal compared in full.
+    fn closest_by_sorting_everything(
+        m: &Matcher,
+        method: &str,
+        path: &str,
+        n: usize,
+    ) -> Vec<usize> {
+        let segments: Vec<String> = split_path(path)
+            .iter()
+            .take(MAX_SEGMENTS)
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
+        let mut beam: Vec<(usize, &Node)> = vec![(0, &m.exact)];
+        if m.has_case_insensitive {
+            beam.push((0, &m.case_insensitive));
+        }
+        for segment in &segments {
+            let mut next: Vec<(usize, &Node)> = Vec::new();
+            for &(cost, node) in &beam {
+                if let Some(child) = node.literals.get(segment) {
+                    next.push((cost, child));
+                }
+                if let Some(child) = &node.param {
+                    next.push((cost, child));
+                }
+                for (key, child) in node.literals.children.iter().take(NEAR_CHILDREN) {
+                    if !key.eq_ignore_ascii_case(segment) {
+                        let have = key.to_ascii_lowercase();
+                        let longest = segment.chars().count().max(have.chars().count()).max(1);
+                        let spelling = WHOLE * strsim::levenshtein(segment, &have) / longest;
+                        next.push((cost + spelling, child));
+                    }
+                }
+                next.push((cost + WHOLE, node));
+            }
+            next.sort_by_key(|(cost, _)| *cost);
+            next.truncate(BEAM);
+            beam = next;
+        }
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for &(cost, node) in &beam {
+            let children = node.literals.children.iter().map(|(_, c)| c);
+            let ends = std::iter::once((cost, node)).chain(
+                children
+                    .take(NEAR_CHILDREN)
+                    .chain(node.param.as_deref())
+                    .map(|c| (cost + WHOLE, c)),
+            );
+            for (cost, node) in ends {
+                for (route_method, route) in &node.routes {
+                    let other = if route_method.eq_ignore_ascii_case(method) {
+                        0
+                    } else {
+                        WHOLE / 2
+                    };
+                    found.push((cost + other, *route));
+                }
+            }
+        }
+        found.sort_unstable();
+        let mut routes: Vec<usize> = Vec::new();
+        for (_, route) in found {
+            if !routes.contains(&route) {
+                routes.push(route);
+            }
+            if routes.len() == n {
+                break;
+            }
+        }
+        routes
+    }
+
+    #[test]
+    fn the_bounded_beam_finds_what_sorting_every_candidate_found() {
+        // The benchmark's shape (wide nodes, a parameter, near names) plus mixed-case literals
+        // and ASP.NET routes.
+        let mut routes: Vec<(String, String, bool)> = Vec::new();
+        for n in 0..600 {
+            let route = format!("/gen/v{}/area{}/{{id}}/items{n}", n % 3, n % 20);
+            routes.push(("GET".into(), route, false));
+        }
+        for (method, route, ci) in [
+            ("GET", "/api/v1/dossiers/{id}/responses", false),
+            ("POST", "/api/v1/dossiers/{id}/responses", false),
+            ("GET", "/api/v1/dossiers/{id}/Subscriptions", false),
+            ("POST", "/API/V1/Patients/{patientId}/Forms", true),
+            ("GET", "/api/v1/ärzte/{id}", false),
+        ] {
+            routes.push((method.into(), route.into(), ci));
+        }
+        let mut m = Matcher::default();
+        for (i, (method, route, ci)) in routes.iter().enumerate() {
+            m.insert(method, &RouteTemplate::parse(route), *ci, i);
+        }
+        let paths = [
+            "/gen/v1/area42/7/itemz4242",
+            "/gen/v1/area4/7/items44",
+            "/gen/v2/aera7/7/items5",
+            "/gen/v0/area1/x",
+            "/gen/v0/area1/x/items1/more",
+            "/gen",
+            "/",
+            "/zzz",
+            "/api/v1/dossiers/7/respons",
+            "/api/v1/dossiers/7/subscriptions",
+            "/api/v1/patients/1/form",
+            "/api/v1/ARZTE/1",
+            "/api/v1/%C3%A4rzt/1",
+        ];
+        for path in paths {
+            for method in ["GET", "POST"] {
+                for n in [1, 3, 10] {
+                    assert_eq!(
+                        m.closest(method, path, n),
+                        closest_by_sorting_everything(&m, method, path, n),
+                        "{method} {path} {n}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,9 +14,12 @@ pub(crate) type Refusal = (Response<Body>, Outcome<'static>);
 
 /// A pretty JSON answer.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
-    let mut response = Response::new(Body::from(
-        serde_json::to_vec_pretty(body).unwrap_or_default(),
-    ));
+    json_bytes_response(status, serde_json::to_vec_pretty(body).unwrap_or_default())
+}
+
+/// An answer of JSON already written.
+fn json_bytes_response(status: StatusCode, body: Vec<u8>) -> Response<Body> {
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -27,7 +30,10 @@ pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response<Body> 
 
 /// One of docmock's own answers, marked with `x-docmock-error: <kind>`.
 pub(crate) fn own_error(status: StatusCode, kind: &'static str, body: Value) -> Refusal {
-    let mut response = json_response(status, &body);
+    marked(json_response(status, &body), kind)
+}
+
+fn marked(mut response: Response<Body>, kind: &'static str) -> Refusal {
     response
         .headers_mut()
         .insert(ERROR_HEADER, HeaderValue::from_static(kind));
@@ -94,19 +100,20 @@ pub(super) fn method_not_allowed(
     (response, outcome)
 }
 
+/// The 404, naming the documented routes most like `method path`, found through the route
+/// trie: a 404 costs the same with ten routes or ten thousand.
 pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
-    own_error(
-        StatusCode::NOT_FOUND,
-        NO_ROUTE,
-        json!({
-            "error": format!("no documented route matches {method} {path}"),
-            "closest": closest_routes(table, method.as_str(), path, 3),
-        }),
-    )
+    let closest = table.matcher.closest(method.as_str(), path, 3);
+    let routes = closest.iter().map(|&r| &table.routes[r]);
+    let body = not_found_body(
+        method,
+        path,
+        routes.map(|r| (r.method.as_str(), r.route.as_str())),
+    );
+    marked(json_bytes_response(StatusCode::NOT_FOUND, body), NO_ROUTE)
 }
 
-/// The documented routes most like `method path`, found through the route trie: a 404
-/// costs the same with ten routes or ten thousand.
+/// The documented routes most like `method path`, as the 404 lists them (`METHOD /route`).
 pub(crate) fn closest_routes(table: &Table, method: &str, path: &str, n: usize) -> Vec<String> {
     table
         .matcher
@@ -114,4 +121,76 @@ pub(crate) fn closest_routes(table: &Table, method: &str, path: &str, n: usize) 
         .into_iter()
         .map(|r| format!("{} {}", table.routes[r].method, table.routes[r].route))
         .collect()
+}
+
+/// What `serde_json::to_vec_pretty` makes of `{"error": .., "closest": ["METHOD /route", ..]}`,
+/// written straight into one buffer: building and dropping a `Value` tree and its strings per
+/// unknown path showed in the 404's profile.
+fn not_found_body<'r>(
+    method: &Method,
+    path: &str,
+    closest: impl Iterator<Item = (&'r str, &'r str)>,
+) -> Vec<u8> {
+    let mut body = Vec::with_capacity(256 + path.len());
+    body.extend_from_slice(b"{\n  \"error\": ");
+    let error = ["no documented route matches ", method.as_str(), " ", path];
+    json_string(&mut body, &error);
+    body.extend_from_slice(b",\n  \"closest\": [");
+    let mut empty = true;
+    for (route_method, route) in closest {
+        body.extend_from_slice(if empty { b"\n    " } else { b",\n    " });
+        json_string(&mut body, &[route_method, " ", route]);
+        empty = false;
+    }
+    if !empty {
+        body.extend_from_slice(b"\n  ");
+    }
+    body.extend_from_slice(b"]\n}");
+    body
+}
+
+/// Append `parts` joined as one JSON string, each escaped by serde_json (JSON escapes char by
+/// char, so the parts' escapes joined are the escape of the whole).
+fn json_string(out: &mut Vec<u8>, parts: &[&str]) {
+    out.push(b'"');
+    for part in parts {
+        let start = out.len();
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, part);
+        // Without the quotes serde_json put around this part.
+        out.pop();
+        out.remove(start);
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_404_body_is_the_pretty_json_of_its_fields() {
+        let path = "/a \"quoted\"\\back/\u{1}ctl/é/日本/🦀";
+        for closest in [
+            &[][..],
+            &[("GET", "/a/{id}")][..],
+            &[
+                ("GET", "/a/{id}"),
+                ("POST", "/\"b\"\n"),
+                ("DELETE", "/ärzte/{id}"),
+            ][..],
+        ] {
+            let names: Vec<String> = closest.iter().map(|(m, r)| format!("{m} {r}")).collect();
+            let expected = serde_json::to_vec_pretty(&serde_json::json!({
+                "error": format!("no documented route matches POST {path}"),
+                "closest": names,
+            }))
+            .unwrap();
+            let body = not_found_body(&Method::POST, path, closest.iter().copied());
+            assert_eq!(
+                String::from_utf8(body).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+    }
 }
