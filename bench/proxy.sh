@@ -3,6 +3,9 @@
 # requests/s and p50 latency at 32 connections, the comparison with the docs on (the target
 # answers the documented bytes of the default docs, so every exchange is compared and
 # conforms). The two take turns over several short rounds; each one's best round is compared.
+# Each round also reports the CPU time per request of the target and of the proxy (from
+# /proc/PID/stat): on a machine where wrk, the target and the proxy share the cores, the
+# throughput ratio is bounded by (target + wrk) / (target + wrk + proxy) CPU per request.
 #
 #   bench/proxy.sh     # ROUNDS=5 DURATION=6 CONNECTIONS=32 THREADS=2
 #
@@ -47,14 +50,23 @@ start() {
   exit 1
 }
 
-# wrk against a URL for N seconds; prints "rps p50_ms".
+# CPU time (user + system) a process has used so far, in clock ticks.
+ticks() { awk '{print $14 + $15}' "/proc/$(cat "$WORK/$1.pid")/stat"; }
+
+# wrk against a URL for N seconds; prints "rps p50_ms target_us proxy_us": throughput, median
+# latency, and the CPU microseconds per request the target and the proxy spent.
 load() {
   local url=$1 seconds=$2
+  local bare0 proxy0
+  bare0=$(ticks bare); proxy0=$(ticks proxy)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "$url" >"$WORK/wrk.txt"
-  local rps p50
+  local rps p50 count
   rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   p50=$(awk '$1 == "50%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$WORK/wrk.txt")
-  echo "$rps $p50"
+  count=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+  awk -v r="$rps" -v l="$p50" -v n="$count" -v hz="$(getconf CLK_TCK)" \
+    -v b=$(($(ticks bare) - bare0)) -v p=$(($(ticks proxy) - proxy0)) \
+    'BEGIN {printf "%s %s %.1f %.1f\n", r, l, b / hz * 1e6 / n, p / hz * 1e6 / n}'
 }
 
 echo "== bare axum target vs docmock proxy in front of it: $ROUNDS rounds of ${DURATION}s"
@@ -70,10 +82,11 @@ declare -A rps_runs p50_runs
 for i in 0 1; do load "${urls[$i]}$PATH_UNDER_TEST" 2 >/dev/null; done   # warm-up
 for round in $(seq 1 "$ROUNDS"); do
   for i in 0 1; do
-    read -r rps p50 < <(load "${urls[$i]}$PATH_UNDER_TEST" "$DURATION")
+    read -r rps p50 target_us proxy_us < <(load "${urls[$i]}$PATH_UNDER_TEST" "$DURATION")
     rps_runs[${names[$i]}]+="$rps "
     p50_runs[${names[$i]}]+="$p50 "
-    echo "   round $round ${names[$i]}: $rps req/s, p50 $p50 ms"
+    echo "   round $round ${names[$i]}: $rps req/s, p50 $p50 ms;" \
+      "CPU per request: target $target_us us, proxy $proxy_us us"
   done
 done
 best() { tr ' ' '\n' | grep . | sort -g | tail -1; }

@@ -10,7 +10,7 @@ use crate::verify::VerifyError;
 use axum::body::Bytes;
 use axum::http::request::Parts;
 use axum::http::uri::{Authority, PathAndQuery, Scheme};
-use axum::http::{header, HeaderMap, HeaderValue, Request, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Request, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -31,6 +31,11 @@ const HOP_BY_HOP: &[&str] = &[
     "transfer-encoding",
     "upgrade",
 ];
+
+// Named once: a `&str` header name is parsed again at every use.
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
 
 /// The target and a client to reach it.
 #[derive(Debug)]
@@ -148,7 +153,7 @@ impl Forwarder {
         headers.remove(header::HOST);
         headers.remove(header::CONTENT_LENGTH);
         if let Some(ip) = client {
-            let value = match parts.headers.get("x-forwarded-for") {
+            let value = match parts.headers.get(&X_FORWARDED_FOR) {
                 Some(earlier) => {
                     let mut value = earlier.as_bytes().to_vec();
                     value.extend_from_slice(b", ");
@@ -158,15 +163,15 @@ impl Forwarder {
                 None => Some(ip_text(ip)),
             };
             if let Some(value) = value {
-                headers.insert("x-forwarded-for", value);
+                headers.insert(X_FORWARDED_FOR, value);
             }
         }
-        if !headers.contains_key("x-forwarded-proto") {
-            headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+        if !headers.contains_key(&X_FORWARDED_PROTO) {
+            headers.insert(X_FORWARDED_PROTO, HeaderValue::from_static("http"));
         }
         if let Some(host) = parts.headers.get(header::HOST) {
-            if !headers.contains_key("x-forwarded-host") {
-                headers.insert("x-forwarded-host", host.clone());
+            if !headers.contains_key(&X_FORWARDED_HOST) {
+                headers.insert(X_FORWARDED_HOST, host.clone());
             }
         }
         let mut request = Request::new(Full::new(body));
