@@ -216,7 +216,11 @@ impl Forwarder {
         match failure {
             Failure::Timeout => format!("the target {} did not answer in time", self.base),
             Failure::Connect(error) => {
-                format!("cannot connect to the target {}: {}", self.base, root(&*error))
+                format!(
+                    "cannot connect to the target {}: {}",
+                    self.base,
+                    root(&*error)
+                )
             }
             Failure::Exchange(error) => {
                 let cause = root(&*error);
@@ -240,7 +244,13 @@ fn ip_text(ip: IpAddr) -> HeaderValue {
             len += 1;
         }
         let digits = [octet / 100, octet / 10 % 10, octet % 10];
-        let skip = if octet >= 100 { 0 } else if octet >= 10 { 1 } else { 2 };
+        let skip = if octet >= 100 {
+            0
+        } else if octet >= 10 {
+            1
+        } else {
+            2
+        };
         for digit in &digits[skip..] {
             text[len] = b'0' + digit;
             len += 1;
@@ -294,7 +304,14 @@ mod tests {
 
     #[test]
     fn forwarded_for_writes_addresses_as_display_does() {
-        for ip in ["0.0.0.0", "127.0.0.1", "10.20.100.255", "9.99.199.1", "::1", "fe80::1"] {
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "10.20.100.255",
+            "9.99.199.1",
+            "::1",
+            "fe80::1",
+        ] {
             let ip: IpAddr = ip.parse().unwrap();
             assert_eq!(ip_text(ip), ip.to_string().as_str());
         }

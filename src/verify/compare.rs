@@ -328,7 +328,14 @@ impl Comparer {
     }
 
     /// Compare `got` (at `at.answer` in the answer) with `expected` (at `at.doc` in the docs).
-    fn value(&self, expected: &Value, got: &Value, at: &mut At, level: MatchLevel, found: &mut Found) {
+    fn value(
+        &self,
+        expected: &Value,
+        got: &Value,
+        at: &mut At,
+        level: MatchLevel,
+        found: &mut Found,
+    ) {
         let computed = self.computed.get(at.doc.as_str());
         let expected = computed.unwrap_or(expected);
         if !same_type(expected, got) {
