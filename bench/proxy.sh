@@ -3,8 +3,12 @@
 # requests/s and p50 latency at 32 connections, the comparison with the docs on (the target
 # answers the documented bytes of the default docs, so every exchange is compared and
 # conforms). The two take turns over several short rounds; each one's best round is compared.
+# Each round also reports the CPU time per request of the target and of the proxy (from
+# /proc/PID/stat): on a machine where wrk, the target and the proxy share the cores, the
+# throughput ratio is bounded by (target + wrk) / (target + wrk + proxy) CPU per request.
 #
 #   bench/proxy.sh     # ROUNDS=5 DURATION=6 CONNECTIONS=32 THREADS=2
+#   DOCMOCK=/tmp/old/docmock bench/proxy.sh    # another build of the proxy (before/after)
 #
 # Goal: proxy throughput >= 60% of the target's, added p50 <= 0.3 ms. Needs wrk.
 set -euo pipefail
@@ -19,7 +23,7 @@ PATH_UNDER_TEST=/api/v1/dossiers/123/protocol_subscriptions
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
 cargo build --release --quiet --bin docmock --example bare_axum
-DOCMOCK=target/release/docmock
+DOCMOCK=${DOCMOCK:-target/release/docmock}
 BARE=target/release/examples/bare_axum
 
 WORK=$(mktemp -d)
@@ -47,14 +51,23 @@ start() {
   exit 1
 }
 
-# wrk against a URL for N seconds; prints "rps p50_ms".
+# CPU time (user + system) a process has used so far, in clock ticks.
+ticks() { awk '{print $14 + $15}' "/proc/$(cat "$WORK/$1.pid")/stat"; }
+
+# wrk against a URL for N seconds; prints "rps p50_ms target_us proxy_us": throughput, median
+# latency, and the CPU microseconds per request the target and the proxy spent.
 load() {
   local url=$1 seconds=$2
+  local bare0 proxy0
+  bare0=$(ticks bare); proxy0=$(ticks proxy)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "$url" >"$WORK/wrk.txt"
-  local rps p50
+  local rps p50 count
   rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   p50=$(awk '$1 == "50%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$WORK/wrk.txt")
-  echo "$rps $p50"
+  count=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+  awk -v r="$rps" -v l="$p50" -v n="$count" -v hz="$(getconf CLK_TCK)" \
+    -v b=$(($(ticks bare) - bare0)) -v p=$(($(ticks proxy) - proxy0)) \
+    'BEGIN {printf "%s %s %.1f %.1f\n", r, l, b / hz * 1e6 / n, p / hz * 1e6 / n}'
 }
 
 echo "== bare axum target vs docmock proxy in front of it: $ROUNDS rounds of ${DURATION}s"
@@ -70,12 +83,17 @@ declare -A rps_runs p50_runs
 for i in 0 1; do load "${urls[$i]}$PATH_UNDER_TEST" 2 >/dev/null; done   # warm-up
 for round in $(seq 1 "$ROUNDS"); do
   for i in 0 1; do
-    read -r rps p50 < <(load "${urls[$i]}$PATH_UNDER_TEST" "$DURATION")
+    read -r rps p50 target_us proxy_us < <(load "${urls[$i]}$PATH_UNDER_TEST" "$DURATION")
     rps_runs[${names[$i]}]+="$rps "
     p50_runs[${names[$i]}]+="$p50 "
-    echo "   round $round ${names[$i]}: $rps req/s, p50 $p50 ms"
+    echo "   round $round ${names[$i]}: $rps req/s, p50 $p50 ms;" \
+      "CPU per request: target $target_us us, proxy $proxy_us us"
   done
 done
+# At 32 connections both are saturated and p50 is mostly queueing (connections / throughput);
+# one connection shows the latency a single exchange gains through the proxy.
+read -r _ bare_p50_1 _ _ < <(CONNECTIONS=1 THREADS=1 load "$bare_url$PATH_UNDER_TEST" 3)
+read -r _ proxy_p50_1 _ _ < <(CONNECTIONS=1 THREADS=1 load "$proxy_url$PATH_UNDER_TEST" 3)
 best() { tr ' ' '\n' | grep . | sort -g | tail -1; }
 lowest() { tr ' ' '\n' | grep . | sort -g | head -1; }
 bare_rps=$(echo "${rps_runs[bare]}" | best); proxy_rps=$(echo "${rps_runs[proxy]}" | best)
@@ -85,4 +103,7 @@ awk -v b="$bare_rps" -v p="$proxy_rps" -v bl="$bare_p50" -v pl="$proxy_p50" 'BEG
   printf "target alone:   %10.0f req/s, p50 %.3f ms\n", b, bl
   printf "through proxy:  %10.0f req/s, p50 %.3f ms\n", p, pl
   printf "proxy / target throughput: %.1f%% (goal >= 60%%); added p50: %.3f ms (goal <= 0.3 ms)\n", 100 * p / b, pl - bl
+}'
+awk -v b="$bare_p50_1" -v p="$proxy_p50_1" 'BEGIN {
+  printf "one connection: p50 %.3f ms alone, %.3f ms through the proxy: added %.3f ms\n", b, p, p - b
 }'

@@ -248,7 +248,8 @@ fn body(
     }
     let comparer = Comparer::new(fixture, level);
     let mut found = Found::default();
-    comparer.value(expected, got, "", "", comparer.level, &mut found);
+    let mut at = At::default();
+    comparer.value(expected, got, &mut at, comparer.level, &mut found);
     differences.extend(found.differences);
     warnings.extend(found.warnings);
 }
@@ -326,51 +327,49 @@ impl Comparer {
         }
     }
 
-    /// Compare `got` (at `pointer` in the answer) with `expected` (at `doc_pointer` in the
-    /// docs).
+    /// Compare `got` (at `at.answer` in the answer) with `expected` (at `at.doc` in the docs).
     fn value(
         &self,
         expected: &Value,
         got: &Value,
-        pointer: &str,
-        doc_pointer: &str,
+        at: &mut At,
         level: MatchLevel,
         found: &mut Found,
     ) {
-        let computed = self.computed.get(doc_pointer);
+        let computed = self.computed.get(at.doc.as_str());
         let expected = computed.unwrap_or(expected);
         if !same_type(expected, got) {
             found.differences.push(Difference::TypeMismatch {
-                pointer: pointer.to_string(),
+                pointer: at.answer.clone(),
                 expected: expected.clone(),
                 actual: got.clone(),
             });
             return;
         }
-        if computed.is_some() || self.type_only.contains(doc_pointer) {
+        if computed.is_some() || self.type_only.contains(at.doc.as_str()) {
             return;
         }
         match (expected, got) {
             (Value::Object(documented), Value::Object(answer)) => {
                 for (key, documented_value) in documented {
-                    let child = format!("{pointer}/{}", pointer::token(key));
-                    let doc_child = format!("{doc_pointer}/{}", pointer::token(key));
+                    let mark = at.key(key);
                     match answer.get(key) {
-                        Some(v) => {
-                            self.value(documented_value, v, &child, &doc_child, level, found)
-                        }
+                        Some(v) => self.value(documented_value, v, at, level, found),
                         None => found.differences.push(Difference::MissingKey {
-                            pointer: child,
+                            pointer: at.answer.clone(),
                             expected: documented_value.clone(),
                         }),
                     }
+                    at.back(mark);
                 }
-                if self.lenient || self.partial.contains(doc_pointer) {
+                if self.lenient || self.partial.contains(at.doc.as_str()) {
                     return;
                 }
                 for (key, v) in answer.iter().filter(|(k, _)| !documented.contains_key(*k)) {
+                    let mut pointer = at.answer.clone();
+                    pointer::push(&mut pointer, key);
                     let difference = Difference::UnexpectedKey {
-                        pointer: format!("{pointer}/{}", pointer::token(key)),
+                        pointer,
                         actual: v.clone(),
                     };
                     if level == MatchLevel::Exact {
@@ -381,12 +380,12 @@ impl Comparer {
                 }
             }
             (Value::Array(documented), Value::Array(answer)) => {
-                self.array(documented, answer, pointer, doc_pointer, level, found)
+                self.array(documented, answer, at, level, found)
             }
             _ => {
                 if level >= MatchLevel::Values && !same_scalar(expected, got) {
                     found.differences.push(Difference::ValueMismatch {
-                        pointer: pointer.to_string(),
+                        pointer: at.answer.clone(),
                         expected: expected.clone(),
                         actual: got.clone(),
                     });
@@ -399,54 +398,112 @@ impl Comparer {
         &self,
         documented: &[Value],
         answer: &[Value],
-        pointer: &str,
-        doc_pointer: &str,
+        at: &mut At,
         level: MatchLevel,
         found: &mut Found,
     ) {
-        let concrete: Vec<(usize, &Value)> = documented
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !self.more_elements.contains(&format!("{doc_pointer}/{i}")))
-            .collect();
-        let open_ended = concrete.len() < documented.len() || self.partial.contains(doc_pointer);
+        let mut concrete: Vec<(usize, &Value)> = Vec::with_capacity(documented.len());
+        for (i, expected) in documented.iter().enumerate() {
+            let placeholder = !self.more_elements.is_empty() && {
+                let doc = at.doc.len();
+                push_index(&mut at.doc, i);
+                let found = self.more_elements.contains(at.doc.as_str());
+                at.doc.truncate(doc);
+                found
+            };
+            if !placeholder {
+                concrete.push((i, expected));
+            }
+        }
+        let open_ended =
+            concrete.len() < documented.len() || self.partial.contains(at.doc.as_str());
         if level >= MatchLevel::Values && !self.lenient {
             let too_few = answer.len() < concrete.len();
             if too_few || (!open_ended && answer.len() != concrete.len()) {
                 found.differences.push(Difference::LengthMismatch {
-                    pointer: pointer.to_string(),
+                    pointer: at.answer.clone(),
                     expected: concrete.len(),
                     actual: answer.len(),
                 });
             }
         }
         for (i, got) in answer.iter().enumerate() {
-            let child = format!("{pointer}/{i}");
-            if let Some((doc_index, expected)) = concrete.get(i) {
-                let doc_child = format!("{doc_pointer}/{doc_index}");
-                self.value(expected, got, &child, &doc_child, level, found);
+            let mark = at.index(i, concrete.get(i).map(|(doc_index, _)| *doc_index));
+            if let Some((_, expected)) = concrete.get(i) {
+                self.value(expected, got, at, level, found);
+                at.back(mark);
                 continue;
             }
             if level > MatchLevel::Shape && !open_ended && !self.lenient {
                 // Already reported as a length difference.
+                at.back(mark);
                 continue;
             }
             // Further elements: like the documented element they resemble most, by shape.
-            let best = concrete
-                .iter()
-                .map(|(doc_index, expected)| {
-                    let mut f = Found::default();
-                    let doc_child = format!("{doc_pointer}/{doc_index}");
-                    self.value(expected, got, &child, &doc_child, MatchLevel::Shape, &mut f);
-                    f
-                })
-                .min_by_key(|f| f.differences.len());
+            let mut best: Option<Found> = None;
+            for (doc_index, expected) in &concrete {
+                let mut f = Found::default();
+                let doc = at.doc.len();
+                push_index(&mut at.doc, *doc_index);
+                self.value(expected, got, at, MatchLevel::Shape, &mut f);
+                at.doc.truncate(doc);
+                if best
+                    .as_ref()
+                    .is_none_or(|b| f.differences.len() < b.differences.len())
+                {
+                    best = Some(f);
+                }
+            }
             if let Some(best) = best {
                 found.differences.extend(best.differences);
                 found.warnings.extend(best.warnings);
             }
+            at.back(mark);
         }
     }
+}
+
+/// Where a comparison is: the pointer in the answer and the one in the docs, grown on the way
+/// down and cut back on the way up, so no string is built per key (the proxy compares every
+/// exchange).
+#[derive(Default)]
+struct At {
+    answer: String,
+    doc: String,
+}
+
+/// The lengths of [`At`]'s pointers before a step down.
+#[derive(Clone, Copy)]
+struct Mark(usize, usize);
+
+impl At {
+    /// One key down in both.
+    fn key(&mut self, key: &str) -> Mark {
+        let mark = Mark(self.answer.len(), self.doc.len());
+        pointer::push(&mut self.answer, key);
+        pointer::push(&mut self.doc, key);
+        mark
+    }
+
+    /// Element `i` of the answer; element `doc` of the docs when there is one to compare with.
+    fn index(&mut self, i: usize, doc: Option<usize>) -> Mark {
+        let mark = Mark(self.answer.len(), self.doc.len());
+        push_index(&mut self.answer, i);
+        if let Some(doc) = doc {
+            push_index(&mut self.doc, doc);
+        }
+        mark
+    }
+
+    fn back(&mut self, Mark(answer, doc): Mark) {
+        self.answer.truncate(answer);
+        self.doc.truncate(doc);
+    }
+}
+
+fn push_index(pointer: &mut String, i: usize) {
+    use std::fmt::Write;
+    let _ = write!(pointer, "/{i}");
 }
 
 /// The documented body as the report's diff shows it: computed and sample values take the
