@@ -196,7 +196,7 @@ pub fn router(proxy: Arc<Proxy>) -> Router {
         proxy.clone(),
     );
     let app = Router::new().fallback(handle).with_state(proxy.clone());
-    serve::stack(&proxy.server, app, violations)
+    serve::stack::router(&proxy.server, app, violations)
 }
 
 /// `GET /__docmock/violations`: the violations seen, grouped.
@@ -641,7 +641,7 @@ pub fn fallback_router(server: Arc<Server>, target: &str) -> Result<Router, Veri
         forwarder,
     });
     let app = Router::new().fallback(fallback).with_state(state);
-    Ok(serve::stack(&server, app, Router::new()))
+    Ok(serve::stack::router(&server, app, Router::new()))
 }
 
 async fn fallback(State(state): State<Arc<Fallback>>, request: Request) -> Response<Body> {

@@ -16,6 +16,7 @@ pub mod matcher;
 pub(crate) mod own;
 pub mod response;
 pub mod select;
+pub(crate) mod stack;
 pub mod table;
 pub mod watch;
 
@@ -32,9 +33,9 @@ use axum::Router;
 use journal::{Answered, Entry, Journal};
 use matcher::Lookup;
 use own::{json_response, method_not_allowed, not_found, own_error, too_large, Refusal};
-use response::ERROR_HEADER;
 use select::{Incoming, Preference, Reason, Selection};
 use serde_json::{json, Value};
+pub use stack::Stack;
 use std::borrow::Cow;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -158,59 +159,35 @@ fn log_table_warnings(table: &Table) {
     }
 }
 
-/// The stub server as an axum router: the one stack `run`, the proxy, the library and the
-/// tests all serve. Documented routes answer from the docs; `/__docmock/` holds the admin
-/// endpoints.
+/// The stub server as an axum router, for embedding and for tests: the [`service`] `run`
+/// serves, as a router's fallback.
 pub fn router(server: Arc<Server>) -> Router {
-    let app = Router::new().fallback(handle).with_state(server.clone());
-    stack(&server, app, Router::new())
+    Router::new().fallback_service(service(server))
 }
 
-/// `app` behind the admin endpoints (serve's, plus `more_admin`), with [`layers`] on both;
-/// the admin endpoints stay out of CORS unless `cors_admin`, so no web page can read the
-/// journal (it holds request bodies) or clear it.
-pub(crate) fn stack(server: &Arc<Server>, app: Router, more_admin: Router) -> Router {
-    let admin = admin::routes(server, more_admin);
-    let config = &server.config;
-    if cors(config).is_none() || config.cors_admin {
-        return layers(admin.merge(app), config);
-    }
-    wear(admin, None).fallback_service(layers(app, config))
+/// The stub server as a service: docmock's handler behind the admin endpoints, wearing
+/// [`stack::layers`]. Everything that serves the stub serves this.
+pub fn service(
+    server: Arc<Server>,
+) -> Stack<
+    impl tower_service::Service<
+            Request,
+            Response = Response<Body>,
+            Error = std::convert::Infallible,
+            Future = impl Send,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+> {
+    use axum::handler::Handler;
+    let app = handle
+        .layer(stack::layers(&server.config))
+        .with_state(server.clone());
+    stack::stack(&server, app, Router::new())
 }
 
-/// The layers every docmock server wears, in one order: CORS (when asked) outermost, so even
-/// the 500 of a caught panic carries its headers; catching panics inside it.
-pub(crate) fn layers(router: Router, config: &Config) -> Router {
-    wear(router, cors(config))
-}
-
-fn wear(router: Router, cors: Option<tower_http::cors::CorsLayer>) -> Router {
-    let router = router.layer(tower_http::catch_panic::CatchPanicLayer::custom(
-        panic_answer,
-    ));
-    match cors {
-        Some(cors) => router.layer(cors),
-        None => router,
-    }
-}
-
-/// A bug in docmock answers 500, marked as docmock's own, and is logged.
-fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
-    let message = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("unknown panic");
-    tracing::error!(message, "docmock failed while answering a request");
-    own_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        json!({"error": format!("docmock failed: {message}")}),
-    )
-    .0
-}
-
-/// Serve [`router`] on `listener` until `shutdown` completes, then finish the requests in
+/// Serve [`service`] on `listener` until `shutdown` completes, then finish the requests in
 /// flight (at most [`SHUTDOWN_DEADLINE`]).
 ///
 /// Slow clients are bounded here, per connection and not per request: a request head must
@@ -220,8 +197,8 @@ pub async fn run(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(server.clone());
-    serve_connections(app, listener, shutdown, &server.config).await
+    let config = server.config.clone();
+    serve_connections(service(server), listener, shutdown, &config).await
 }
 
 /// The accept loop: one task per connection, a permit per connection, a deadline on request
@@ -298,42 +275,6 @@ where
         );
     }
     Ok(())
-}
-
-/// The CORS layer, when asked for. `--cors`: any origin without credentials; with
-/// `--cors-origin`, those origins only, with credentials. Any method and header; the docmock
-/// headers readable by scripts.
-fn cors(config: &Config) -> Option<tower_http::cors::CorsLayer> {
-    use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, Any, CorsLayer};
-    if !config.cors && config.cors_origins.is_empty() {
-        return None;
-    }
-    let layer = CorsLayer::new().expose_headers([
-        response::FIXTURE_HEADER,
-        response::REASON_HEADER,
-        ERROR_HEADER,
-    ]);
-    if config.cors_origins.is_empty() {
-        return Some(
-            layer
-                .allow_origin(Any)
-                .allow_methods(Any)
-                .allow_headers(Any),
-        );
-    }
-    let origins: Vec<HeaderValue> = config
-        .cors_origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
-        .collect();
-    // credentials rule out `*`: methods and headers are mirrored from the preflight
-    Some(
-        layer
-            .allow_origin(AllowOrigin::list(origins))
-            .allow_credentials(true)
-            .allow_methods(AllowMethods::mirror_request())
-            .allow_headers(AllowHeaders::mirror_request()),
-    )
 }
 
 /// What answered a request, for the journal and the log line (also the proxy's): the

@@ -1,7 +1,8 @@
 //! The serving stack as a whole, driven in-process: what a reload and a dropped server free,
 //! the order of the layers, and the admin routes' answers.
 
-use super::{layers, router, run, stack, Config, Server};
+use super::stack::{self, layers};
+use super::{router, run, Config, Server};
 use crate::extract::{self, DocsLocation, Options};
 use crate::fixture::DocSet;
 use axum::body::Body;
@@ -97,8 +98,8 @@ async fn with_cors_a_caught_panic_answers_500_with_the_cors_headers() {
     let server = Server::new(&DocSet::default(), cors());
     // the layers alone, and the whole stack a router is (behind the admin routes)
     for app in [
-        layers(boom(), &cors()),
-        stack(&server, boom(), Router::new()),
+        boom().layer(layers(&cors())),
+        stack::router(&server, boom(), Router::new()),
     ] {
         let answer = ask(&app, "GET", "/boom", Some("http://app.example")).await;
         assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
