@@ -543,6 +543,86 @@ fn a_prefer_header_that_is_not_text_is_refused_with_400() {
     );
 }
 
+/// The answer to a request head hyper refuses before docmock's handler sees it: docmock's
+/// own, byte for byte (it has no `date` header, so it is exact).
+fn refused(request: &[u8]) -> String {
+    let mock = MockServer::start(&[]);
+    exchange(&address(&mock), request, Duration::from_secs(5)).expect("an answer")
+}
+
+const MALFORMED: &str = "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\nx-docmock-error: malformed-request\r\ncontent-length: 175\r\n\r\n{\n  \"error\": \"the request is not valid HTTP/1.1: its request line, method, target or a header could not be read (a request target must be ASCII; percent-encode other bytes)\"\n}";
+
+#[test]
+fn a_raw_non_ascii_request_path_is_refused_by_docmock_with_400() {
+    let answer = refused(b"GET /caf\xe9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!(answer, MALFORMED);
+}
+
+#[test]
+fn a_request_line_that_is_not_http_is_refused_by_docmock_with_400() {
+    let answer = refused(b"G@T / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!(answer, MALFORMED);
+}
+
+#[test]
+fn a_malformed_header_is_refused_by_docmock_with_400() {
+    let answer = refused(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Name: x\r\n\r\n");
+    assert_eq!(answer, MALFORMED);
+}
+
+#[test]
+fn more_than_100_headers_are_refused_by_docmock_with_431() {
+    let mut request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".to_vec();
+    for i in 0..120 {
+        request.extend_from_slice(format!("X-Header-{i}: v\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let answer = refused(&request);
+    assert_eq!(
+        answer,
+        "HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-type: application/json\r\nx-docmock-error: headers-too-large\r\ncontent-length: 88\r\n\r\n{\n  \"error\": \"the request has more than 100 headers, or its head is too large to read\"\n}"
+    );
+}
+
+#[test]
+fn a_request_head_over_hyper_s_buffer_is_refused_by_docmock_with_431() {
+    // exactly hyper's read buffer (8 KiB + 100 × 4 KiB), the head unfinished: hyper reads
+    // it all, so the socket closes cleanly after the answer instead of resetting
+    let mut request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ".to_vec();
+    request.resize(8192 + 4096 * 100, b'a');
+    let answer = refused(&request);
+    assert!(
+        answer.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+        "{answer}"
+    );
+    assert_eq!(
+        header(&answer, "x-docmock-error"),
+        Some("headers-too-large")
+    );
+}
+
+#[test]
+fn a_request_target_over_64_kib_is_refused_by_docmock_with_414() {
+    let mut request = b"GET /".to_vec();
+    request.resize(request.len() + 70_000, b'a');
+    request.extend_from_slice(b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    let answer = refused(&request);
+    assert_eq!(
+        answer,
+        "HTTP/1.1 414 URI Too Long\r\nconnection: close\r\ncontent-type: application/json\r\nx-docmock-error: uri-too-long\r\ncontent-length: 55\r\n\r\n{\n  \"error\": \"the request target is too long to read\"\n}"
+    );
+}
+
+#[test]
+fn a_malformed_request_after_a_good_one_on_the_same_connection_is_docmock_s_400() {
+    let answer = refused(
+        b"GET /api/v1/dossiers/7/protocol_subscriptions HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /caf\xe9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    );
+    let (first, second) = answer.split_at(answer.find("HTTP/1.1 400").expect(&answer));
+    assert!(first.starts_with("HTTP/1.1 200 OK\r\n"), "{first}");
+    assert_eq!(second, MALFORMED);
+}
+
 #[test]
 fn a_file_that_is_not_text_is_reported_at_its_first_bad_byte() {
     let mut files = docmock::extract::DocFiles::default();
