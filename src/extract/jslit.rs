@@ -259,7 +259,7 @@ fn json5_scalar(token: &str, at: usize) -> Result<Value, LiteralError> {
     })
 }
 
-/// Prefix of the strings that stand in for computed expressions while json5 reads the text.
+/// Prefix of the strings that stand in for computed expressions while the literal is read.
 const SENTINEL: &str = "\u{1}docmock-computed-";
 
 struct Scanner<'a> {

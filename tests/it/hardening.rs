@@ -110,6 +110,7 @@ fn a_file_over_the_page_limit_is_an_error_naming_it_and_the_flag() {
 /// Peak resident memory (bytes) of `docmock routes .` run in `dir`, which must succeed: the
 /// child's own `ru_maxrss` from `wait4`, so other tests' processes do not count.
 #[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its rusage
 fn routes_peak_memory(dir: &Path) -> u64 {
     let child = docmock(dir)
         .args(["routes", "."])
