@@ -610,7 +610,8 @@ fn json_body(text: &str) -> Result<Option<Body>, (usize, String)> {
         return Ok(None);
     }
     let (cleaned, partial) = elide(text);
-    let literal = jslit::parse(cleaned.trim()).map_err(|e| {
+    // no spans: a fenced example's differences keep the case's line
+    let literal = jslit::parse_with(cleaned.trim(), jslit::Spans::Within(0)).map_err(|e| {
         let lead = cleaned.len() - cleaned.trim_start().len();
         (lead + e.offset, e.message)
     })?;
@@ -1117,16 +1118,21 @@ pub fn examples(ctx: &Context<'_>, place: &Place<'_>) -> (Vec<Fixture>, Vec<Extr
         }
     }
     // several blocks under one status: each is titled by the prose line right before it
-    let mut fixtures = Vec::with_capacity(cases.len());
+    let mut in_group: std::collections::HashMap<usize, usize> = Default::default();
     for case in &cases {
-        let in_group = cases.iter().filter(|c| c.group == case.group).count();
-        let mut fixture = case.fixture.clone();
-        fixture.title = match (&case.prose, in_group > 1) {
-            (Some(prose), true) => prose.clone(),
-            _ => case.heading_title.clone(),
-        };
-        fixtures.push(fixture);
+        *in_group.entry(case.group).or_default() += 1;
     }
+    let fixtures = cases
+        .into_iter()
+        .map(|case| {
+            let mut fixture = case.fixture;
+            fixture.title = match (case.prose, in_group[&case.group] > 1) {
+                (Some(prose), true) => prose,
+                _ => case.heading_title,
+            };
+            fixture
+        })
+        .collect();
     (fixtures, errors)
 }
 

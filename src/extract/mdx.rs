@@ -83,11 +83,13 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
     sections.read_prose(&outline, &tag_ranges);
     let imports = imports(text, &outline);
     // the prose, without the examples: what the page's text calls an id
-    let mut prose = text.to_string();
-    for range in &tag_ranges {
-        prose.replace_range(range.clone(), &" ".repeat(range.len()));
-    }
-    let called_ids = CalledIds::read(&prose);
+    let called_ids = {
+        let mut prose = text.to_string();
+        for range in &tag_ranges {
+            prose.replace_range(range.clone(), &" ".repeat(range.len()));
+        }
+        CalledIds::read(&prose)
+    };
 
     let mut fixtures = Vec::new();
     for tag in &tags {
@@ -1234,7 +1236,9 @@ fn snapshot_fixture(
     };
     let (literal, at) = match &tag.json {
         JsonAttr::Literal(range) => {
-            let lit = jslit::parse(&ctx.text[range.clone()])
+            // `/response` and `/response/body` only: verify reads the literal again for deeper
+            // spans, one case at a time
+            let lit = jslit::parse_with(&ctx.text[range.clone()], jslit::Spans::Within(2))
                 .map_err(|e| ctx.error(range.start + e.offset, e.message))?;
             let absolute = |r: Range<usize>| Span {
                 start: range.start + r.start,
@@ -1284,7 +1288,8 @@ fn snapshot_fixture(
             expression: c.expression.clone(),
         });
     }
-    let example = read_example(&literal.value).map_err(|m| ctx.error(at, m))?;
+    let mut literal = literal;
+    let example = read_example(&mut literal.value).map_err(|m| ctx.error(at, m))?;
     let placement = sections.place(tag.range.start);
     let candidates = placement.with_page(sections.nearest(tag.range.start));
     let topic = [title, placement.endpoint.as_str(), placement.case.as_str()];
@@ -1380,7 +1385,8 @@ struct Example {
     response: ResponseSpec,
 }
 
-fn read_example(value: &Value) -> Result<Example, String> {
+/// The bodies are moved out of `value` (a big example is not kept twice).
+fn read_example(value: &mut Value) -> Result<Example, String> {
     let Some(root) = value.as_object() else {
         return Err("expected a snapshot object with `request` and `response`".to_string());
     };
@@ -1407,7 +1413,12 @@ fn read_example(value: &Value) -> Result<Example, String> {
         .ok_or("expected `path` to be the request path as a string")?;
     let path = without_origin(path).to_string();
     let request_headers = headers(request.get("headers"), "request")?;
-    let request_body = request.get("body").cloned();
+    let take_body = |value: &mut Value, side: &str| {
+        value
+            .get_mut(side)
+            .and_then(|side| side.get_mut("body"))
+            .map(Value::take)
+    };
     let Some(response) = root.get("response").and_then(Value::as_object) else {
         return Err("expected a `response` object with a `status` in the snapshot".to_string());
     };
@@ -1419,15 +1430,16 @@ fn read_example(value: &Value) -> Result<Example, String> {
     .filter(|s| (100..=599).contains(s))
     .ok_or("expected `status` in the response to be an http status code (100-599)")?
         as u16;
+    let response_headers = headers(response.get("headers"), "response")?;
     Ok(Example {
         method,
         path,
         request_headers,
-        request_body,
+        request_body: take_body(value, "request"),
         response: ResponseSpec {
             status,
-            headers: headers(response.get("headers"), "response")?,
-            body: response.get("body").cloned(),
+            headers: response_headers,
+            body: take_body(value, "response"),
             media_types: Vec::new(),
         },
     })

@@ -9,6 +9,7 @@
 //! `x-docmock-reason`. Admin endpoints live under `/__docmock/`.
 
 pub(crate) mod admin;
+mod conn;
 pub mod explain;
 pub mod journal;
 pub mod log;
@@ -249,7 +250,7 @@ where
         };
         let _ = stream.set_nodelay(true);
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
-        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = http.serve_connection(TokioIo::new(conn::Marked::new(stream)), service);
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let _permit = permit;

@@ -8,8 +8,13 @@
 //! `DOCMOCK_FUZZ_SEED` another start seed. A longer run:
 //! `DOCMOCK_FUZZ_CASES=1000000 cargo test --release --test it fuzz:: -- --nocapture`.
 //! A case that failed is kept by adding its text to `tests/fuzz/` (the corpus) and a test.
+//!
+//! The targets are [`targets`], shared with the coverage-guided campaign in `fuzz/` (cargo-fuzz,
+//! nightly); its minimised corpora, committed under `fuzz/corpus/<target>/`, are replayed here
+//! on every run, so what the campaign found stays found on the stable toolchain.
 
-use docmock::extract::{self, DocFiles, Options};
+mod targets;
+
 use std::path::Path;
 
 /// xorshift64*: small, fast and the same on every machine.
@@ -190,48 +195,45 @@ fn fuzz(name: &str, mut target: impl FnMut(&str)) {
 
 #[test]
 fn every_page_extractor_survives_mutated_pages() {
-    let files = DocFiles::default();
-    let options = Options::default();
     fuzz("pages", |text| {
-        let _ = extract::extract_page("fuzz.md", text, &files, &options);
-        let _ = extract::mdx::extract("fuzz.mdx", text, &files, &options);
-        let _ = extract::rendered::extract("fuzz.txt", text);
-        let _ = extract::aspnet::extract("fuzz.txt", text);
-        let _ = extract::html::extract(
-            "fuzz.html",
-            text,
-            docmock::fixture::SourceFormat::RenderedHtml,
-        );
+        targets::mdx_page(text);
+        targets::fenced_page(text);
+        targets::rendered_page(text);
+        targets::aspnet_page(text);
+        targets::markdown_tables(text);
+        targets::markdown_lists(text);
     });
 }
 
 #[test]
 fn the_literal_reader_and_json_repair_survive_mutated_text() {
     fuzz("literals", |text| {
-        if let Some(open) = text.find(['{', '[']) {
-            let _ = extract::jslit::find_end(text, open);
-            let _ = extract::jslit::parse(&text[open..]);
-        }
-        let _ = extract::jslit::parse(text);
-        let lines: Vec<&str> = text.lines().collect();
-        let _ = extract::rendered::repair::repair(&lines);
+        targets::jslit_literal(text);
+        targets::json_repair(text);
     });
 }
 
 #[test]
+fn every_input_of_the_committed_fuzz_corpora_is_read_without_a_panic() {
+    let root = crate::common::root().join("fuzz/corpus");
+    for (name, target) in targets::ALL {
+        let dir = root.join(name);
+        let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        inputs.sort();
+        assert!(!inputs.is_empty(), "{}: no inputs", dir.display());
+        for input in inputs {
+            let data = std::fs::read(&input).unwrap();
+            let result = std::panic::catch_unwind(|| target(&data));
+            assert!(result.is_ok(), "{name}: {} panicked", input.display());
+        }
+    }
+}
+
+#[test]
 fn the_serve_request_path_survives_mutated_requests() {
-    use tower_service::Service;
-    let server = docmock::serve::Server::new(
-        &extract::load(&extract::DocsLocation::Embedded, &Options::default())
-            .unwrap()
-            .docs,
-        docmock::serve::Config::default(),
-    );
-    let mut app = docmock::serve::router(server);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let paths = [
         "/api/v1/dossiers/7/protocol_subscriptions",
         "/api/v1/dossiers/x/fill_out_sessions",
@@ -243,44 +245,21 @@ fn the_serve_request_path_survives_mutated_requests() {
         let method = [
             "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "X",
         ][rng.below(8)];
-        let mut path = paths[rng.below(paths.len())].to_string();
-        path.push_str(
-            &text
-                .chars()
-                .take(rng.below(40))
-                .filter(|c| c.is_ascii_graphic())
-                .collect::<String>(),
+        let path: String = text
+            .chars()
+            .take(rng.below(40))
+            .filter(|c| c.is_ascii_graphic())
+            .collect();
+        let prefer: String = text.chars().take(30).filter(|c| *c != '\n').collect();
+        let content_type = [
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "text/plain",
+        ][rng.below(3)];
+        let request = format!(
+            "{method} {}{path}\nprefer: {prefer}\ncontent-type: {content_type}\n\n{text}",
+            paths[rng.below(paths.len())]
         );
-        let Ok(uri) = path.parse::<axum::http::Uri>() else {
-            return;
-        };
-        let mut request = axum::http::Request::builder().method(method).uri(uri);
-        for (name, value) in [
-            (
-                "prefer",
-                text.get(..text.len().min(30)).unwrap_or("code=200"),
-            ),
-            (
-                "content-type",
-                [
-                    "application/json",
-                    "application/x-www-form-urlencoded",
-                    "text/plain",
-                ][rng.below(3)],
-            ),
-        ] {
-            if let Ok(value) = axum::http::HeaderValue::from_str(value) {
-                request = request.header(name, value);
-            }
-        }
-        let Ok(request) = request.body(axum::body::Body::from(text.to_string())) else {
-            return;
-        };
-        let response = runtime.block_on(app.call(request)).unwrap();
-        assert!(
-            response.status().as_u16() < 500,
-            "{method} {path}: {}",
-            response.status()
-        );
+        targets::serve_request(request.as_bytes());
     });
 }

@@ -107,6 +107,141 @@ fn a_file_over_the_page_limit_is_an_error_naming_it_and_the_flag() {
     assert_eq!(code, 0, "{stderr}");
 }
 
+/// Peak resident memory (bytes) of `docmock routes .` run in `dir`, which must succeed: the
+/// child's own `ru_maxrss` from `wait4`, so other tests' processes do not count.
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its rusage
+fn routes_peak_memory(dir: &Path) -> u64 {
+    let child = docmock(dir)
+        .args(["routes", "."])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is valid; wait4 fills it for this child only
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(waited, child.id() as i32);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{status}"
+    );
+    usage.ru_maxrss as u64 * 1024
+}
+
+/// A page of about `size` bytes: `head`, then `unit(i)` for i = 0, 1, ... , then `tail`.
+fn generated(head: &str, unit: impl Fn(usize) -> String, tail: &str, size: usize) -> String {
+    let mut page = head.to_string();
+    let mut i = 0;
+    while page.len() < size {
+        page.push_str(&unit(i));
+        i += 1;
+    }
+    page.push_str(tail);
+    page
+}
+
+/// The pages of the memory test, ~`size` bytes each, one per reader: a snapshot with one big
+/// literal body, a fenced JSON block as big, many small snapshots, a rendered page with a big
+/// sample and an ASP.NET help page of many body parameters.
+fn big_pages(size: usize) -> Vec<(&'static str, String)> {
+    let item = |i: usize| {
+        format!("{{ id: {i}, name: \"item number {i}\", tags: [\"a\", \"b\"], nested: {{ x: 1.5, y: null, ok: true }} }},\n")
+    };
+    let json_item = |i: usize| {
+        format!("{{\"id\": {i}, \"name\": \"item number {i}\", \"tags\": [\"a\", \"b\"], \"nested\": {{\"x\": 1.5, \"y\": null}}}},\n")
+    };
+    let aspnet_row = |i: usize| {
+        format!("<tr><td class=\"parameter-name\">Field{i}</td><td class=\"parameter-documentation\"><p>Field number {i}</p></td><td class=\"parameter-type\">string</td><td class=\"parameter-annotations\"><p>None.</p></td></tr>\n")
+    };
+    vec![
+        (
+            "literal.mdx",
+            generated(
+                "# Things\n\n## List things\n\n<Snapshot json={{ request: { method: \"GET\", path: \"/things\" }, response: { status: 200, body: [\n",
+                item,
+                "] } }} />\n",
+                size,
+            ),
+        ),
+        (
+            "fenced.md",
+            generated(
+                "# Things\n\n## List things\n\n`GET /things`\n\n#### 200\n\n```json\n[\n",
+                json_item,
+                "{}\n]\n```\n",
+                size,
+            ),
+        ),
+        (
+            "snapshots.mdx",
+            generated(
+                "# Things\n\n",
+                |i| format!("## Make thing {i}\n\n<Snapshot json={{{{ request: {{ method: \"POST\", path: \"/t{i}/:id\", body: {{ a: [1, 2, 3] }} }}, response: {{ status: 201, body: {{ id: 7, n: [[\"a\"]], s: \"some text\" }} }} }}}} />\n\n"),
+                "",
+                size,
+            ),
+        ),
+        (
+            // one endpoint with a big sample: a page of thousands of endpoints is slow today
+            // (binding looks at every endpoint for every example)
+            "rendered.html",
+            generated(
+                "<!doctype html>\n<html><head><title>Things</title></head><body><article>\n<h1>Things</h1>\n<h2>List things</h2>\n<pre><code>GET /api/things</code></pre>\n<p><strong>Sample request</strong></p>\n<pre><code>GET /api/things\nStatus: 200 OK\n[\n",
+                json_item,
+                "{}\n]</code></pre>\n</article></body></html>\n",
+                size,
+            ),
+        ),
+        (
+            "help.html",
+            generated(
+                "<!DOCTYPE html>\n<html><head><title>POST API/Things</title></head><body><div id=\"body\" class=\"help-page\">\n<h1>POST API/Things</h1>\n<div><h2>Request Information</h2><h3>Body Parameters</h3><table class=\"help-page-table\"><thead><tr><th>Name</th><th>Description</th><th>Type</th><th>Additional information</th></tr></thead><tbody>\n",
+                aspnet_row,
+                "</tbody></table><h2>Response Information</h2><h3>Response Formats</h3><h4>application/json, text/json</h4><div class=\"sample-content\"><span><b>Sample:</b><pre class=\"wrapped\">{\"Id\": 1}</pre></span></div></div></div></body></html>\n",
+                size,
+            ),
+        ),
+    ]
+}
+
+/// Extracting a page keeps at most this many times its size in memory, above docmock's own
+/// footprint. The model itself is the floor: a page of small JSON values becomes serde_json
+/// values (an order-keeping map entry is ~100 bytes before its key), 10 to 15 times its
+/// text, and the page's text is held a few times while it is read; measured 17 to 23 times.
+/// 30 leaves room for the allocator; what this caught does not fit: json5 reading a whole
+/// literal (a parse token per piece, ~100 times), a pointer string per value, every fenced
+/// example copied once more.
+const MEMORY_PER_PAGE_BYTE: u64 = 30;
+
+#[cfg(target_os = "linux")]
+#[test]
+fn extracting_a_big_page_keeps_memory_within_a_small_multiple_of_its_size() {
+    let size = 1_000_000;
+    let small = tempfile::tempdir().unwrap();
+    write(small.path(), "ok.md", PAGE);
+    let footprint = routes_peak_memory(small.path());
+    for (name, page) in big_pages(size) {
+        let docs = tempfile::tempdir().unwrap();
+        write(docs.path(), name, &page);
+        let started = Instant::now();
+        let peak = routes_peak_memory(docs.path());
+        let took = started.elapsed();
+        let above = peak.saturating_sub(footprint);
+        assert!(
+            above <= MEMORY_PER_PAGE_BYTE * page.len() as u64,
+            "{name}: {} bytes took {above} bytes above docmock's own {footprint} ({:.1} times)",
+            page.len(),
+            above as f64 / page.len() as f64
+        );
+        eprintln!(
+            "{name}: {:.1} times its size, {took:?}",
+            above as f64 / page.len() as f64
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_link_out_of_the_docs_folder_is_not_followed() {
@@ -541,6 +676,86 @@ fn a_prefer_header_that_is_not_text_is_refused_with_400() {
         answer.contains("x-docmock-error: unknown-preference"),
         "{answer}"
     );
+}
+
+/// The answer to a request head hyper refuses before docmock's handler sees it: docmock's
+/// own, byte for byte (it has no `date` header, so it is exact).
+fn refused(request: &[u8]) -> String {
+    let mock = MockServer::start(&[]);
+    exchange(&address(&mock), request, Duration::from_secs(5)).expect("an answer")
+}
+
+const MALFORMED: &str = "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\nx-docmock-error: malformed-request\r\ncontent-length: 175\r\n\r\n{\n  \"error\": \"the request is not valid HTTP/1.1: its request line, method, target or a header could not be read (a request target must be ASCII; percent-encode other bytes)\"\n}";
+
+#[test]
+fn a_raw_non_ascii_request_path_is_refused_by_docmock_with_400() {
+    let answer = refused(b"GET /caf\xe9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!(answer, MALFORMED);
+}
+
+#[test]
+fn a_request_line_that_is_not_http_is_refused_by_docmock_with_400() {
+    let answer = refused(b"G@T / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!(answer, MALFORMED);
+}
+
+#[test]
+fn a_malformed_header_is_refused_by_docmock_with_400() {
+    let answer = refused(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Name: x\r\n\r\n");
+    assert_eq!(answer, MALFORMED);
+}
+
+#[test]
+fn more_than_100_headers_are_refused_by_docmock_with_431() {
+    let mut request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".to_vec();
+    for i in 0..120 {
+        request.extend_from_slice(format!("X-Header-{i}: v\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let answer = refused(&request);
+    assert_eq!(
+        answer,
+        "HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-type: application/json\r\nx-docmock-error: headers-too-large\r\ncontent-length: 88\r\n\r\n{\n  \"error\": \"the request has more than 100 headers, or its head is too large to read\"\n}"
+    );
+}
+
+#[test]
+fn a_request_head_over_hyper_s_buffer_is_refused_by_docmock_with_431() {
+    // exactly hyper's read buffer (8 KiB + 100 × 4 KiB), the head unfinished: hyper reads
+    // it all, so the socket closes cleanly after the answer instead of resetting
+    let mut request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ".to_vec();
+    request.resize(8192 + 4096 * 100, b'a');
+    let answer = refused(&request);
+    assert!(
+        answer.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+        "{answer}"
+    );
+    assert_eq!(
+        header(&answer, "x-docmock-error"),
+        Some("headers-too-large")
+    );
+}
+
+#[test]
+fn a_request_target_over_64_kib_is_refused_by_docmock_with_414() {
+    let mut request = b"GET /".to_vec();
+    request.resize(request.len() + 70_000, b'a');
+    request.extend_from_slice(b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    let answer = refused(&request);
+    assert_eq!(
+        answer,
+        "HTTP/1.1 414 URI Too Long\r\nconnection: close\r\ncontent-type: application/json\r\nx-docmock-error: uri-too-long\r\ncontent-length: 55\r\n\r\n{\n  \"error\": \"the request target is too long to read\"\n}"
+    );
+}
+
+#[test]
+fn a_malformed_request_after_a_good_one_on_the_same_connection_is_docmock_s_400() {
+    let answer = refused(
+        b"GET /api/v1/dossiers/7/protocol_subscriptions HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /caf\xe9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    );
+    let (first, second) = answer.split_at(answer.find("HTTP/1.1 400").expect(&answer));
+    assert!(first.starts_with("HTTP/1.1 200 OK\r\n"), "{first}");
+    assert_eq!(second, MALFORMED);
 }
 
 #[test]

@@ -1,0 +1,7 @@
+//! cargo-fuzz target `jslit`: [`targets::jslit_literal`], shared with the stable harness.
+#![no_main]
+#[path = "../../tests/it/fuzz/targets.rs"]
+#[allow(dead_code)]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|text: &str| targets::jslit_literal(text));
