@@ -7,7 +7,6 @@
 //! the literal branch leads nowhere.
 
 use crate::fixture::{RouteTemplate, Segment};
-use rapidfuzz::distance::levenshtein;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -407,7 +406,7 @@ impl<'t> Beam<'t> {
 
 /// A literal replaced by another: its edit distance relative to the longer one, so `respons`
 /// is close to `responses`; `None` when that is not below `limit`.
-fn spelling_cost_below(want: &Want, have: &str, limit: usize) -> Option<usize> {
+fn spelling_cost_below(want: &Want<'_>, have: &str, limit: usize) -> Option<usize> {
     let have_len = char_len(have);
     let longest = want.len.max(have_len).max(1);
     // WHOLE * distance / longest < limit exactly when WHOLE * distance < limit * longest.
@@ -416,27 +415,32 @@ fn spelling_cost_below(want: &Want, have: &str, limit: usize) -> Option<usize> {
     Some(WHOLE * distance / longest)
 }
 
-/// A request segment prepared once for comparing with many literals: rapidfuzz's
-/// bit-parallel Levenshtein keeps the segment's pattern bits, so each literal costs a few
-/// word operations per char instead of a row of the edit-distance table.
-struct Want {
+/// A request segment prepared once for comparing with many literals.
+struct Want<'s> {
+    text: &'s str,
     /// Its length in chars.
     len: usize,
-    comparator: levenshtein::BatchComparator<char>,
+    /// For an ASCII segment of at most 64 bytes (`bits`): for each (lower-cased) byte value,
+    /// the positions where the segment has it, as bits.
+    positions: [u64; 128],
+    bits: bool,
 }
 
-impl Want {
-    fn new(text: &str) -> Want {
-        Want {
+impl<'s> Want<'s> {
+    fn new(text: &'s str) -> Want<'s> {
+        let mut want = Want {
+            text,
             len: char_len(text),
-            comparator: levenshtein::BatchComparator::new(text.chars().map(fold)),
+            positions: [0; 128],
+            bits: text.is_ascii() && text.len() <= 64,
+        };
+        if want.bits {
+            for (i, byte) in text.bytes().enumerate() {
+                want.positions[usize::from(byte.to_ascii_lowercase())] |= 1 << i;
+            }
         }
+        want
     }
-}
-
-/// Literals are compared with ASCII letters in either case alike.
-fn fold(c: char) -> char {
-    c.to_ascii_lowercase()
 }
 
 fn char_len(text: &str) -> usize {
@@ -448,16 +452,96 @@ fn char_len(text: &str) -> usize {
 }
 
 /// The Levenshtein distance of `want` and `have` (`have_len` chars) in chars, ASCII letters
-/// compared without case (as `strsim::levenshtein` of both lower-cased), or `None` when it
-/// exceeds `most`.
-fn distance_within(want: &Want, have: &str, have_len: usize, most: usize) -> Option<usize> {
+/// compared without case (as `strsim::levenshtein` of both lower-cased), or `None` as soon
+/// as it must exceed `most`.
+fn distance_within(want: &Want<'_>, have: &str, have_len: usize, most: usize) -> Option<usize> {
     // Each char more in one name is one edit at least.
     if want.len.abs_diff(have_len) > most {
         return None;
     }
-    let args = levenshtein::Args::default().score_cutoff(most);
-    want.comparator
-        .distance_with_args(have.chars().map(fold), &args)
+    if want.bits && have.is_ascii() {
+        bit_distance_within(want, have.as_bytes(), most)
+    } else {
+        row_distance_within(want.text, have, have_len, most)
+    }
+}
+
+/// Myers' bit-parallel Levenshtein distance, as Hyyrö formulates it for two whole strings:
+/// the column of distances to each prefix of `want` (ASCII, at most 64 bytes) is kept as two
+/// bit sets of +1 and −1 steps and advanced one byte of `b` (ASCII) at a time in a few word
+/// operations. A shared prefix and suffix take no edits, so only what lies between is read.
+fn bit_distance_within(want: &Want<'_>, b: &[u8], most: usize) -> Option<usize> {
+    let a = want.text.as_bytes();
+    let same = |(x, y): &(&u8, &u8)| x.eq_ignore_ascii_case(y);
+    let prefix = a.iter().zip(b).take_while(same).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(same).count();
+    let (len, b) = (a.len() - suffix, &b[..b.len() - suffix]);
+    if len == 0 {
+        return Some(b.len()).filter(|&distance| distance <= most);
+    }
+    let last = 1u64 << (len - 1);
+    let (mut plus, mut minus) = (u64::MAX, 0u64);
+    let mut distance = len;
+    for (j, &byte) in b.iter().enumerate() {
+        // `len` > 0 here, so `prefix` < 64.
+        let equal = want.positions[usize::from(byte.to_ascii_lowercase() & 0x7f)] >> prefix;
+        let vertical = equal | minus;
+        let horizontal = ((equal & plus).wrapping_add(plus) ^ plus) | equal;
+        let mut up = minus | !(horizontal | plus);
+        let mut down = plus & horizontal;
+        if up & last != 0 {
+            distance += 1;
+        } else if down & last != 0 {
+            distance -= 1;
+        }
+        up = (up << 1) | 1;
+        down <<= 1;
+        plus = down | !(vertical | up);
+        minus = up & vertical;
+        // Each byte of `b` left takes one edit off at most.
+        if distance.saturating_sub(b.len() - j - 1) > most {
+            return None;
+        }
+    }
+    Some(distance).filter(|&distance| distance <= most)
+}
+
+/// Names up to this many chars are compared without allocating.
+const SHORT: usize = 64;
+
+/// The same distance for any names: one row of the edit-distance table at a time, on the
+/// stack for names up to [`SHORT`] chars.
+fn row_distance_within(a: &str, b: &str, b_len: usize, most: usize) -> Option<usize> {
+    let mut stack = [0usize; SHORT + 1];
+    let mut heap = Vec::new();
+    let row = if b_len <= SHORT {
+        &mut stack[..=b_len]
+    } else {
+        heap.resize(b_len + 1, 0);
+        &mut heap[..]
+    };
+    // row[j]: the distance of the part of `a` read so far and the first j chars of `b`.
+    for (j, cell) in row.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for (i, ca) in a.chars().enumerate() {
+        let ca = ca.to_ascii_lowercase();
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, cb) in b.chars().enumerate() {
+            let replace = diagonal + usize::from(ca != cb.to_ascii_lowercase());
+            diagonal = row[j + 1];
+            row[j + 1] = replace.min(diagonal + 1).min(row[j] + 1);
+            least = least.min(row[j + 1]);
+        }
+        // A row never gets cheaper further down.
+        if least > most {
+            return None;
+        }
+    }
+    Some(row[b_len]).filter(|&distance| distance <= most)
 }
 
 /// The path without a trailing slash or `.json` suffix.
@@ -596,7 +680,8 @@ mod tests {
         assert_eq!(m.closest("POST", "/a/7/responses", 1), [2]);
     }
 
-    /// Names with and without case, non-ASCII chars and empty ones.
+    /// Names with and without case, non-ASCII chars, empty ones and ones too long for the
+    /// stack row.
     const NAMES: &[&str] = &[
         "",
         "a",
@@ -624,7 +709,7 @@ mod tests {
         "cbacbacba",
     ];
 
-    /// Names around the 64 chars a machine word of pattern bits holds, and longer.
+    /// Names around the 64 bytes a bit set holds, and longer.
     fn long_names() -> [String; 5] {
         [
             "ab".repeat(40),
@@ -635,8 +720,19 @@ mod tests {
         ]
     }
 
+    /// The distance of `a` and `b` both ways: the bit-parallel one where it applies (ASCII,
+    /// `a` up to 64 bytes), and the row by row one, which must agree.
     fn distance(a: &str, b: &str, most: usize) -> Option<usize> {
-        distance_within(&Want::new(a), b, char_len(b), most)
+        let want = Want::new(a);
+        let found = distance_within(&want, b, char_len(b), most);
+        if a.chars().count().abs_diff(char_len(b)) <= most {
+            assert_eq!(
+                row_distance_within(a, b, char_len(b), most),
+                found,
+                "{a} {b} {most}"
+            );
+        }
+        found
     }
 
     #[test]
