@@ -182,9 +182,12 @@ pub fn service(
         + 'static,
 > {
     use axum::handler::Handler;
-    let app = handle
+    // the layers wrap the handler's service, not the handler: `Handler::layer` would put a
+    // `oneshot` (a future moved and polled once more) in front of every request
+    let app = tower::ServiceBuilder::new()
+        .map_response(axum::response::IntoResponse::into_response)
         .layer(stack::layers(&server.config))
-        .with_state(server.clone());
+        .service(handle.with_state(server.clone()));
     stack::stack(&server, app, Router::new())
 }
 
