@@ -232,6 +232,11 @@ async fn handle(State(proxy): State<Arc<Proxy>>, request: Request) -> Response<B
         .map(|c| c.0.ip());
     let (parts, body) = request.into_parts();
     let config = &proxy.server.config;
+    // as `serve`: bound to loopback, a page that rebinds its own name to 127.0.0.1 must not
+    // drive the target through the proxy
+    if let Some((response, _)) = serve::check_host(config, &parts) {
+        return response;
+    }
     let body = match serve::check_limits(config, &parts.uri, &parts.headers) {
         Some((response, _)) => return response,
         None => match serve::read_body(body, config).await {

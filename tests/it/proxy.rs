@@ -373,6 +373,30 @@ async fn forwarding_rewrites_host_adds_x_forwarded_headers_and_drops_hop_by_hop_
 }
 
 #[tokio::test]
+async fn bound_to_loopback_a_foreign_host_is_refused_421_and_never_forwarded() {
+    let (target, posts) = target();
+    let proxy = proxy(target, &[]);
+    let response = client()
+        .post(proxy.url("/widgets"))
+        .header("host", "attacker.example")
+        .header("content-type", "application/json")
+        .body(json!({"name": "w"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 421);
+    assert_eq!(response.headers()["x-docmock-error"], "host-not-allowed");
+    assert_eq!(
+        posts.load(Ordering::SeqCst),
+        0,
+        "the target saw the request"
+    );
+    // a loopback name is forwarded as before
+    let (status, _, _) = get_json(&proxy.url("/echo")).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
 async fn secret_header_values_never_reach_logs_journal_violations_reports_or_recordings() {
     let (target, _) = target();
     let dir = tempfile::tempdir().unwrap();
