@@ -3,17 +3,23 @@
 # endpoints in headings, a curl request, status headings with JSON example blocks (one with
 # elided fields), a parameter table and a definition list. Prints pages per second and
 # fixtures per second of the best of ROUNDS runs (other load on a shared machine only ever
-# slows a run down).
+# slows a run down). Then one page holding ENDPOINTS endpoints (a single-page API reference),
+# fenced and `<snapshot>` style, and the same at twice the size: x2 would be linear; each
+# example is still checked against every declaration of its page (x4 is quadratic).
 #
-#   bench/extract.sh     # PAGES=5000 ROUNDS=3
+#   bench/extract.sh     # PAGES=5000 ROUNDS=3 ENDPOINTS=2000 DOCMOCK=target/release/docmock
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PAGES=${PAGES:-5000}
 ROUNDS=${ROUNDS:-3}
+ENDPOINTS=${ENDPOINTS:-2000}
 
-cargo build --release --quiet --bin docmock
-DOCMOCK=target/release/docmock
+# DOCMOCK=path/to/docmock measures another build instead.
+if [ -z "${DOCMOCK:-}" ]; then
+  cargo build --release --quiet --bin docmock
+  DOCMOCK=target/release/docmock
+fi
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -102,3 +108,36 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 printf 'docmock extract: %.0f pages/s, %.0f fixtures/s (best of %d rounds, %d pages)\n' \
   "$(echo "$PAGES / $best" | bc -l)" "$(echo "$fixtures / $best" | bc -l)" "$ROUNDS" "$PAGES"
+
+# One page, `n` endpoints, in the style `$2` (fenced: a request fence and a status heading
+# with a JSON block; snapshot: a request fence and a <snapshot> literal).
+one_page() {
+  local n=$1 style=$2 dir="$WORK/one-$2-$1"
+  mkdir -p "$dir"
+  {
+    echo "# Reference"
+    for ((i = 0; i < n; i++)); do
+      printf '\n## Get item %d\n\n```http\nGET /v1/area/{id}/items%d HTTP/1.1\n```\n\n' "$i" "$i"
+      if [ "$style" = fenced ]; then
+        printf '### 200 OK\n\n```json\n{"id": %d}\n```\n' "$i"
+      else
+        printf '<snapshot json={{\n  request: {request_method: "GET", path: "/v1/area/7/items%d"},\n  response: {status: 200, body: {id: %d}}\n}} />\n' "$i" "$i"
+      fi
+    done
+  } >"$dir/reference.md"
+  local best="" start end seconds
+  for ((r = 1; r <= ROUNDS; r++)); do
+    start=$(date +%s.%N)
+    "$DOCMOCK" routes "$dir" >/dev/null
+    end=$(date +%s.%N)
+    seconds=$(echo "$end - $start" | bc -l)
+    if [[ -z "$best" ]] || (($(echo "$seconds < $best" | bc -l))); then best=$seconds; fi
+  done
+  echo "$best"
+}
+for style in fenced snapshot; do
+  one=$(one_page "$ENDPOINTS" "$style")
+  two=$(one_page $((ENDPOINTS * 2)) "$style")
+  printf 'one %s page: %d endpoints %.2f s, %d endpoints %.2f s (x%.1f for twice the endpoints)\n' \
+    "$style" "$ENDPOINTS" "$one" $((ENDPOINTS * 2)) "$two" "$(echo "$two / $one" | bc -l)"
+done

@@ -18,15 +18,17 @@ pub fn owning_endpoint<'a>(
     method: &str,
     path: &str,
 ) -> Option<&'a Endpoint> {
+    // the path parsed once, each declaration's route read in place: a page with thousands
+    // of declarations and examples stays fast
+    let concrete = RouteTemplate::parse(path);
     let mut best: Option<(&Endpoint, RouteTemplate)> = None;
     for e in candidates {
-        if !e.method.eq_ignore_ascii_case(method) {
+        if !e.method.eq_ignore_ascii_case(method)
+            || !RouteTemplate::route_matches(&e.route, &concrete, e.case_insensitive)
+        {
             continue;
         }
         let template = RouteTemplate::parse(&e.route);
-        if template.match_path(path, e.case_insensitive).is_none() {
-            continue;
-        }
         let better = best
             .as_ref()
             .is_none_or(|(_, b)| template.cmp_specificity(b) == std::cmp::Ordering::Greater);

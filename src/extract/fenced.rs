@@ -970,17 +970,19 @@ pub struct Context<'a> {
 
 /// Where an example at an offset belongs: the endpoint heading, the case heading (the deepest
 /// heading below it, or empty), and the declarations of its section, nearest first.
-pub type Place<'a> = dyn Fn(usize) -> Placed + 'a;
+pub type Place<'a> = dyn Fn(usize) -> Placed<'a> + 'a;
 
 /// Where an example at an offset stands: its endpoint and case headings, and the page's
 /// declarations it may belong to — its section's first (`section_len` of them, nearest
 /// first), then the rest of the page's.
-pub struct Placed {
+pub struct Placed<'e> {
     pub endpoint: String,
     pub case: String,
     /// Custom heading ids of the endpoint and case headings.
     pub anchors: Anchors,
-    pub candidates: Vec<Endpoint>,
+    /// Borrowed: a page with thousands of declarations would otherwise copy them all for
+    /// every example.
+    pub candidates: Vec<&'e Endpoint>,
     pub section_len: usize,
     /// What the headings above the example and their prose say about its deprecation.
     pub deprecation: Deprecation,
@@ -1171,7 +1173,7 @@ impl Walk {
         let placed = place(block.start);
         let (endpoint_heading, case_heading) = (placed.endpoint, placed.case);
         let anchors = placed.anchors;
-        let candidates: Vec<&Endpoint> = placed.candidates.iter().collect();
+        let candidates = placed.candidates;
         let documented = match &self.request {
             Some(r) => r.clone(),
             None => {

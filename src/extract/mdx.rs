@@ -130,7 +130,7 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
         fenced::Placed {
             section_len: placement.candidates.len(),
             anchors: placement.anchors.clone(),
-            candidates: candidates.into_iter().cloned().collect(),
+            candidates,
             endpoint: placement.endpoint,
             case: placement.case,
             deprecation: placement.deprecation,
