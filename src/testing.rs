@@ -796,8 +796,7 @@ fn all_cases(table: &Table) -> impl Iterator<Item = (&Case, Option<&serve::table
 
 /// The case a name picks: a fixture id (or duplicate id) first, else a slug only one case has.
 fn named_case<'t>(table: &'t Table, name: &str) -> Result<&'t Case, String> {
-    let exact = all_cases(table)
-        .find(|(case, _)| case.id == name || case.aliases.iter().any(|a| a == name));
+    let exact = all_cases(table).find(|(case, _)| case.has_id(name));
     if let Some((case, _)) = exact {
         return Ok(case);
     }

@@ -24,18 +24,17 @@ pub(crate) fn routes(server: &Arc<Server>, more: Router) -> Router {
         ("routes", get(routes_of)),
         ("coverage", get(coverage)),
     ];
-    let mut router = Router::new();
-    for (name, methods) in endpoints {
-        let methods = methods.fallback(method_not_allowed);
-        router = router
-            .route(&format!("/__docmock/{name}"), methods.clone())
-            .route(&format!("/__docmock/{name}/"), methods);
-    }
-    let router = router
+    let mut router = Router::new()
         .route("/__docmock/", any(no_endpoint))
-        .route("/__docmock/{*rest}", any(no_endpoint))
-        .with_state(server.clone())
-        .merge(more);
+        .route("/__docmock/{*rest}", any(no_endpoint));
+    for (name, methods) in endpoints {
+        router = router.merge(endpoint(
+            &format!("/__docmock/{name}"),
+            methods,
+            server.clone(),
+        ));
+    }
+    let router = router.merge(more);
     if server.config.allowed_hosts.is_none() {
         return router;
     }

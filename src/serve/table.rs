@@ -83,7 +83,13 @@ impl Case {
 
     /// Is this case named by `Prefer: example=<name>` (full id, duplicate id, or slug)?
     pub fn is_named(&self, name: &str) -> bool {
-        self.id == name || self.slug == name || self.aliases.iter().any(|a| a == name)
+        self.has_id(name) || self.slug == name
+    }
+
+    /// Is `name` this case's fixture id, or the id of an identical example documented
+    /// elsewhere?
+    pub fn has_id(&self, name: &str) -> bool {
+        self.id == name || self.aliases.iter().any(|a| a == name)
     }
 }
 
