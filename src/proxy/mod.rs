@@ -660,7 +660,7 @@ async fn fallback(State(state): State<Arc<Fallback>>, request: Request) -> Respo
         Lookup::NotFound
     );
     if !unrouted {
-        return serve::handle(State(state.server.clone()), request).await;
+        return serve::handle(state.server.clone(), request).await;
     }
     let client = request
         .extensions()

@@ -28,7 +28,7 @@ use crate::fixture::media;
 use crate::fixture::DocSet;
 use arc_swap::ArcSwap;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use axum::Router;
 use journal::{Answered, Entry, Journal};
@@ -181,14 +181,50 @@ pub fn service(
         + Sync
         + 'static,
 > {
-    use axum::handler::Handler;
-    // the layers wrap the handler's service, not the handler: `Handler::layer` would put a
-    // `oneshot` (a future moved and polled once more) in front of every request
-    let app = tower::ServiceBuilder::new()
-        .map_response(axum::response::IntoResponse::into_response)
-        .layer(stack::layers(&server.config))
-        .service(handle.with_state(server.clone()));
+    let app = stack::layers(&server.config).service(Stub(server.clone()));
     stack::stack(&server, app, Router::new())
+}
+
+/// The stub's handler as a service. A request with no body to read (most are) is answered in
+/// `call`, its answer a ready future; only a body to read takes a boxed future. (An axum
+/// handler boxed a future per request and moved it through an extractor and a mapping.)
+#[derive(Clone)]
+struct Stub(Arc<Server>);
+
+impl tower_service::Service<Request> for Stub {
+    type Response = Response<Body>;
+    type Error = std::convert::Infallible;
+    type Future = futures_util::future::Either<
+        std::future::Ready<Result<Response<Body>, std::convert::Infallible>>,
+        std::pin::Pin<
+            Box<
+                dyn std::future::Future<Output = Result<Response<Body>, std::convert::Infallible>>
+                    + Send,
+            >,
+        >,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), std::convert::Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        use futures_util::future::Either;
+        let (parts, body) = request.into_parts();
+        match body_known(&self.0.config, &parts, &body) {
+            Some(read) => Either::Left(std::future::ready(Ok(finish(&self.0, &parts, read)))),
+            None => {
+                let server = self.0.clone();
+                Either::Right(Box::pin(async move {
+                    let read = read_body(body, &server.config).await;
+                    Ok(finish(&server, &parts, read))
+                }))
+            }
+        }
+    }
 }
 
 /// Serve [`service`] on `listener` until `shutdown` completes, then finish the requests in
@@ -297,19 +333,33 @@ impl Outcome<'static> {
     }
 }
 
-pub(crate) async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response<Body> {
+/// Answer one request (the stub's handler, as [`service`] serves it).
+pub(crate) async fn handle(server: Arc<Server>, request: Request) -> Response<Body> {
     let (parts, body) = request.into_parts();
-    if let Some(refusal) = check_host(&server.config, &parts) {
-        return finish(&server, &parts, Err(refusal));
-    }
-    // Only reading a body awaits; everything else is synchronous, which keeps this future
-    // (moved into a box per request) small.
-    let read = match check_limits(&server.config, &parts.uri, &parts.headers) {
-        Some(refusal) => Err(refusal),
-        None if axum::body::HttpBody::is_end_stream(&body) => Ok(Bytes::new()),
+    let read = match body_known(&server.config, &parts, &body) {
+        Some(read) => read,
         None => read_body(body, &server.config).await,
     };
     finish(&server, &parts, read)
+}
+
+/// The request's body when it is known without reading it: refused (a foreign host, limits)
+/// or empty; `None` when it must be read.
+fn body_known(
+    config: &Config,
+    parts: &axum::http::request::Parts,
+    body: &Body,
+) -> Option<Result<Bytes, Refusal>> {
+    if let Some(refusal) = check_host(config, parts) {
+        return Some(Err(refusal));
+    }
+    if let Some(refusal) = check_limits(config, &parts.uri, &parts.headers) {
+        return Some(Err(refusal));
+    }
+    if axum::body::HttpBody::is_end_stream(body) {
+        return Some(Ok(Bytes::new()));
+    }
+    None
 }
 
 /// Answer, log and journal one request.

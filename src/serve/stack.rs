@@ -12,12 +12,15 @@ use axum::http::{HeaderValue, Request, Response, StatusCode};
 use axum::Router;
 use futures_util::future::Either;
 use serde_json::json;
+use std::any::Any;
 use std::convert::Infallible;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower::layer::util::{Identity, Stack as Then};
-use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
+use tower::{Layer, ServiceBuilder};
 use tower_http::cors::CorsLayer;
 use tower_service::Service;
 
@@ -80,13 +83,9 @@ where
     }
 }
 
-/// What answers a panic: docmock's own 500 (see [`panic_answer`]).
-type PanicAnswer = fn(Box<dyn std::any::Any + Send + 'static>) -> Response<Body>;
-
 /// The layers every docmock answer wears, outermost first.
-pub(crate) type Layers = ServiceBuilder<
-    Then<CatchPanicLayer<PanicAnswer>, Then<tower::util::Either<CorsLayer, Identity>, Identity>>,
->;
+pub(crate) type Layers =
+    ServiceBuilder<Then<CatchPanicLayer, Then<tower::util::Either<CorsLayer, Identity>, Identity>>>;
 
 /// The layers every docmock answer wears, in one order: CORS (when asked) outermost, so even
 /// the 500 of a caught panic carries its headers; catching panics inside it.
@@ -97,11 +96,84 @@ pub(crate) fn layers(config: &Config) -> Layers {
 fn layers_with(cors: Option<CorsLayer>) -> Layers {
     ServiceBuilder::new()
         .option_layer(cors)
-        .layer(CatchPanicLayer::custom(panic_answer as PanicAnswer))
+        .layer(CatchPanicLayer)
+}
+
+/// Catches a panic in a service's `call` or while its answer is computed: the request gets
+/// [`panic_answer`] instead of a dropped connection.
+///
+/// tower-http's `CatchPanic` does the same, but its answers have a body type of its own,
+/// which boxed every answer's body a second time on its way back to axum's `Body`: an
+/// allocation and a free per request on the hot path (bench/serve-results.txt).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CatchPanicLayer;
+
+impl<S> Layer<S> for CatchPanicLayer {
+    type Service = CatchPanic<S>;
+
+    fn layer(&self, inner: S) -> CatchPanic<S> {
+        CatchPanic(inner)
+    }
+}
+
+/// `S`, its panics answered (see [`CatchPanicLayer`]).
+#[derive(Clone, Debug)]
+pub(crate) struct CatchPanic<S>(S);
+
+impl<S, R> Service<R> for CatchPanic<S>
+where
+    S: Service<R, Response = Response<Body>, Error = Infallible>,
+{
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Caught<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Caught<S::Future> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.call(request))) {
+            Ok(future) => Caught::Running { future },
+            Err(panic) => Caught::Panicked {
+                answer: Some(panic_answer(panic)),
+            },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The answer of a [`CatchPanic`] service.
+    #[project = CaughtNow]
+    pub(crate) enum Caught<F> {
+        Running { #[pin] future: F },
+        Panicked { answer: Option<Response<Body>> },
+    }
+}
+
+impl<F> Future for Caught<F>
+where
+    F: Future<Output = Result<Response<Body>, Infallible>>,
+{
+    type Output = Result<Response<Body>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            CaughtNow::Running { future } => {
+                match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+                    Ok(polled) => polled,
+                    Err(panic) => Poll::Ready(Ok(panic_answer(panic))),
+                }
+            }
+            CaughtNow::Panicked { answer } => {
+                Poll::Ready(Ok(answer.take().expect("a future is not polled once done")))
+            }
+        }
+    }
 }
 
 /// A bug in docmock answers 500, marked as docmock's own, and is logged.
-fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+fn panic_answer(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     let message = panic
         .downcast_ref::<String>()
         .map(String::as_str)

@@ -109,6 +109,23 @@ async fn with_cors_a_caught_panic_answers_500_with_the_cors_headers() {
 }
 
 #[tokio::test]
+async fn a_panic_in_a_services_call_is_caught_too() {
+    // the stub answers most requests inside `call`, before any future is polled
+    let panics_in_call = tower::service_fn(
+        |_: Request<Body>| -> std::future::Ready<Result<Response<Body>, std::convert::Infallible>> {
+            panic!("in call")
+        },
+    );
+    let answer = layers(&Config::default())
+        .service(panics_in_call)
+        .oneshot(Request::new(Body::empty()))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(header(&answer, "x-docmock-error"), Some("internal"));
+}
+
+#[tokio::test]
 async fn an_admin_endpoint_answers_another_method_with_405_and_allow() {
     let app = router(Server::new(&DocSet::default(), Config::default()));
     for path in ["/__docmock/requests", "/__docmock/requests/"] {
