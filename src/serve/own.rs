@@ -149,19 +149,14 @@ fn not_found_body<'r>(
     body
 }
 
-/// Append `parts` joined as one JSON string, each escaped by serde_json (JSON escapes char by
-/// char, so the parts' escapes joined are the escape of the whole).
+/// Append `parts` joined as one JSON string (escaped by serde_json, once for the whole).
 fn json_string(out: &mut Vec<u8>, parts: &[&str]) {
-    out.push(b'"');
+    let mut joined = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for part in parts {
-        let start = out.len();
-        // Writing to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, part);
-        // Without the quotes serde_json put around this part.
-        out.pop();
-        out.remove(start);
+        joined.push_str(part);
     }
-    out.push(b'"');
+    // Writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(out, &joined);
 }
 
 #[cfg(test)]
