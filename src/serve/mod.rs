@@ -191,17 +191,16 @@ pub fn service(
 #[derive(Clone)]
 struct Stub(Arc<Server>);
 
+/// What the stub answers with: a response, never an error.
+type Answer = Result<Response<Body>, std::convert::Infallible>;
+
 impl tower_service::Service<Request> for Stub {
     type Response = Response<Body>;
     type Error = std::convert::Infallible;
+    /// Ready at once, or once the body is read.
     type Future = futures_util::future::Either<
-        std::future::Ready<Result<Response<Body>, std::convert::Infallible>>,
-        std::pin::Pin<
-            Box<
-                dyn std::future::Future<Output = Result<Response<Body>, std::convert::Infallible>>
-                    + Send,
-            >,
-        >,
+        std::future::Ready<Answer>,
+        std::pin::Pin<Box<dyn std::future::Future<Output = Answer> + Send>>,
     >;
 
     fn poll_ready(
