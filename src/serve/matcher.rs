@@ -437,9 +437,9 @@ impl<'t> Beam<'t> {
 #[inline]
 fn spelling_cost_below(want: &Want, have: &str, shape: Shape, limit: usize) -> Option<usize> {
     let longest = want.shape.len.max(shape.len).max(1);
-    // WHOLE * distance / longest < limit exactly when WHOLE * distance < limit * longest:
-    // most literals are ruled out here, by the bound, before any division
+    // WHOLE * distance / longest < limit exactly when WHOLE * distance < limit * longest.
     let most = limit.saturating_mul(longest).checked_sub(1)? / WHOLE;
+    // most literals are ruled out here, by their shapes, before any distance is computed
     if want.shape.needs_more_edits(shape, most) {
         return None;
     }
