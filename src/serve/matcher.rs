@@ -842,6 +842,17 @@ mod tests {
         ]
     }
 
+    /// Every ordered pair of [`NAMES`] and [`long_names`].
+    fn name_pairs() -> Vec<(String, String)> {
+        let names: Vec<String> = NAMES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(long_names())
+            .collect();
+        let pairs = names.iter().flat_map(|a| names.iter().map(move |b| (a, b)));
+        pairs.map(|(a, b)| (a.clone(), b.clone())).collect()
+    }
+
     /// The distance of `a` and `b` both ways: the bit-parallel one where it applies (ASCII,
     /// `a` up to 64 bytes), and the row by row one, which must agree.
     fn distance(a: &str, b: &str, most: usize) -> Option<usize> {
@@ -859,44 +870,33 @@ mod tests {
 
     #[test]
     fn the_distance_is_strsims_levenshtein_of_the_ascii_lower_cased_names() {
-        let long = long_names();
-        let names = NAMES.iter().copied().chain(long.iter().map(|s| s.as_str()));
-        for a in names.clone() {
-            for b in names.clone() {
-                let expected =
-                    strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
-                assert_eq!(distance(a, b, usize::MAX), Some(expected), "{a} {b}");
-            }
+        for (a, b) in name_pairs() {
+            let (a, b) = (a.as_str(), b.as_str());
+            let expected = strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
+            assert_eq!(distance(a, b, usize::MAX), Some(expected), "{a} {b}");
         }
     }
 
     #[test]
     fn the_distance_gives_up_exactly_when_it_exceeds_the_bound() {
-        let long = long_names();
-        let names = NAMES.iter().copied().chain(long.iter().map(|s| s.as_str()));
-        for a in names.clone() {
-            for b in names.clone() {
-                let full = distance(a, b, usize::MAX).unwrap();
-                for most in 0..full + 3 {
-                    let expected = (full <= most).then_some(full);
-                    assert_eq!(distance(a, b, most), expected, "{a} {b} {most}");
-                }
+        for (a, b) in name_pairs() {
+            let (a, b) = (a.as_str(), b.as_str());
+            let full = distance(a, b, usize::MAX).unwrap();
+            for most in 0..full + 3 {
+                let expected = (full <= most).then_some(full);
+                assert_eq!(distance(a, b, most), expected, "{a} {b} {most}");
             }
         }
     }
 
     #[test]
     fn the_shape_bound_never_rules_out_a_name_within_the_distance() {
-        let long = long_names();
-        let names = NAMES.iter().copied().chain(long.iter().map(|s| s.as_str()));
-        for a in names.clone() {
-            for b in names.clone() {
-                let distance =
-                    strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
-                for most in 0..distance + 3 {
-                    if Shape::of(a).needs_more_edits(Shape::of(b), most) {
-                        assert!(distance > most, "{a} {b} {most}");
-                    }
+        for (a, b) in name_pairs() {
+            let (a, b) = (a.as_str(), b.as_str());
+            let distance = strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
+            for most in 0..distance + 3 {
+                if Shape::of(a).needs_more_edits(Shape::of(b), most) {
+                    assert!(distance > most, "{a} {b} {most}");
                 }
             }
         }
