@@ -22,6 +22,8 @@ use crate::fixture::{
 };
 use indexmap::IndexMap;
 use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Whether a page reads as Markdown/MDX source.
@@ -126,11 +128,10 @@ pub fn extract(file: &str, text: &str, files: &DocFiles, options: &Options) -> P
     };
     let place = |offset: usize| {
         let placement = sections.place(offset);
-        let candidates = placement.with_page(sections.nearest(offset));
         fenced::Placed {
-            section_len: placement.candidates.len(),
+            section_len: placement.candidates.section_len,
             anchors: placement.anchors.clone(),
-            candidates,
+            candidates: placement.candidates.list,
             endpoint: placement.endpoint,
             case: placement.case,
             deprecation: placement.deprecation,
@@ -192,6 +193,9 @@ struct Sections {
     prose: Vec<(usize, String)>,
     /// Where examples start (snapshot tags, example code blocks): a section's prose ends there.
     example_starts: Vec<usize>,
+    /// What each own part (heading, end) says about deprecation, read once: every endpoint and
+    /// snapshot of a section asks again (quadratic on a page of many endpoints otherwise).
+    part_deprecations: RefCell<HashMap<(Option<usize>, usize), prose::wording::Deprecation>>,
 }
 
 /// Headings that name the part of an endpoint section holding the declaration rather than the
@@ -244,6 +248,7 @@ impl Sections {
             parents,
             prose: Vec::new(),
             example_starts: Vec::new(),
+            part_deprecations: RefCell::default(),
         };
         for (block, code) in outline.code_blocks.iter().enumerate() {
             // http messages and curl commands are requests; `fenced` reads them
@@ -443,6 +448,8 @@ impl Sections {
                 .map(|c| c.start),
         );
         self.example_starts.sort_unstable();
+        // endpoints sharing a section share its description
+        let mut descriptions: HashMap<Option<usize>, String> = HashMap::new();
         for i in 0..self.declarations.len() {
             let mut section = self.declarations[i].section;
             // a heading that is only `POST /widgets` under "Create a widget": the section of
@@ -457,22 +464,23 @@ impl Sections {
                     }
                 }
             }
-            let description: Vec<String> = self
-                .own_prose(section, usize::MAX)
-                .into_iter()
-                .map(markdown::plain_text)
-                .filter(|p| !p.is_empty())
-                .collect();
+            let description = descriptions
+                .entry(section)
+                .or_insert_with(|| {
+                    let paragraphs: Vec<String> = self
+                        .own_prose(section, usize::MAX)
+                        .iter()
+                        .map(|(_, text)| markdown::plain_text(text))
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                    paragraphs.join("\n\n")
+                })
+                .clone();
             let deprecation = match section {
                 // declared right under the page title: the title and its prose are the
                 // endpoint's own
                 Some(h) if Some(h) == self.title_heading => {
-                    let own: Vec<String> = self
-                        .own_prose(Some(h), usize::MAX)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect();
-                    prose::wording::section_deprecation(&self.headings[h].text, &own)
+                    self.part_deprecation(Some(h), usize::MAX)
                 }
                 Some(h) => {
                     let chain = self.chain(self.headings[h].start + 1);
@@ -481,15 +489,15 @@ impl Sections {
                 None => self.deprecation_in(&[], true, usize::MAX),
             };
             let e = &mut self.declarations[i].endpoint;
-            e.description = description.join("\n\n");
+            e.description = description;
             e.deprecated = deprecation.deprecated;
             e.replaced_by = deprecation.replaced_by;
         }
     }
 
-    /// The prose of a heading's own part (`None`: the part before the first heading): its
-    /// paragraphs before its first sub-heading, its first example and `before`.
-    fn own_prose(&self, heading: Option<usize>, before: usize) -> Vec<&str> {
+    /// The byte range of a heading's own part (`None`: the part before the first heading):
+    /// up to its first sub-heading, its first example and `before`.
+    fn own_part(&self, heading: Option<usize>, before: usize) -> Range<usize> {
         let (start, next) = match heading {
             Some(h) => (
                 self.headings[h].start,
@@ -499,16 +507,43 @@ impl Sections {
         };
         let first_example = self
             .example_starts
-            .iter()
+            .get(self.example_starts.partition_point(|&e| e < start))
             .copied()
-            .find(|&e| e >= start)
             .unwrap_or(usize::MAX);
-        let end = next.min(first_example).min(before);
-        self.prose
+        start..next.min(first_example).min(before).max(start)
+    }
+
+    /// The prose paragraphs of a heading's own part (see [`Sections::own_part`]).
+    fn own_prose(&self, heading: Option<usize>, before: usize) -> &[(usize, String)] {
+        let part = self.own_part(heading, before);
+        // paragraphs are in document order
+        let from = self.prose.partition_point(|(at, _)| *at < part.start);
+        let to = self.prose.partition_point(|(at, _)| *at < part.end);
+        &self.prose[from..to]
+    }
+
+    /// What a heading (`None`: no heading) and its own prose before `before` say about
+    /// deprecation; each part is read once.
+    fn part_deprecation(
+        &self,
+        heading: Option<usize>,
+        before: usize,
+    ) -> prose::wording::Deprecation {
+        let key = (heading, self.own_part(heading, before).end);
+        if let Some(known) = self.part_deprecations.borrow().get(&key) {
+            return known.clone();
+        }
+        let paragraphs: Vec<String> = self
+            .own_prose(heading, before)
             .iter()
-            .filter(|(at, _)| (start..end).contains(at))
-            .map(|(_, text)| text.as_str())
-            .collect()
+            .map(|(_, text)| text.clone())
+            .collect();
+        let text = heading.map_or("", |h| self.headings[h].text.as_str());
+        let read = prose::wording::section_deprecation(text, &paragraphs);
+        self.part_deprecations
+            .borrow_mut()
+            .insert(key, read.clone());
+        read
     }
 
     /// What the headings of `chain` (the page title left out) and their own prose before
@@ -520,25 +555,15 @@ impl Sections {
         page_part: bool,
         before: usize,
     ) -> prose::wording::Deprecation {
-        let mut parts: Vec<(&str, Vec<String>)> = chain
+        let parts = chain
             .iter()
             .rev()
             .filter(|&&h| Some(h) != self.title_heading)
-            .map(|&h| {
-                let own = self.own_prose(Some(h), before);
-                (
-                    self.headings[h].text.as_str(),
-                    own.into_iter().map(str::to_string).collect(),
-                )
-            })
-            .collect();
-        if page_part {
-            let own = self.own_prose(None, before);
-            parts.push(("", own.into_iter().map(str::to_string).collect()));
-        }
+            .map(|&h| Some(h))
+            .chain(page_part.then_some(None));
         let mut out = prose::wording::Deprecation::default();
-        for (heading, paragraphs) in parts {
-            let d = prose::wording::section_deprecation(heading, &paragraphs);
+        for part in parts {
+            let d = self.part_deprecation(part, before);
             out.deprecated |= d.deprecated;
             if out.replaced_by.is_none() {
                 out.replaced_by = d.replaced_by;
@@ -612,27 +637,6 @@ impl Sections {
                 .is_some_and(|d| range.contains(&d.offset))
         };
         let declaring = chain.iter().rev().copied().find(|&h| declares(h));
-        // declarations in `range`, those above the snapshot nearest first, then those below
-        let nearest = |range: Range<usize>| -> Vec<&Endpoint> {
-            let inside = |d: &&Declaration| range.contains(&d.offset);
-            let mut before: Vec<&Declaration> = self
-                .declarations
-                .iter()
-                .filter(inside)
-                .filter(|d| d.offset < offset)
-                .collect();
-            before.reverse();
-            let after = self
-                .declarations
-                .iter()
-                .filter(inside)
-                .filter(|d| d.offset > offset);
-            before
-                .into_iter()
-                .chain(after)
-                .map(|d| &d.endpoint)
-                .collect()
-        };
         let deprecation = self.deprecation_in(&chain, false, offset);
         match declaring {
             Some(e) => {
@@ -643,7 +647,7 @@ impl Sections {
                         .map(|last| self.headings[last].text.clone())
                         .unwrap_or_default(),
                     anchors: self.anchors(Some(e), case),
-                    candidates: nearest(self.section(e)),
+                    candidates: self.candidates(offset, self.section(e)),
                     deprecation,
                 }
             }
@@ -661,7 +665,7 @@ impl Sections {
                     endpoint: text(endpoint).unwrap_or_default(),
                     case: text(case).unwrap_or_default(),
                     anchors: self.anchors(endpoint, case),
-                    candidates: nearest(0..usize::MAX),
+                    candidates: self.candidates(offset, 0..usize::MAX),
                     deprecation,
                 }
             }
@@ -677,11 +681,50 @@ impl Sections {
         }
     }
 
-    /// Every declaration of the page, nearest to `offset` first.
-    fn nearest(&self, offset: usize) -> Vec<&Endpoint> {
-        let mut all: Vec<&Declaration> = self.declarations.iter().collect();
-        all.sort_by_key(|d| d.offset.abs_diff(offset));
-        all.into_iter().map(|d| &d.endpoint).collect()
+    /// The declarations an example at `offset` may belong to: those in `section` first (the
+    /// ones above the example nearest first, then those below it), then the rest of the page
+    /// nearest first (ties: the one above). One merge over the declarations in document
+    /// order, no sorting: a page of thousands of examples and declarations stays linear.
+    fn candidates(&self, offset: usize, section: Range<usize>) -> Candidates<'_> {
+        let all = &self.declarations;
+        let (first, end) = (
+            all.partition_point(|d| d.offset < section.start),
+            all.partition_point(|d| d.offset < section.end),
+        );
+        let split = all.partition_point(|d| d.offset < offset);
+        let in_section = |i: usize| (first..end).contains(&i) && all[i].offset != offset;
+        let middle = split.clamp(first, end);
+        let mut list: Vec<&Endpoint> = Vec::with_capacity(all.len());
+        list.extend((first..middle).rev().map(|i| &all[i].endpoint));
+        list.extend(
+            (middle..end)
+                .filter(|&i| in_section(i))
+                .map(|i| &all[i].endpoint),
+        );
+        let section_len = list.len();
+        let (mut above, mut below) = (split, split);
+        loop {
+            while above > 0 && in_section(above - 1) {
+                above -= 1;
+            }
+            while below < all.len() && in_section(below) {
+                below += 1;
+            }
+            let up = (above > 0).then(|| offset - all[above - 1].offset);
+            let down = (below < all.len()).then(|| all[below].offset - offset);
+            match (up, down) {
+                (Some(u), Some(d)) if u <= d => above -= 1,
+                (Some(_), None) => above -= 1,
+                (_, Some(_)) => {
+                    below += 1;
+                    list.push(&all[below - 1].endpoint);
+                    continue;
+                }
+                (None, None) => break,
+            }
+            list.push(&all[above].endpoint);
+        }
+        Candidates { list, section_len }
     }
 }
 
@@ -843,12 +886,11 @@ impl Sections {
 /// The paragraph right before a table (after blank lines), stopping at a heading, a code
 /// fence, another table or a tag.
 fn lead_paragraph(text: &str, start: usize) -> String {
-    let mut lines: Vec<&str> = text[..start.min(text.len())].lines().collect();
-    while lines.last().is_some_and(|l| l.trim().is_empty()) {
-        lines.pop();
-    }
+    // read upwards from the table: only the lines of the lead are visited
+    let above = text.get(..start).unwrap_or(text);
+    let lines = above.lines().rev().skip_while(|l| l.trim().is_empty());
     let mut paragraph = Vec::new();
-    while let Some(line) = lines.pop() {
+    for line in lines {
         let t = line.trim();
         let structural = t.is_empty()
             || t.starts_with('#')
@@ -870,23 +912,17 @@ struct Placement<'a> {
     endpoint: String,
     case: String,
     anchors: Anchors,
-    candidates: Vec<&'a Endpoint>,
+    candidates: Candidates<'a>,
     /// What the headings above the example and their prose before it say.
     deprecation: prose::wording::Deprecation,
 }
 
-impl<'a> Placement<'a> {
-    /// The section's declarations (nearest first), then the rest of `page` (every declaration
-    /// of the page, nearest first): the most specific match anywhere wins, the nearest breaks
-    /// ties.
-    fn with_page(&self, page: Vec<&'a Endpoint>) -> Vec<&'a Endpoint> {
-        let mut all = self.candidates.clone();
-        all.extend(
-            page.into_iter()
-                .filter(|e| !self.candidates.iter().any(|c| std::ptr::eq(*c, *e))),
-        );
-        all
-    }
+/// The declarations an example may belong to, for [`binding::bind`]: its section's first
+/// (`section_len` of them, nearest first), then the rest of the page's, nearest first: the most
+/// specific match anywhere wins, the nearest breaks ties.
+struct Candidates<'a> {
+    list: Vec<&'a Endpoint>,
+    section_len: usize,
 }
 
 /// A `<snapshot ... />` tag.
@@ -1291,11 +1327,10 @@ fn snapshot_fixture(
     let mut literal = literal;
     let example = read_example(&mut literal.value).map_err(|m| ctx.error(at, m))?;
     let placement = sections.place(tag.range.start);
-    let candidates = placement.with_page(sections.nearest(tag.range.start));
     let topic = [title, placement.endpoint.as_str(), placement.case.as_str()];
     let bound = binding::bind(
-        &candidates,
-        placement.candidates.len(),
+        &placement.candidates.list,
+        placement.candidates.section_len,
         &example.method,
         &example.path,
         &topic,
@@ -1570,5 +1605,67 @@ mod tests {
         assert_eq!(tags.len(), 1);
         assert_eq!(&text[tags[0].range.clone()], "<Snapshot json={{}}/>");
         assert!(errors.is_empty());
+    }
+
+    /// The candidate order as first written: the section's declarations above the example
+    /// (nearest first) and below it, then every other declaration sorted by distance.
+    fn candidates_by_sorting(
+        sections: &Sections,
+        offset: usize,
+        section: Range<usize>,
+    ) -> Vec<String> {
+        let all = &sections.declarations;
+        let inside = |d: &&Declaration| section.contains(&d.offset);
+        let mut list: Vec<&Declaration> = all
+            .iter()
+            .filter(inside)
+            .filter(|d| d.offset < offset)
+            .collect();
+        list.reverse();
+        list.extend(all.iter().filter(inside).filter(|d| d.offset > offset));
+        let mut rest: Vec<&Declaration> = all
+            .iter()
+            .filter(|d| !list.iter().any(|c| std::ptr::eq(*c, *d)))
+            .collect();
+        rest.sort_by_key(|d| d.offset.abs_diff(offset));
+        list.extend(rest);
+        list.iter().map(|d| d.endpoint.route.clone()).collect()
+    }
+
+    #[test]
+    fn candidates_merged_in_one_pass_equal_sorting_them() {
+        // sections of several levels, declarations unevenly spaced above and below examples
+        let mut text = String::from("# API\n\nIntro.\n\n    GET /top\n\n");
+        for i in 0..12 {
+            let level = ["##", "###", "####"][i % 3];
+            text.push_str(&format!("{level} Part {i}\n\n"));
+            for j in 0..(i % 4) {
+                text.push_str(&format!("    GET /p{i}/d{j}\n\n{}", "Prose.\n\n".repeat(j)));
+            }
+            text.push_str("Example.\n\n");
+        }
+        let lines = Lines::new(&text);
+        let outline = markdown::outline(&text);
+        let sections = Sections::new(&lines, &outline, "API");
+        assert!(sections.declarations.len() > 15);
+        let ranges: Vec<Range<usize>> = std::iter::once(0..usize::MAX)
+            .chain((0..sections.headings.len()).map(|h| sections.section(h)))
+            .collect();
+        let offsets = (0..text.len())
+            .step_by(7)
+            .chain(sections.declarations.iter().map(|d| d.offset));
+        for offset in offsets {
+            for section in ranges.iter().filter(|r| r.contains(&offset)) {
+                let merged = sections.candidates(offset, section.clone());
+                let routes: Vec<String> = merged.list.iter().map(|e| e.route.clone()).collect();
+                let expected = candidates_by_sorting(&sections, offset, section.clone());
+                assert_eq!(routes, expected, "offset {offset}, section {section:?}");
+                let in_section = sections
+                    .declarations
+                    .iter()
+                    .filter(|d| section.contains(&d.offset) && d.offset != offset);
+                assert_eq!(merged.section_len, in_section.count());
+            }
+        }
     }
 }
