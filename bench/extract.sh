@@ -4,7 +4,8 @@
 # elided fields), a parameter table and a definition list. Prints pages per second and
 # fixtures per second of the best of ROUNDS runs (other load on a shared machine only ever
 # slows a run down). Then one page holding ENDPOINTS endpoints (a single-page API reference),
-# fenced and `<snapshot>` style, and the same at twice the size: x2 would be linear; each
+# fenced and `<snapshot>` style, `<snapshot>` with prose and a table per section, and without
+# headings (`flat`), and the same at twice the size: x2 would be linear; each
 # example is still checked against every declaration of its page (x4 is quadratic).
 #
 #   bench/extract.sh     # PAGES=5000 ROUNDS=3 ENDPOINTS=2000 DOCMOCK=target/release/docmock
@@ -117,7 +118,18 @@ one_page() {
   {
     echo "# Reference"
     for ((i = 0; i < n; i++)); do
+      if [ "$style" = flat ]; then
+        # no headings: every declaration and example in one part of the page
+        printf '\nReturns item %d.\n\n    GET /items%d/:id\n\n' "$i" "$i"
+        printf '<Snapshot json={{request: {method: "GET", path: "/items%d/1"}, response: {status: 200, body: {id: 1}}}} />\n' "$i"
+        continue
+      fi
       printf '\n## Get item %d\n\n```http\nGET /v1/area/{id}/items%d HTTP/1.1\n```\n\n' "$i" "$i"
+      if [ "$style" = prose ]; then
+        # prose, a deprecation and a parameter table in each section
+        printf 'Returns item %d. Deprecated: use `GET /v2/items%d` instead.\n\n' "$i" "$i"
+        printf '| Name | Type | Description |\n|---|---|---|\n| id | integer | **Required**. The id. |\n\n'
+      fi
       if [ "$style" = fenced ]; then
         printf '### 200 OK\n\n```json\n{"id": %d}\n```\n' "$i"
       else
@@ -135,7 +147,7 @@ one_page() {
   done
   echo "$best"
 }
-for style in fenced snapshot; do
+for style in fenced snapshot prose flat; do
   one=$(one_page "$ENDPOINTS" "$style")
   two=$(one_page $((ENDPOINTS * 2)) "$style")
   printf 'one %s page: %d endpoints %.2f s, %d endpoints %.2f s (x%.1f for twice the endpoints)\n' \
