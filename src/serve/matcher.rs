@@ -53,6 +53,12 @@ struct Node {
 struct Literals {
     children: Vec<Child>,
     index: Option<HashMap<Box<str>, usize, foldhash::fast::RandomState>>,
+    /// The most chars of a child: no child is nearer a request segment than one edit of this
+    /// many chars (or of the segment's own, if longer).
+    longest: usize,
+    /// Has a child an ASCII capital? Only then can a child differ from a (lower-cased)
+    /// request segment in case alone, and be nearer than one edit.
+    capitals: bool,
 }
 
 #[derive(Debug)]
@@ -82,9 +88,12 @@ impl Literals {
         let i = match found {
             Some(i) => i,
             None => {
+                let shape = Shape::of(&key);
+                self.longest = self.longest.max(shape.len);
+                self.capitals |= key.bytes().any(|b| b.is_ascii_uppercase());
                 self.children.push(Child {
                     key: key.clone(),
-                    shape: Shape::of(&key),
+                    shape,
                     node: Node::default(),
                 });
                 let i = self.children.len() - 1;
@@ -412,8 +421,19 @@ impl<'t> Beam<'t> {
             if let Some(child) = &node.param {
                 next.offer(cost, child);
             }
-            for child in node.literals.children.iter().take(NEAR_CHILDREN) {
-                let Some(room) = next.limit().checked_sub(cost).filter(|&room| room > 0) else {
+            let literals = &node.literals;
+            // what the nearest child other than the exact one can cost, at best
+            let one_edit = match literals.capitals {
+                true => 1,
+                false => WHOLE / want.shape.len.max(literals.longest).max(1),
+            };
+            for child in literals.children.iter().take(NEAR_CHILDREN) {
+                // the beam only gets dearer to enter: once no child can, none will
+                let Some(room) = next
+                    .limit()
+                    .checked_sub(cost)
+                    .filter(|&room| room > one_edit)
+                else {
                     break;
                 };
                 let room = room.min(NEAR);
