@@ -114,7 +114,13 @@ fn app() -> &'static App {
         let docs = extract::load(&extract::DocsLocation::Embedded, &Options::default())
             .expect("the embedded docs load")
             .docs;
-        let server = docmock::serve::Server::new(&docs, docmock::serve::Config::default());
+        // a short journal: the state one input leaves for the next stays small, and listing
+        // it (`GET /__docmock/requests`) costs microseconds, not the milliseconds of 1,000
+        let config = docmock::serve::Config {
+            journal_size: 8,
+            ..docmock::serve::Config::default()
+        };
+        let server = docmock::serve::Server::new(&docs, config);
         App {
             runtime: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
