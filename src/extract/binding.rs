@@ -210,27 +210,41 @@ impl CalledIds {
             .flat_map(|p| p.split([';']))
             .flat_map(|s| s.split(". "))
             .flat_map(|s| s.split(": "));
+        // words compared without case, in place: no copy per word of the page
+        let is = |word: Option<&&str>, any: &[&str]| {
+            word.is_some_and(|w| any.iter().any(|a| w.eq_ignore_ascii_case(a)))
+        };
+        let is_id_word = |w: &&str| {
+            is(
+                Some(w),
+                &[
+                    "id",
+                    "ids",
+                    "identifier",
+                    "identifiers",
+                    "uuid",
+                    "guid",
+                    "key",
+                ],
+            ) || w.len() >= 3 && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"_id")
+        };
+        let mut words: Vec<&str> = Vec::new();
         for sentence in sentences {
-            let words: Vec<&str> = sentence
-                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '$'))
-                .filter(|w| !w.is_empty())
-                .collect();
-            let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-            let is_id_word = |w: &str| {
-                matches!(
-                    w,
-                    "id" | "ids" | "identifier" | "identifiers" | "uuid" | "guid" | "key"
-                ) || w.ends_with("_id")
-            };
+            words.clear();
+            words.extend(
+                sentence
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '$'))
+                    .filter(|w| !w.is_empty()),
+            );
             for (i, word) in words.iter().enumerate() {
-                let linked = matches!(
-                    lower.get(i + 1).map(String::as_str),
-                    Some("is" | "are" | "stands" | "means" | "represents")
+                let linked = is(
+                    words.get(i + 1),
+                    &["is", "are", "stands", "means", "represents"],
                 ) || (i > 0
-                    && matches!(lower[i - 1].as_str(), "replace" | "substitute")
-                    && lower.get(i + 1).map(String::as_str) == Some("with"));
-                let after = &lower[(i + 2).min(lower.len())..(i + 8).min(lower.len())];
-                if linked && after.iter().any(|w| is_id_word(w)) {
+                    && is(words.get(i - 1), &["replace", "substitute"])
+                    && is(words.get(i + 1), &["with"]));
+                let after = &words[(i + 2).min(words.len())..(i + 8).min(words.len())];
+                if linked && after.iter().any(is_id_word) {
                     ids.insert(word.to_string());
                 }
             }
