@@ -9,6 +9,7 @@
 use crate::fixture::{RouteTemplate, Segment};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// What a lookup found.
 #[derive(Debug, PartialEq, Eq)]
@@ -59,6 +60,9 @@ struct Literals {
     /// Has a child an ASCII capital? Only then can a child differ from a (lower-cased)
     /// request segment in case alone, and be nearer than one edit.
     capitals: bool,
+    /// A wide node's children in the order of their names (ASCII lower-cased), sorted at its
+    /// first near-miss search.
+    by_name: OnceLock<Box<[u32]>>,
 }
 
 #[derive(Debug)]
@@ -80,6 +84,31 @@ impl Literals {
         Some(&self.children[i].node)
     }
 
+    /// The children a near-miss search for `segment` (lower-cased) weighs, in order: all of
+    /// them in doc order, up to [`NEAR_CHILDREN`]; of a wider node the [`NEAR_CHILDREN`]
+    /// nearest `segment` in name order, from where it would stand outwards, alternating after
+    /// and before it: a name misspelt after its first char is among them, wherever it is
+    /// documented.
+    fn near(&self, segment: &str) -> Near<'_> {
+        let count = self.children.len().min(NEAR_CHILDREN);
+        if self.children.len() <= NEAR_CHILDREN {
+            return Near::new(&self.children, None, 0, count);
+        }
+        let lower = |i: &u32| {
+            self.children[*i as usize]
+                .key
+                .bytes()
+                .map(|b| b.to_ascii_lowercase())
+        };
+        let by_name = self.by_name.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.children.len() as u32).collect();
+            order.sort_unstable_by(|a, b| lower(a).cmp(lower(b)));
+            order.into()
+        });
+        let at = by_name.partition_point(|i| lower(i).lt(segment.bytes()));
+        Near::new(&self.children, Some(by_name), at, count)
+    }
+
     fn entry(&mut self, key: Box<str>) -> &mut Node {
         let found = match &self.index {
             Some(index) => index.get(&key).copied(),
@@ -89,6 +118,7 @@ impl Literals {
             Some(i) => i,
             None => {
                 let shape = Shape::of(&key);
+                self.by_name = OnceLock::new();
                 self.longest = self.longest.max(shape.len);
                 self.capitals |= key.bytes().any(|b| b.is_ascii_uppercase());
                 self.children.push(Child {
@@ -112,6 +142,54 @@ impl Literals {
             }
         };
         &mut self.children[i].node
+    }
+}
+
+/// The children [`Literals::near`] gives: in doc order, or outwards from a place in name order.
+struct Near<'a> {
+    children: &'a [Child],
+    by_name: Option<&'a [u32]>,
+    /// In name order, the next child after the place is `by_name[after]`, the next before it
+    /// `by_name[before - 1]`; in doc order `children[after]`.
+    after: usize,
+    before: usize,
+    left: usize,
+    /// Take the next one from after the place?
+    from_after: bool,
+}
+
+impl<'a> Near<'a> {
+    fn new(children: &'a [Child], by_name: Option<&'a [u32]>, at: usize, left: usize) -> Near<'a> {
+        Near {
+            children,
+            by_name,
+            after: at,
+            before: at,
+            left,
+            from_after: true,
+        }
+    }
+}
+
+impl<'a> Iterator for Near<'a> {
+    type Item = &'a Child;
+
+    fn next(&mut self) -> Option<&'a Child> {
+        self.left = self.left.checked_sub(1)?;
+        let Some(by_name) = self.by_name else {
+            self.after += 1;
+            return self.children.get(self.after - 1);
+        };
+        let after = self.before == 0 || (self.from_after && self.after < by_name.len());
+        self.from_after = !self.from_after;
+        let i = if after {
+            self.after += 1;
+            by_name.get(self.after - 1)?
+        } else {
+            self.before -= 1;
+            &by_name[self.before]
+        };
+        self.children.get(*i as usize)
     }
 }
 
@@ -427,7 +505,7 @@ impl<'t> Beam<'t> {
                 true => 1,
                 false => WHOLE / want.shape.len.max(literals.longest).max(1),
             };
-            for child in literals.children.iter().take(NEAR_CHILDREN) {
+            for child in literals.near(segment) {
                 // the beam only gets dearer to enter: once no child can, none will
                 let Some(room) = next
                     .limit()
@@ -802,6 +880,22 @@ mod tests {
     }
 
     #[test]
+    fn among_thousands_of_siblings_the_misspelt_one_is_weighed_wherever_it_is_documented() {
+        // 3,000 resources under one node: the misspelt one is documented late (2,777th), far
+        // past the first 64; the search weighs the 64 nearest it in name order, where a name
+        // misspelt towards its end stands (one misspelt in its first chars stands elsewhere)
+        let routes: Vec<String> = (0..3000).map(|k| format!("/wide/name{k}/items")).collect();
+        let routes: Vec<(&str, &str, bool)> =
+            routes.iter().map(|r| ("GET", r.as_str(), false)).collect();
+        let m = matcher(&routes);
+        assert_eq!(m.closest("GET", "/wide/name2777x/items", 1), [2777]);
+        assert_eq!(m.closest("GET", "/wide/Name2777s/items", 1), [2777]);
+        // a name before every other in name order, and one after every other
+        assert_eq!(m.closest("GET", "/wide/name0x/items", 1), [0]);
+        assert_eq!(m.closest("GET", "/wide/name999z/items", 1), [999]);
+    }
+
+    #[test]
     fn a_misspelt_literal_is_found_among_many_siblings_and_another_case_is_nearest() {
         // fifty resources under one node, declared in doc order: the misspelt one is the
         // forty-second, and the search weighs every one of them
@@ -985,7 +1079,7 @@ mod tests {
                 }
                 for Child {
                     key, node: child, ..
-                } in node.literals.children.iter().take(NEAR_CHILDREN)
+                } in node.literals.near(segment)
                 {
                     if **key != **segment {
                         let have = key.to_ascii_lowercase();
@@ -1044,6 +1138,10 @@ mod tests {
             let route = format!("/gen/v{}/area{}/{{id}}/items{n}", n % 3, n % 20);
             routes.push(("GET".into(), route, false));
         }
+        // a node wider than the children weighed: they are the nearest in name order
+        for k in 0..150 {
+            routes.push(("GET".into(), format!("/wide/Name{k}/{{id}}"), false));
+        }
         for (method, route, ci) in [
             ("GET", "/api/v1/dossiers/{id}/responses", false),
             ("POST", "/api/v1/dossiers/{id}/responses", false),
@@ -1071,6 +1169,11 @@ mod tests {
             "/api/v1/patients/1/form",
             "/api/v1/ARZTE/1",
             "/api/v1/%C3%A4rzt/1",
+            "/wide/name77x/7",
+            "/wide/nmae120/7",
+            "/wide/NAME149/7/x",
+            "/wide/a/7",
+            "/wide/zzz/7",
         ];
         for path in paths {
             for method in ["GET", "POST"] {
