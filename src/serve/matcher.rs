@@ -87,7 +87,7 @@ impl Literals {
     /// The children a near-miss search for `segment` (lower-cased) weighs, in order: all of
     /// them in doc order, up to [`NEAR_CHILDREN`]; of a wider node the [`NEAR_CHILDREN`]
     /// nearest `segment` in name order, from where it would stand outwards, alternating after
-    /// and before it: a name misspelt after its first char is among them, wherever it is
+    /// and before it: a name misspelt towards its end is among them, wherever it is
     /// documented.
     fn near(&self, segment: &str) -> Near<'_> {
         let count = self.children.len().min(NEAR_CHILDREN);
