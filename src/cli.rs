@@ -198,6 +198,10 @@ pub struct ServeArgs {
     /// Forward requests no documented route matches to this URL (journal reason `fallback`).
     #[arg(long, value_name = "URL")]
     pub fallback: Option<String>,
+    /// PEM file of CA certificates trusted at an https `--fallback` (or proxy `--target`)
+    /// besides the public web roots: a company CA, a development server's own (repeatable).
+    #[arg(long = "ca-cert", value_name = "FILE")]
+    pub ca_certs: Vec<PathBuf>,
     /// Seconds a client may take to send a request's head, and then its body (408).
     #[arg(long, value_name = "SECONDS", default_value_t = docmock::serve::READ_TIMEOUT.as_secs_f64())]
     pub read_timeout: f64,
@@ -313,6 +317,10 @@ pub struct VerifyArgs {
     /// Largest answer body read, in bytes; a larger one fails its case.
     #[arg(long, value_name = "BYTES", default_value_t = docmock::verify::MAX_BODY_BYTES)]
     pub max_body_bytes: u64,
+    /// PEM file of CA certificates trusted at an https target besides the public web roots: a
+    /// company CA, a development server's own (repeatable).
+    #[arg(long = "ca-cert", value_name = "FILE")]
+    pub ca_certs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

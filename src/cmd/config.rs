@@ -47,6 +47,9 @@ pub struct ServeSection {
     pub watch: Option<bool>,
     pub journal_size: Option<usize>,
     pub max_body_bytes: Option<usize>,
+    /// PEM files, as `--ca-cert`.
+    #[serde(default)]
+    pub ca_certs: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +72,9 @@ pub struct VerifySection {
     #[serde(default)]
     pub reports: Vec<String>,
     pub prefer: Option<bool>,
+    /// PEM files, as `--ca-cert`.
+    #[serde(default)]
+    pub ca_certs: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -215,6 +221,9 @@ fn serve(args: &mut ServeArgs, m: &ArgMatches, c: &Loaded) {
     if let (Some(max), true) = (s.max_body_bytes, unset(m, "max_body_bytes")) {
         args.max_body_bytes = max;
     }
+    if args.ca_certs.is_empty() {
+        args.ca_certs = s.ca_certs.iter().map(|p| c.resolve(p).into()).collect();
+    }
     args.cors |= s.cors.unwrap_or(false) && unset(m, "cors");
     args.watch |= s.watch.unwrap_or(false) && unset(m, "watch");
 }
@@ -269,6 +278,9 @@ fn verify(args: &mut VerifyArgs, m: &ArgMatches, c: &Loaded) -> anyhow::Result<(
                 ),
             }
         }
+    }
+    if args.ca_certs.is_empty() {
+        args.ca_certs = v.ca_certs.iter().map(|p| c.resolve(p).into()).collect();
     }
     if v.prefer == Some(false) && unset(m, "no_prefer") {
         args.no_prefer = true;
@@ -338,6 +350,7 @@ docs = "{docs}"
 # watch = false
 # journal_size = 1000
 # max_body_bytes = 1048576
+# ca_certs = ["dev-ca.pem"]   # trusted at an https --fallback or proxy --target
 
 [verify]
 # target = "http://127.0.0.1:3000"
@@ -350,6 +363,7 @@ docs = "{docs}"
 # timeout = 10.0
 # reports = ["junit=target/docmock.xml"]
 # prefer = true     # send `Prefer: example=<fixture id>`
+# ca_certs = ["dev-ca.pem"]   # trusted at an https target besides the public roots
 
 [lint]
 # deny = "warnings"

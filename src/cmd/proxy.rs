@@ -8,6 +8,7 @@ use anyhow::{bail, Context};
 use docmock::proxy::{self, Proxy, ProxyOptions};
 use docmock::report::proxy as report;
 use docmock::serve::Server;
+use docmock::verify::tls::CaCerts;
 use docmock::verify::MatchLevel;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -60,6 +61,7 @@ pub fn run(args: ProxyArgs) -> anyhow::Result<Outcome> {
             redact: args.redact_headers.clone(),
             record: args.record.clone(),
             timeout: Duration::from_secs_f64(args.timeout),
+            ca_certs: CaCerts::from_pem_files(&args.serve.ca_certs)?,
         },
     )?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

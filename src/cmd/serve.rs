@@ -5,11 +5,13 @@ use crate::cli::ServeArgs;
 use anyhow::Context;
 use docmock::extract::DocsLocation;
 use docmock::serve::{self, watch, Config, Server};
+use docmock::verify::tls::CaCerts;
 use std::io::{IsTerminal, Write};
 
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let log = init_logging(args.log_requests || std::io::stderr().is_terminal());
     let config = config(&args, &log)?;
+    let ca_certs = CaCerts::from_pem_files(&args.ca_certs)?;
     let (location, extraction) = super::load(&args.docs)?;
     super::print_extract_errors(&extraction);
     let server = Server::new(&extraction.docs, config);
@@ -28,7 +30,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         match &args.fallback {
             // Only then the extra hop: without it `serve` keeps its own lean stack.
             Some(target) => {
-                let router = docmock::proxy::fallback_router(server, target)?;
+                let router = docmock::proxy::fallback_router(server, target, &ca_certs)?;
                 axum::serve(
                     listener,
                     router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

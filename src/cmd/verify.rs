@@ -69,6 +69,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
             verify::curl::Secrets::Masked
         },
         max_body_bytes: args.max_body_bytes,
+        ca_certs: verify::tls::CaCerts::from_pem_files(&args.ca_certs)?,
     };
 
     let (location, extraction) = super::load(&args.docs)?;

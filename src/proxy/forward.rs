@@ -6,6 +6,7 @@
 //! proxy from the environment), not reqwest: reqwest parsed a URL and ran its redirect and
 //! timeout layers per request, which cost more than the rest of an exchange.
 
+use crate::verify::tls::{explain, CaCerts};
 use crate::verify::VerifyError;
 use axum::body::Bytes;
 use axum::http::request::Parts;
@@ -67,7 +68,12 @@ enum Failure {
 }
 
 impl Forwarder {
-    pub fn new(target: &str, timeout: Duration) -> Result<Forwarder, VerifyError> {
+    /// A client for `target`; at an https target it trusts the public web roots and `ca_certs`.
+    pub fn new(
+        target: &str,
+        timeout: Duration,
+        ca_certs: &CaCerts,
+    ) -> Result<Forwarder, VerifyError> {
         let url = crate::verify::request::base_url(target)?;
         let bad = |message: String| VerifyError::BadTarget {
             target: target.to_string(),
@@ -89,7 +95,7 @@ impl Forwarder {
         http.set_nodelay(true);
         http.enforce_http(false);
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
+            .with_tls_config(ca_certs.client_config()?)
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
@@ -206,24 +212,17 @@ impl Forwarder {
     }
 
     fn describe(&self, failure: Failure) -> String {
-        let root = |error: &(dyn std::error::Error + 'static)| {
-            let mut cause = error;
-            while let Some(next) = cause.source() {
-                cause = next;
-            }
-            cause.to_string()
-        };
         match failure {
             Failure::Timeout => format!("the target {} did not answer in time", self.base),
             Failure::Connect(error) => {
                 format!(
                     "cannot connect to the target {}: {}",
                     self.base,
-                    root(&*error)
+                    explain(&*error)
                 )
             }
             Failure::Exchange(error) => {
-                let cause = root(&*error);
+                let cause = explain(&*error);
                 format!("the exchange with the target {} failed: {cause}", self.base)
             }
         }

@@ -21,6 +21,7 @@ use crate::serve::own::{json_response, own_error};
 use crate::serve::select::{self, Incoming, Invalid, Preference};
 use crate::serve::table::{Case, Table};
 use crate::serve::{self, Outcome, ParsedBody, Server};
+use crate::verify::tls::CaCerts;
 use crate::verify::{compare, ActualResponse, Difference, MatchLevel, VerifyError};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
@@ -62,6 +63,8 @@ pub struct ProxyOptions {
     pub record: Option<PathBuf>,
     /// Timeout of each forwarded request.
     pub timeout: Duration,
+    /// CAs trusted at an https target besides the public web roots (`--ca-cert`).
+    pub ca_certs: CaCerts,
 }
 
 impl Default for ProxyOptions {
@@ -73,6 +76,7 @@ impl Default for ProxyOptions {
             redact: Vec::new(),
             record: None,
             timeout: Duration::from_secs(30),
+            ca_certs: CaCerts::default(),
         }
     }
 }
@@ -151,7 +155,7 @@ pub struct Proxy {
 
 impl Proxy {
     pub fn new(server: Arc<Server>, options: ProxyOptions) -> Result<Arc<Proxy>, VerifyError> {
-        let forwarder = Forwarder::new(&options.target, options.timeout)?;
+        let forwarder = Forwarder::new(&options.target, options.timeout, &options.ca_certs)?;
         let redaction = Redaction::new(&options.redact);
         let recorder = options
             .record
@@ -638,9 +642,14 @@ struct Fallback {
 }
 
 /// `serve`'s router with every request no documented route matches forwarded to `target`
-/// (journal reason `fallback`).
-pub fn fallback_router(server: Arc<Server>, target: &str) -> Result<Router, VerifyError> {
-    let forwarder = Forwarder::new(target, Duration::from_secs(30))?;
+/// (journal reason `fallback`); at an https target the public web roots and `ca_certs` are
+/// trusted.
+pub fn fallback_router(
+    server: Arc<Server>,
+    target: &str,
+    ca_certs: &CaCerts,
+) -> Result<Router, VerifyError> {
+    let forwarder = Forwarder::new(target, Duration::from_secs(30), ca_certs)?;
     let state = Arc::new(Fallback {
         server: server.clone(),
         forwarder,

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod curl;
 pub mod place;
 pub mod request;
+pub mod tls;
 pub mod update;
 
 pub use compare::{Difference, MatchLevel};
@@ -20,6 +21,7 @@ use crate::fixture::{DocSet, Fixture, Source};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -52,6 +54,8 @@ pub struct VerifyOptions {
     pub secrets: curl::Secrets,
     /// Largest answer body read; a larger one fails the case.
     pub max_body_bytes: u64,
+    /// CAs trusted at an https target besides the public web roots (`--ca-cert`).
+    pub ca_certs: tls::CaCerts,
 }
 
 /// The default of [`VerifyOptions::max_body_bytes`] and `verify --max-body-bytes`: 16 MiB.
@@ -72,6 +76,7 @@ impl Default for VerifyOptions {
             prefer: true,
             secrets: curl::Secrets::Masked,
             max_body_bytes: MAX_BODY_BYTES,
+            ca_certs: tls::CaCerts::default(),
         }
     }
 }
@@ -93,6 +98,10 @@ pub enum VerifyError {
     NothingSelected { only: String },
     #[error("cannot build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
+    #[error("cannot use the CA file {}: {message}", path.display())]
+    CaFile { path: PathBuf, message: String },
+    #[error("cannot set up TLS for the target: {0}")]
+    Tls(String),
 }
 
 /// How one case ended.
@@ -440,6 +449,7 @@ async fn run_all(docs: &DocSet, options: &VerifyOptions) -> Result<Vec<Verdict>,
     let client = reqwest::Client::builder()
         .timeout(options.timeout)
         .redirect(reqwest::redirect::Policy::none())
+        .use_preconfigured_tls(options.ca_certs.client_config()?)
         .build()
         .map_err(VerifyError::Client)?;
     let target = request::Target::probe(&client, &base, options.max_body_bytes).await;

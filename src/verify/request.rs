@@ -436,9 +436,9 @@ pub async fn send(
                 humantime::format_duration(timeout)
             )
         } else if e.is_connect() {
-            "cannot connect to the target".to_string()
+            format!("cannot connect to the target: {}", super::tls::explain(&e))
         } else {
-            format!("request failed: {}", root_cause(&e))
+            format!("request failed: {}", super::tls::explain(&e))
         }
     };
     let mut response = builder.send().await.map_err(describe)?;
@@ -464,12 +464,4 @@ pub async fn send(
         bytes.extend_from_slice(&chunk);
     }
     Ok(ActualResponse::from_parts(status, &headers, &bytes))
-}
-
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }

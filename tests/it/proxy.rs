@@ -3,7 +3,7 @@
 //! lines, violations, `--strict`, redaction, a target that is down, the shutdown reports,
 //! `--record` read back by `lint` and `serve`, and `serve --fallback`.
 
-use crate::common::{data, docmock, MockServer};
+use crate::common::{data, docmock, serve_https, MockServer};
 use axum::extract::Path as UrlPath;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -647,4 +647,38 @@ async fn serve_fallback_answers_documented_routes_from_the_docs_and_forwards_the
         .map(|e| e["reason"].as_str().unwrap())
         .collect();
     assert_eq!(reasons, ["success", "fallback"]);
+}
+
+#[tokio::test]
+async fn an_https_target_is_reached_through_the_ca_named_by_ca_cert() {
+    let https = serve_https(widgets_app(Arc::new(AtomicUsize::new(0))));
+    let ca = https.ca.display().to_string();
+    let docs = docs();
+    let proxy = MockServer::proxy_in(
+        &data("data/proxy"),
+        &[&docs, "--target", &https.base, "--ca-cert", &ca],
+    );
+    let (status, _, body) = get_json(&proxy.url("/widgets/7")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!({"id": 7, "name": "Gizmo", "price": 12.5}));
+    assert_eq!(journal_reasons(&proxy).await, ["/widgets/7 200 conforms"]);
+
+    let stub = MockServer::start_in(
+        Path::new(&docs),
+        &[".", "--fallback", &https.base, "--ca-cert", &ca],
+    );
+    let (status, _, body) = get_json(&stub.url("/gadgets/3")).await;
+    assert_eq!((status, body), (200, json!({"id": 3, "kind": "gadget"})));
+
+    // Without the CA the certificate is refused, and the answer says how to trust it.
+    let untrusting = MockServer::proxy_in(&data("data/proxy"), &[&docs, "--target", &https.base]);
+    let (status, headers, body) = get_json(&untrusting.url("/widgets/7")).await;
+    assert_eq!(status, 502);
+    assert_eq!(headers["x-docmock-error"], "target-unreachable");
+    let error = body["error"].as_str().unwrap();
+    assert!(
+        error.contains("invalid peer certificate: UnknownIssuer")
+            && error.contains("--ca-cert FILE"),
+        "{error}"
+    );
 }

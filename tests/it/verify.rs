@@ -2,7 +2,7 @@
 //! caught, at each match level, with the exit code), reports, variables, headers, setup,
 //! `--update`, and the stub server of the same docs.
 
-use crate::common::{data, docmock, transcript, MockServer};
+use crate::common::{data, docmock, serve_config, serve_https, transcript, MockServer};
 use axum::extract::Path as UrlPath;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
@@ -826,4 +826,57 @@ fn verify_github_annotates_each_failed_case_at_its_doc_line_with_escaped_message
     // Several lines in one message: line breaks escaped, one annotation per line of output.
     assert!(text.contains("%0A"), "{text}");
     assert_drift_snapshot!("verify_github", text);
+}
+
+#[test]
+fn an_https_target_is_verified_through_the_ca_named_by_ca_cert() {
+    use docmock::extract::{DocsLocation, Options};
+    let docs = docmock::extract::load(&DocsLocation::Embedded, &Options::default())
+        .unwrap()
+        .docs;
+    let stub = docmock::serve::Server::new(&docs, serve_config());
+    let https = serve_https(docmock::serve::router(stub));
+    let ca = https.ca.display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let verify = |extra: &[&str]| {
+        docmock(dir.path())
+            .args(["verify", "--target", &https.base])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+
+    let output = verify(&["--ca-cert", &ca]);
+    let text = transcript(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("PASS") && !text.contains("FAIL"), "{text}");
+
+    // Without the CA every case fails, saying why and how to trust the target.
+    let output = verify(&[]);
+    let text = transcript(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(!text.contains("PASS"), "{text}");
+    assert!(
+        text.contains("cannot connect to the target: invalid peer certificate: UnknownIssuer")
+            && text.contains("--ca-cert FILE"),
+        "{text}"
+    );
+
+    // A file that holds no certificate stops the run before any request.
+    std::fs::write(dir.path().join("notes.txt"), "not a certificate\n").unwrap();
+    let output = verify(&["--ca-cert", "notes.txt"]);
+    let text = transcript(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("cannot use the CA file notes.txt: no certificate in it"),
+        "{text}"
+    );
+
+    // docmock.toml names it too, relative to the file's folder.
+    std::fs::create_dir(dir.path().join("certs")).unwrap();
+    std::fs::copy(&https.ca, dir.path().join("certs/dev-ca.pem")).unwrap();
+    let config = "[verify]\nca_certs = [\"certs/dev-ca.pem\"]\n";
+    std::fs::write(dir.path().join("docmock.toml"), config).unwrap();
+    let output = verify(&[]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
 }
