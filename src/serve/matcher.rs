@@ -493,7 +493,8 @@ impl<'t> Beam<'t> {
         let segment = want.text.as_str();
         let mut next = Beam::new(self.entries[0].1);
         for &(cost, node) in self.entries() {
-            if let Some(child) = node.literals.get(segment) {
+            let exact = node.literals.get(segment);
+            if let Some(child) = exact {
                 next.offer(cost, child);
             }
             if let Some(child) = &node.param {
@@ -514,13 +515,14 @@ impl<'t> Beam<'t> {
                 else {
                     break;
                 };
+                // the equal literal is the exact child, offered above
+                if exact.is_some_and(|exact| std::ptr::eq(exact, &child.node)) {
+                    continue;
+                }
                 let room = room.min(NEAR);
                 if let Some(spelling) = spelling_cost_below(want, &child.key, child.shape, room) {
-                    // the equal literal is the exact child, offered above; one in another
-                    // case (of a case-sensitive route) is nearest of all
-                    if spelling > 0 || *child.key != *segment {
-                        next.offer(cost + spelling.max(1), &child.node);
-                    }
+                    // one in another case (of a case-sensitive route) is nearest of all
+                    next.offer(cost + spelling.max(1), &child.node);
                 }
             }
             // The path has a segment the route does not.
@@ -687,11 +689,8 @@ fn bit_distance_within(want: &Want, b: &[u8], most: usize) -> Option<usize> {
         let horizontal = ((equal & plus).wrapping_add(plus) ^ plus) | equal;
         let mut up = minus | !(horizontal | plus);
         let mut down = plus & horizontal;
-        if up & last != 0 {
-            distance += 1;
-        } else if down & last != 0 {
-            distance -= 1;
-        }
+        // up and down never share a bit
+        distance = distance + usize::from(up & last != 0) - usize::from(down & last != 0);
         up = (up << 1) | 1;
         down <<= 1;
         plus = down | !(vertical | up);

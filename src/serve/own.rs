@@ -149,12 +149,20 @@ fn not_found_body<'r>(
     body
 }
 
-/// Append `parts` joined as one JSON string (escaped by serde_json, once for the whole).
+/// Append `parts` joined as one JSON string: as they are when no byte needs an escape (JSON
+/// escapes only control bytes, `"` and `\\`; route names and most paths have none), else
+/// escaped by serde_json.
 fn json_string(out: &mut Vec<u8>, parts: &[&str]) {
-    let mut joined = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for part in parts {
-        joined.push_str(part);
+    let plain = |part: &&str| !part.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+    if parts.iter().all(plain) {
+        out.push(b'"');
+        for part in parts {
+            out.extend_from_slice(part.as_bytes());
+        }
+        out.push(b'"');
+        return;
     }
+    let joined = parts.concat();
     // Writing to a Vec cannot fail.
     let _ = serde_json::to_writer(out, &joined);
 }
