@@ -355,22 +355,39 @@ pub fn serve_https(app: axum::Router) -> HttpsTarget {
         )
         .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let address = serve_on_thread(app, move |tcp| TlsListener { tcp, acceptor });
+    HttpsTarget {
+        base: format!("https://{address}"),
+        ca,
+        _dir: dir,
+    }
+}
+
+/// Serve `app` over plain HTTP on an ephemeral loopback port, on a thread of its own, for the
+/// rest of the test run.
+pub fn serve_http(app: axum::Router) -> std::net::SocketAddr {
+    serve_on_thread(app, |tcp| tcp)
+}
+
+/// Serve `app` on a thread of its own, on the listener `wrap` makes of a loopback one.
+fn serve_on_thread<L>(
+    app: axum::Router,
+    wrap: impl FnOnce(tokio::net::TcpListener) -> L + Send + 'static,
+) -> std::net::SocketAddr
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
             let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(tcp.local_addr().unwrap()).unwrap();
-            axum::serve(TlsListener { tcp, acceptor }, app)
-                .await
-                .unwrap();
+            axum::serve(wrap(tcp), app).await.unwrap();
         });
     });
-    HttpsTarget {
-        base: format!("https://{}", rx.recv().unwrap()),
-        ca,
-        _dir: dir,
-    }
+    rx.recv().unwrap()
 }
 
 /// TCP connections that completed a TLS handshake (one refused by the client is dropped).

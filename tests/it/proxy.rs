@@ -3,7 +3,7 @@
 //! lines, violations, `--strict`, redaction, a target that is down, the shutdown reports,
 //! `--record` read back by `lint` and `serve`, and `serve --fallback`.
 
-use crate::common::{data, docmock, serve_https, MockServer};
+use crate::common::{data, docmock, serve_http, serve_https, MockServer};
 use axum::extract::Path as UrlPath;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -14,20 +14,6 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-/// Serve `app` on an ephemeral loopback port, on a thread of its own.
-fn serve(app: Router) -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    rx.recv().unwrap()
-}
 
 /// The widgets API as implemented; `posts` counts the creations that reached it.
 fn widgets_app(posts: Arc<AtomicUsize>) -> Router {
@@ -104,7 +90,7 @@ fn widgets_app(posts: Arc<AtomicUsize>) -> Router {
 
 fn target() -> (SocketAddr, Arc<AtomicUsize>) {
     let posts = Arc::new(AtomicUsize::new(0));
-    (serve(widgets_app(posts.clone())), posts)
+    (serve_http(widgets_app(posts.clone())), posts)
 }
 
 fn docs() -> String {

@@ -2,7 +2,7 @@
 //! caught, at each match level, with the exit code), reports, variables, headers, setup,
 //! `--update`, and the stub server of the same docs.
 
-use crate::common::{data, docmock, serve_config, serve_https, transcript, MockServer};
+use crate::common::{data, docmock, serve_config, serve_http, serve_https, transcript, MockServer};
 use axum::extract::Path as UrlPath;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
@@ -12,21 +12,6 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
-
-/// Serve `app` on an ephemeral loopback port, on a thread of its own, for the rest of the test
-/// run.
-fn serve(app: Router) -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    rx.recv().unwrap()
-}
 
 /// The widgets API as implemented, drifted from `tests/data/verify/drift/widgets.mdx`: each
 /// endpoint drifts in one way.
@@ -144,7 +129,7 @@ macro_rules! assert_drift_snapshot {
 
 #[test]
 fn a_changed_status_fails_at_every_level() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let text = at_each_level(addr, "widgets/show-the-service-status/");
     assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
     assert_drift_snapshot!("drift_status", text);
@@ -152,7 +137,7 @@ fn a_changed_status_fails_at_every_level() {
 
 #[test]
 fn a_dropped_key_fails_at_every_level() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let text = at_each_level(addr, "widgets/show-a-widget/");
     assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
     assert_drift_snapshot!("drift_dropped_key", text);
@@ -160,7 +145,7 @@ fn a_dropped_key_fails_at_every_level() {
 
 #[test]
 fn a_changed_type_fails_at_every_level() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let text = at_each_level(addr, "widgets/show-the-stock-of-a-widget/");
     assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
     assert_drift_snapshot!("drift_changed_type", text);
@@ -168,7 +153,7 @@ fn a_changed_type_fails_at_every_level() {
 
 #[test]
 fn an_added_key_is_a_warning_until_exact() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let text = at_each_level(addr, "widgets/show-the-owner-of-a-widget/");
     assert_eq!(text.matches("exit: 0").count(), 2, "{text}");
     assert_eq!(text.matches("exit: 1").count(), 1, "{text}");
@@ -177,7 +162,7 @@ fn an_added_key_is_a_warning_until_exact() {
 
 #[test]
 fn a_changed_value_passes_shape_and_fails_values_and_exact() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let text = at_each_level(addr, "widgets/show-the-colour-of-a-widget/");
     assert_eq!(text.matches("exit: 0").count(), 1, "{text}");
     assert_eq!(text.matches("exit: 1").count(), 2, "{text}");
@@ -186,7 +171,7 @@ fn a_changed_value_passes_shape_and_fails_values_and_exact() {
 
 #[test]
 fn an_omitted_header_fails_at_every_level_and_volatile_headers_are_only_checked_for_presence() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let text = at_each_level(addr, "widgets/show-the-manual-of-a-widget/");
     assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
     assert!(!text.contains("header Date"), "{text}");
@@ -195,7 +180,7 @@ fn an_omitted_header_fails_at_every_level_and_volatile_headers_are_only_checked_
 
 #[test]
 fn a_request_that_times_out_fails_at_every_level() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let text = at_each_level(addr, "widgets/build-a-report-slowly/");
     assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
     assert_drift_snapshot!("drift_timeout", text);
@@ -203,14 +188,14 @@ fn a_request_that_times_out_fails_at_every_level() {
 
 #[test]
 fn placeholders_and_computed_values_match_by_type_and_the_documented_body_is_sent_without_them() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let text = at_each_level(addr, "widgets/create-a-widget/");
     assert_eq!(text.matches("exit: 0").count(), 3, "{text}");
 }
 
 #[test]
 fn the_whole_run_lists_cases_in_document_order_whatever_the_number_of_jobs() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let auth = ["--header", "Authorization: Bearer ${DOCMOCK_FIXTURE_ID}"];
     let one = verify(addr, &drift_docs(), &auth);
     let four = verify(addr, &drift_docs(), &[&auth[..], &["--jobs", "4"]].concat());
@@ -224,7 +209,7 @@ fn the_whole_run_lists_cases_in_document_order_whatever_the_number_of_jobs() {
 
 #[test]
 fn extra_headers_carry_the_fixture_id() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let only = ["--only", "show-a-secret"];
     let without = verify(addr, &drift_docs(), &only);
     assert_eq!(without.status.code(), Some(1), "{}", transcript(&without));
@@ -243,7 +228,7 @@ fn extra_headers_carry_the_fixture_id() {
 #[test]
 fn path_parameters_come_from_the_fixture_id_table_then_the_route_table_then_var_then_the_global_value(
 ) {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let dir = tempfile::tempdir().unwrap();
     let only = ["--only", "owner-by-id", "--match", "values"];
     let run = |vars_file: &str, extra: &[&str]| {
@@ -294,7 +279,7 @@ fn path_parameters_come_from_the_fixture_id_table_then_the_route_table_then_var_
 
 #[test]
 fn a_bad_vars_file_names_its_line_and_exits_2() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vars.toml");
     std::fs::write(&path, "owner_id = \"ada\"\nbroken =\n").unwrap();
@@ -310,7 +295,7 @@ fn a_bad_vars_file_names_its_line_and_exits_2() {
 
 #[test]
 fn the_setup_command_runs_before_each_case_with_its_id_and_title_and_its_failure_fails_the_case() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("setup.log");
     let setup = format!(
@@ -367,7 +352,7 @@ fn a_target_that_is_down_gives_one_error_line_and_exit_2() {
 
 #[test]
 fn junit_and_json_reports_are_written_and_the_junit_xml_parses_with_errors_apart_from_failures() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
     let json_path = dir.path().join("report.json");
@@ -491,7 +476,7 @@ fn copy_of_update_docs() -> tempfile::TempDir {
 
 #[test]
 fn dry_run_prints_the_diff_of_each_doc_file_and_writes_nothing() {
-    let addr = serve(books_app());
+    let addr = serve_http(books_app());
     let docs = copy_of_update_docs();
     let output = verify(
         addr,
@@ -510,7 +495,7 @@ fn dry_run_prints_the_diff_of_each_doc_file_and_writes_nothing() {
 
 #[test]
 fn update_rewrites_only_the_differing_literals_and_files_and_a_second_run_passes() {
-    let addr = serve(books_app());
+    let addr = serve_http(books_app());
     let docs = copy_of_update_docs();
     let first = verify(addr, docs.path(), &["--match", "exact", "--update"]);
     assert_eq!(first.status.code(), Some(1), "{}", transcript(&first));
@@ -582,7 +567,7 @@ fn update_rewrites_only_the_differing_literals_and_files_and_a_second_run_passes
 
 #[test]
 fn an_only_pattern_that_matches_nothing_is_a_usage_error() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let output = verify(addr, &drift_docs(), &["--only", "widgest/*"]);
     assert_eq!(output.status.code(), Some(2));
     insta::assert_snapshot!("only_matches_nothing", transcript(&output));
@@ -590,7 +575,7 @@ fn an_only_pattern_that_matches_nothing_is_a_usage_error() {
 
 #[test]
 fn skip_leaves_out_the_fixtures_whose_ids_match() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let output = verify(
         addr,
         &drift_docs(),
@@ -660,7 +645,7 @@ fn without_prefer_a_stub_answers_by_request_and_other_servers_skip_cases_without
     // Filled with a generated value, but without its preference the stub answers the
     // documented success case: the error case fails.
     assert!(text.contains("FAIL responses/update-a-response/when-no-response-exists-for-the-id-provided PUT /api/v1/dossiers/1/responses/1"), "{text}");
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let output = docmock(&data("data/verify"))
         .args(["verify", "--target", &format!("http://{addr}")])
         .args([
@@ -680,7 +665,7 @@ fn without_prefer_a_stub_answers_by_request_and_other_servers_skip_cases_without
 
 #[test]
 fn a_global_case_is_skipped_with_the_reason_instead_of_sent_to_its_placeholder_path() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let output = verify(
         addr,
         &data("pages/routes"),
@@ -745,7 +730,7 @@ fn fenced_at_each_level(addr: SocketAddr, id: &str) -> String {
 
 #[test]
 fn fields_added_inside_an_elided_object_of_a_fenced_example_pass_at_every_level() {
-    let addr = serve(fenced_app());
+    let addr = serve_http(fenced_app());
     let text = fenced_at_each_level(addr, "accounts/show-an-account/ok");
     assert_eq!(text.matches("exit: 0").count(), 3, "{text}");
     assert_eq!(text.matches("PASS").count(), 3, "{text}");
@@ -754,7 +739,7 @@ fn fields_added_inside_an_elided_object_of_a_fenced_example_pass_at_every_level(
 
 #[test]
 fn a_documented_field_dropped_from_a_fenced_example_fails_at_every_level() {
-    let addr = serve(fenced_app());
+    let addr = serve_http(fenced_app());
     let text = fenced_at_each_level(addr, "accounts/show-the-settings-of-an-account/200");
     assert_eq!(text.matches("exit: 1").count(), 3, "{text}");
     assert_drift_snapshot!("fenced_dropped_field", text);
@@ -814,7 +799,7 @@ fn a_failed_case_prints_a_curl_command_with_secrets_masked_that_gets_the_same_an
 
 #[test]
 fn verify_github_annotates_each_failed_case_at_its_doc_line_with_escaped_messages() {
-    let addr = serve(drifted_app());
+    let addr = serve_http(drifted_app());
     let output = verify(
         addr,
         &drift_docs(),
