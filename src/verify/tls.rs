@@ -25,6 +25,14 @@ impl CaCerts {
     /// Every `CERTIFICATE` block of each file (other blocks, such as keys, are passed over).
     /// A file that cannot be read, holds no certificate, or has a block that does not decode
     /// or is no certificate a CA could have is an error naming the file and the block's line.
+    ///
+    /// ```
+    /// use docmock::verify::tls::CaCerts;
+    /// // none named: the public web roots only
+    /// assert!(CaCerts::from_pem_files(&[]).unwrap().client_config().is_ok());
+    /// let error = CaCerts::from_pem_files(&["no-such-ca.pem".into()]).unwrap_err();
+    /// assert!(error.to_string().starts_with("cannot use the CA file no-such-ca.pem: "));
+    /// ```
     pub fn from_pem_files(paths: &[PathBuf]) -> Result<CaCerts, VerifyError> {
         let mut certificates = Vec::new();
         for path in paths {
