@@ -559,11 +559,22 @@ struct Shape {
 
 impl Shape {
     fn of(text: &str) -> Shape {
-        let chars = text.chars().fold(0, |bits, c| {
-            bits | 1 << (u32::from(c.to_ascii_lowercase()) % 64)
-        });
+        let bit = |c: u32| 1u64 << (c % 64);
+        // ASCII (most names) read byte by byte, without decoding chars
+        if text.is_ascii() {
+            let chars = text
+                .bytes()
+                .fold(0, |bits, b| bits | bit(u32::from(b.to_ascii_lowercase())));
+            return Shape {
+                len: text.len(),
+                chars,
+            };
+        }
+        let chars = text
+            .chars()
+            .fold(0, |bits, c| bits | bit(u32::from(c.to_ascii_lowercase())));
         Shape {
-            len: char_len(text),
+            len: text.chars().count(),
             chars,
         }
     }
@@ -642,14 +653,6 @@ impl Want {
     }
 }
 
-fn char_len(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
-    } else {
-        text.chars().count()
-    }
-}
-
 /// The Levenshtein distance of `want` and `have` (`have_len` chars) in chars, ASCII letters
 /// compared without case (as `strsim::levenshtein` of both lower-cased), or `None` as soon
 /// as it must exceed `most`.
@@ -670,11 +673,20 @@ fn distance_within(want: &Want, have: &str, have_len: usize, most: usize) -> Opt
 /// bit sets of +1 and −1 steps and advanced one byte of `b` (ASCII) at a time in a few word
 /// operations. A shared prefix and suffix take no edits, so only what lies between is read.
 fn bit_distance_within(want: &Want, b: &[u8], most: usize) -> Option<usize> {
+    // `want` is lower-cased already (indexing, not zipped iterators: this runs per literal)
     let a = want.text.as_bytes();
-    let same = |(x, y): &(&u8, &u8)| x.eq_ignore_ascii_case(y);
-    let prefix = a.iter().zip(b).take_while(same).count();
+    let same = |x: u8, y: u8| x == y.to_ascii_lowercase();
+    let shorter = a.len().min(b.len());
+    let mut prefix = 0;
+    while prefix < shorter && same(a[prefix], b[prefix]) {
+        prefix += 1;
+    }
     let (a, b) = (&a[prefix..], &b[prefix..]);
-    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(same).count();
+    let shorter = shorter - prefix;
+    let mut suffix = 0;
+    while suffix < shorter && same(a[a.len() - 1 - suffix], b[b.len() - 1 - suffix]) {
+        suffix += 1;
+    }
     let (len, b) = (a.len() - suffix, &b[..b.len() - suffix]);
     if len == 0 {
         return Some(b.len()).filter(|&distance| distance <= most);
@@ -970,10 +982,10 @@ mod tests {
     /// `a` up to 64 bytes), and the row by row one, which must agree.
     fn distance(a: &str, b: &str, most: usize) -> Option<usize> {
         let want = Want::new(a);
-        let found = distance_within(&want, b, char_len(b), most);
-        if a.chars().count().abs_diff(char_len(b)) <= most {
+        let found = distance_within(&want, b, b.chars().count(), most);
+        if a.chars().count().abs_diff(b.chars().count()) <= most {
             assert_eq!(
-                row_distance_within(a, b, char_len(b), most),
+                row_distance_within(a, b, b.chars().count(), most),
                 found,
                 "{a} {b} {most}"
             );
