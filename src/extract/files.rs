@@ -44,7 +44,7 @@ pub struct DocFiles {
 }
 
 /// The whole file, or `None` when it holds more than `max` bytes (read no further).
-fn read_at_most(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_at_most(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)?

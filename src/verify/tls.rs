@@ -4,11 +4,11 @@
 //! serves verify's client, the proxy's and `serve --fallback`'s.
 
 use super::VerifyError;
+use crate::extract::files::read_at_most;
 use rustls::crypto::ring;
 use rustls::{CertificateError, ClientConfig, RootCertStore};
 use rustls_pki_types::pem::{self, SectionKind};
 use rustls_pki_types::CertificateDer;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -66,14 +66,9 @@ fn read_pem_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, VerifyErro
         path: path.to_path_buf(),
         message,
     };
-    let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
-    let mut text = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut text)
-        .map_err(|e| bad(e.to_string()))?;
-    if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(bad(format!("larger than {MAX_FILE_BYTES} bytes")));
-    }
+    let text = read_at_most(path, MAX_FILE_BYTES)
+        .map_err(|e| bad(e.to_string()))?
+        .ok_or_else(|| bad(format!("larger than {MAX_FILE_BYTES} bytes")))?;
     let mut certificates = Vec::new();
     let mut rest: &[u8] = &text;
     loop {
