@@ -8,8 +8,12 @@
 
 use crate::fixture::{RouteTemplate, Segment};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+mod near;
+use near::{NameTrie, Want, NEAR_CHARS};
 
 /// What a lookup found.
 #[derive(Debug, PartialEq, Eq)]
@@ -60,15 +64,13 @@ struct Literals {
     /// Has a child an ASCII capital? Only then can a child differ from a (lower-cased)
     /// request segment in case alone, and be nearer than one edit.
     capitals: bool,
-    /// A wide node's children in the order of their names (ASCII lower-cased), sorted at its
-    /// first near-miss search.
-    by_name: OnceLock<Box<[u32]>>,
+    /// The children's names in a trie, built at the node's first near-miss search.
+    names: OnceLock<NameTrie>,
 }
 
 #[derive(Debug)]
 struct Child {
     key: Box<str>,
-    shape: Shape,
     node: Node,
 }
 
@@ -84,29 +86,10 @@ impl Literals {
         Some(&self.children[i].node)
     }
 
-    /// The children a near-miss search for `segment` (lower-cased) weighs, in order: all of
-    /// them in doc order, up to [`NEAR_CHILDREN`]; of a wider node the [`NEAR_CHILDREN`]
-    /// nearest `segment` in name order, from where it would stand outwards, alternating after
-    /// and before it: a name misspelt towards its end is among them, wherever it is
-    /// documented.
-    fn near(&self, segment: &str) -> Near<'_> {
-        let count = self.children.len().min(NEAR_CHILDREN);
-        if self.children.len() <= NEAR_CHILDREN {
-            return Near::new(&self.children, None, 0, count);
-        }
-        let lower = |i: &u32| {
-            self.children[*i as usize]
-                .key
-                .bytes()
-                .map(|b| b.to_ascii_lowercase())
-        };
-        let by_name = self.by_name.get_or_init(|| {
-            let mut order: Vec<u32> = (0..self.children.len() as u32).collect();
-            order.sort_unstable_by(|a, b| lower(a).cmp(lower(b)));
-            order.into()
-        });
-        let at = by_name.partition_point(|i| lower(i).lt(segment.bytes()));
-        Near::new(&self.children, Some(by_name), at, count)
+    /// The children's names, for a near-miss search.
+    fn names(&self) -> &NameTrie {
+        self.names
+            .get_or_init(|| NameTrie::new(self.children.iter().map(|c| &*c.key)))
     }
 
     fn entry(&mut self, key: Box<str>) -> &mut Node {
@@ -117,13 +100,11 @@ impl Literals {
         let i = match found {
             Some(i) => i,
             None => {
-                let shape = Shape::of(&key);
-                self.by_name = OnceLock::new();
-                self.longest = self.longest.max(shape.len);
+                self.names = OnceLock::new();
+                self.longest = self.longest.max(key.chars().count());
                 self.capitals |= key.bytes().any(|b| b.is_ascii_uppercase());
                 self.children.push(Child {
                     key: key.clone(),
-                    shape,
                     node: Node::default(),
                 });
                 let i = self.children.len() - 1;
@@ -142,54 +123,6 @@ impl Literals {
             }
         };
         &mut self.children[i].node
-    }
-}
-
-/// The children [`Literals::near`] gives: in doc order, or outwards from a place in name order.
-struct Near<'a> {
-    children: &'a [Child],
-    by_name: Option<&'a [u32]>,
-    /// In name order, the next child after the place is `by_name[after]`, the next before it
-    /// `by_name[before - 1]`; in doc order `children[after]`.
-    after: usize,
-    before: usize,
-    left: usize,
-    /// Take the next one from after the place?
-    from_after: bool,
-}
-
-impl<'a> Near<'a> {
-    fn new(children: &'a [Child], by_name: Option<&'a [u32]>, at: usize, left: usize) -> Near<'a> {
-        Near {
-            children,
-            by_name,
-            after: at,
-            before: at,
-            left,
-            from_after: true,
-        }
-    }
-}
-
-impl<'a> Iterator for Near<'a> {
-    type Item = &'a Child;
-
-    fn next(&mut self) -> Option<&'a Child> {
-        self.left = self.left.checked_sub(1)?;
-        let Some(by_name) = self.by_name else {
-            self.after += 1;
-            return self.children.get(self.after - 1);
-        };
-        let after = self.before == 0 || (self.from_after && self.after < by_name.len());
-        self.from_after = !self.from_after;
-        let i = if after {
-            self.after += 1;
-            by_name.get(self.after - 1)?
-        } else {
-            self.before -= 1;
-            &by_name[self.before]
-        };
-        self.children.get(*i as usize)
     }
 }
 
@@ -347,11 +280,6 @@ impl Matcher {
 
 /// How many partial paths the closest-route search keeps per segment.
 const BEAM: usize = 4;
-/// How many literal children of one node the closest-route search weighs by spelling (an
-/// exact child is always found through the node's index): each first by a bound from its
-/// length and its chars, by edit distance only when that bound lets it into the beam. Keeps a
-/// 404 as cheap with 10,000 routes as with ten.
-const NEAR_CHILDREN: usize = 64;
 /// How many literal children of a node the search offers as "the route has a segment more".
 const MORE_CHILDREN: usize = 8;
 /// The cost of a whole segment added, dropped or replaced.
@@ -374,11 +302,15 @@ impl Matcher {
         if self.has_case_insensitive {
             beam.offer(0, &self.case_insensitive);
         }
-        let mut want = Want::default();
-        for raw in raw_segments(trim_path(path)).take(MAX_SEGMENTS) {
-            want.set(&percent_decode(raw, false));
-            beam = beam.step(&want);
+        thread_local! {
+            static WANT: RefCell<Want> = RefCell::default();
         }
+        WANT.with_borrow_mut(|want| {
+            for raw in raw_segments(trim_path(path)).take(MAX_SEGMENTS) {
+                want.set(&percent_decode(raw, false));
+                beam = beam.step(want);
+            }
+        });
         let mut best = Best::new(n);
         for &(cost, node) in beam.entries() {
             best.add(cost, node, method);
@@ -489,267 +421,69 @@ impl<'t> Beam<'t> {
     }
 
     /// The beam one request segment further down the trie.
-    fn step(&self, want: &Want) -> Beam<'t> {
-        let segment = want.text.as_str();
+    fn step(&self, want: &mut Want) -> Beam<'t> {
         let mut next = Beam::new(self.entries[0].1);
         for &(cost, node) in self.entries() {
-            let exact = node.literals.get(segment);
+            let exact = node.literals.get(want.text());
             if let Some(child) = exact {
                 next.offer(cost, child);
             }
             if let Some(child) = &node.param {
                 next.offer(cost, child);
             }
-            let literals = &node.literals;
-            // what the nearest child other than the exact one can cost, at best
-            let one_edit = match literals.capitals {
-                true => 1,
-                false => WHOLE / want.shape.len.max(literals.longest).max(1),
-            };
-            for child in literals.near(segment) {
-                // the beam only gets dearer to enter: once no child can, none will
-                let Some(room) = next
-                    .limit()
-                    .checked_sub(cost)
-                    .filter(|&room| room > one_edit)
-                else {
-                    break;
-                };
-                // the equal literal is the exact child, offered above
-                if exact.is_some_and(|exact| std::ptr::eq(exact, &child.node)) {
-                    continue;
-                }
-                let room = room.min(NEAR);
-                if let Some(spelling) = spelling_cost_below(want, &child.key, child.shape, room) {
-                    // one in another case (of a case-sensitive route) is nearest of all
-                    next.offer(cost + spelling.max(1), &child.node);
-                }
-            }
+            next.offer_near(cost, &node.literals, exact, want);
             // The path has a segment the route does not.
             next.offer(cost + WHOLE, node);
         }
         next
     }
-}
 
-/// A literal replaced by another: its edit distance relative to the longer one, so `respons`
-/// is close to `responses`; `None` when that is not below `limit`.
-#[inline]
-fn spelling_cost_below(want: &Want, have: &str, shape: Shape, limit: usize) -> Option<usize> {
-    let longest = want.shape.len.max(shape.len).max(1);
-    // WHOLE * distance / longest < limit exactly when WHOLE * distance < limit * longest.
-    let most = limit.saturating_mul(longest).checked_sub(1)? / WHOLE;
-    // most literals are ruled out here, by their shapes, before any distance is computed
-    if want.shape.needs_more_edits(shape, most) {
-        return None;
-    }
-    let distance = distance_within(want, have, shape.len, most)?;
-    Some(WHOLE * distance / longest)
-}
-
-/// What bounds the edit distance of two names from below, cheaply: their lengths, and which
-/// chars each has.
-#[derive(Debug, Clone, Copy, Default)]
-struct Shape {
-    /// The length in chars.
-    len: usize,
-    /// The chars (ASCII lower-cased), one bit per char modulo 64.
-    chars: u64,
-}
-
-impl Shape {
-    fn of(text: &str) -> Shape {
-        let bit = |c: u32| 1u64 << (c % 64);
-        // ASCII (most names) read byte by byte, without decoding chars
-        if text.is_ascii() {
-            let chars = text
-                .bytes()
-                .fold(0, |bits, b| bits | bit(u32::from(b.to_ascii_lowercase())));
-            return Shape {
-                len: text.len(),
-                chars,
-            };
+    /// Offer the literals near `want` (other than the `exact` one) after a partial path of
+    /// `cost`, as long as they could enter the beam.
+    fn offer_near(
+        &mut self,
+        cost: usize,
+        literals: &'t Literals,
+        exact: Option<&Node>,
+        want: &mut Want,
+    ) {
+        let want_chars = want.chars();
+        if literals.children.is_empty() || !(1..=NEAR_CHARS).contains(&want_chars) {
+            return;
         }
-        let chars = text
-            .chars()
-            .fold(0, |bits, c| bits | bit(u32::from(c.to_ascii_lowercase())));
-        Shape {
-            len: text.chars().count(),
-            chars,
+        // what the nearest child other than the exact one can cost, at best
+        let one_edit = match literals.capitals {
+            true => 1,
+            false => WHOLE / want_chars.max(literals.longest).max(1),
+        };
+        // the beam only gets dearer to enter: once no child can, none will
+        let room = |beam: &Beam| {
+            let room = beam.limit().checked_sub(cost)?;
+            (room > one_edit).then_some(room.min(NEAR))
+        };
+        // the most edits a name of the longest length may have and cost less than `room`
+        let longest = want_chars.max(literals.longest.min(NEAR_CHARS));
+        let edits_below = |room: usize| (room * longest - 1) / WHOLE;
+        let Some(mut left) = room(self) else {
+            return;
+        };
+        let most = edits_below(left);
+        // within no edit, only the exact child (unless another differs from it in case only)
+        if most == 0 && !literals.capitals {
+            return;
         }
-    }
-
-    /// Does turning one name into the other take more than `most` edits, judged by their
-    /// shapes? It takes one per char of length, and one per char (bit) one has and the other
-    /// lacks, as no edit removes or brings more than one char.
-    #[inline]
-    fn needs_more_edits(self, other: Shape, most: usize) -> bool {
-        self.len.abs_diff(other.len) > most
-            || more_bits_than(self.chars & !other.chars, most)
-            || more_bits_than(other.chars & !self.chars, most)
-    }
-}
-
-/// Has `bits` more than `most` bits set? (Without a popcount instruction in the baseline
-/// x86-64 target, counting all 64 costs more than clearing the few that matter.)
-#[inline]
-fn more_bits_than(mut bits: u64, most: usize) -> bool {
-    for _ in 0..=most {
-        if bits == 0 {
-            return false;
-        }
-        bits &= bits - 1;
-    }
-    true
-}
-
-/// A request segment (lower-cased) prepared for comparing with many literals; one per
-/// search, set to each segment in turn.
-struct Want {
-    text: String,
-    shape: Shape,
-    /// For an ASCII segment of at most 64 bytes (`bits`): for each byte value, the positions
-    /// where the segment has it, as bits.
-    positions: [u64; 128],
-    bits: bool,
-}
-
-impl Default for Want {
-    fn default() -> Want {
-        Want {
-            text: String::new(),
-            shape: Shape::default(),
-            positions: [0; 128],
-            bits: false,
-        }
-    }
-}
-
-impl Want {
-    #[cfg(test)]
-    fn new(text: &str) -> Want {
-        let mut want = Want::default();
-        want.set(text);
-        want
-    }
-
-    /// Prepare `segment`, clearing only what the last one set.
-    fn set(&mut self, segment: &str) {
-        if self.bits {
-            for byte in self.text.bytes() {
-                self.positions[usize::from(byte)] = 0;
+        literals.names().walk(want, most, |name, distance, chars| {
+            let child = &literals.children[name];
+            let spelling = WHOLE * distance / want_chars.max(chars);
+            // the equal literal is the exact child, offered already
+            if spelling < left && !exact.is_some_and(|exact| std::ptr::eq(exact, &child.node)) {
+                // one in another case (of a case-sensitive route) is nearest of all
+                self.offer(cost + spelling.max(1), &child.node);
+                left = room(self)?;
             }
-        }
-        self.text.clear();
-        self.text.push_str(segment);
-        self.text.make_ascii_lowercase();
-        self.shape = Shape::of(&self.text);
-        self.bits = self.text.is_ascii() && self.text.len() <= 64;
-        if self.bits {
-            for (i, byte) in self.text.bytes().enumerate() {
-                self.positions[usize::from(byte)] |= 1 << i;
-            }
-        }
+            Some(edits_below(left))
+        });
     }
-}
-
-/// The Levenshtein distance of `want` and `have` (`have_len` chars) in chars, ASCII letters
-/// compared without case (as `strsim::levenshtein` of both lower-cased), or `None` as soon
-/// as it must exceed `most`.
-fn distance_within(want: &Want, have: &str, have_len: usize, most: usize) -> Option<usize> {
-    // Each char more in one name is one edit at least.
-    if want.shape.len.abs_diff(have_len) > most {
-        return None;
-    }
-    if want.bits && have.is_ascii() {
-        bit_distance_within(want, have.as_bytes(), most)
-    } else {
-        row_distance_within(&want.text, have, have_len, most)
-    }
-}
-
-/// Myers' bit-parallel Levenshtein distance, as Hyyrö formulates it for two whole strings:
-/// the column of distances to each prefix of `want` (ASCII, at most 64 bytes) is kept as two
-/// bit sets of +1 and −1 steps and advanced one byte of `b` (ASCII) at a time in a few word
-/// operations. A shared prefix and suffix take no edits, so only what lies between is read.
-fn bit_distance_within(want: &Want, b: &[u8], most: usize) -> Option<usize> {
-    // `want` is lower-cased already (indexing, not zipped iterators: this runs per literal)
-    let a = want.text.as_bytes();
-    let same = |x: u8, y: u8| x == y.to_ascii_lowercase();
-    let shorter = a.len().min(b.len());
-    let mut prefix = 0;
-    while prefix < shorter && same(a[prefix], b[prefix]) {
-        prefix += 1;
-    }
-    let (a, b) = (&a[prefix..], &b[prefix..]);
-    let shorter = shorter - prefix;
-    let mut suffix = 0;
-    while suffix < shorter && same(a[a.len() - 1 - suffix], b[b.len() - 1 - suffix]) {
-        suffix += 1;
-    }
-    let (len, b) = (a.len() - suffix, &b[..b.len() - suffix]);
-    if len == 0 {
-        return Some(b.len()).filter(|&distance| distance <= most);
-    }
-    let last = 1u64 << (len - 1);
-    let (mut plus, mut minus) = (u64::MAX, 0u64);
-    let mut distance = len;
-    for (j, &byte) in b.iter().enumerate() {
-        // `len` > 0 here, so `prefix` < 64.
-        let equal = want.positions[usize::from(byte.to_ascii_lowercase() & 0x7f)] >> prefix;
-        let vertical = equal | minus;
-        let horizontal = ((equal & plus).wrapping_add(plus) ^ plus) | equal;
-        let mut up = minus | !(horizontal | plus);
-        let mut down = plus & horizontal;
-        // up and down never share a bit
-        distance = distance + usize::from(up & last != 0) - usize::from(down & last != 0);
-        up = (up << 1) | 1;
-        down <<= 1;
-        plus = down | !(vertical | up);
-        minus = up & vertical;
-        // Each byte of `b` left takes one edit off at most.
-        if distance.saturating_sub(b.len() - j - 1) > most {
-            return None;
-        }
-    }
-    Some(distance).filter(|&distance| distance <= most)
-}
-
-/// Names up to this many chars are compared without allocating.
-const SHORT: usize = 64;
-
-/// The same distance for any names: one row of the edit-distance table at a time, on the
-/// stack for names up to [`SHORT`] chars.
-fn row_distance_within(a: &str, b: &str, b_len: usize, most: usize) -> Option<usize> {
-    let mut stack = [0usize; SHORT + 1];
-    let mut heap = Vec::new();
-    let row = if b_len <= SHORT {
-        &mut stack[..=b_len]
-    } else {
-        heap.resize(b_len + 1, 0);
-        &mut heap[..]
-    };
-    // row[j]: the distance of the part of `a` read so far and the first j chars of `b`.
-    for (j, cell) in row.iter_mut().enumerate() {
-        *cell = j;
-    }
-    for (i, ca) in a.chars().enumerate() {
-        let ca = ca.to_ascii_lowercase();
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        let mut least = row[0];
-        for (j, cb) in b.chars().enumerate() {
-            let replace = diagonal + usize::from(ca != cb.to_ascii_lowercase());
-            diagonal = row[j + 1];
-            row[j + 1] = replace.min(diagonal + 1).min(row[j] + 1);
-            least = least.min(row[j + 1]);
-        }
-        // A row never gets cheaper further down.
-        if least > most {
-            return None;
-        }
-    }
-    Some(row[b_len]).filter(|&distance| distance <= most)
 }
 
 /// The path without a trailing slash or `.json` suffix.
@@ -892,9 +626,9 @@ mod tests {
 
     #[test]
     fn among_thousands_of_siblings_the_misspelt_one_is_weighed_wherever_it_is_documented() {
-        // 3,000 resources under one node: the misspelt one is documented late (2,777th), far
-        // past the first 64; the search weighs the 64 nearest it in name order, where a name
-        // misspelt towards its end stands (one misspelt in its first chars stands elsewhere)
+        // 3,000 resources under one node: the misspelt one is documented late (2,777th); the
+        // search walks the names' trie down the segment's own chars first, so it is found
+        // wherever it is misspelt
         let routes: Vec<String> = (0..3000).map(|k| format!("/wide/name{k}/items")).collect();
         let routes: Vec<(&str, &str, bool)> =
             routes.iter().map(|r| ("GET", r.as_str(), false)).collect();
@@ -904,6 +638,10 @@ mod tests {
         // a name before every other in name order, and one after every other
         assert_eq!(m.closest("GET", "/wide/name0x/items", 1), [0]);
         assert_eq!(m.closest("GET", "/wide/name999z/items", 1), [999]);
+        // misspelt in its first chars
+        assert_eq!(m.closest("GET", "/wide/nmae2777/items", 1), [2777]);
+        assert_eq!(m.closest("GET", "/wide/xame2777/items", 1), [2777]);
+        assert_eq!(m.closest("GET", "/wide/ame2777/items", 1), [2777]);
     }
 
     #[test]
@@ -927,143 +665,9 @@ mod tests {
         assert_eq!(m.closest("GET", "/api/subscriptions", 1), [50]);
     }
 
-    /// Names with and without case, non-ASCII chars, empty ones and ones too long for the
-    /// stack row.
-    const NAMES: &[&str] = &[
-        "",
-        "a",
-        "responses",
-        "Respons",
-        "RESPONSES",
-        "subscriptions",
-        "protocol_subscriptions",
-        "itemz4242",
-        "items4222",
-        "Ärzte",
-        "ärzte",
-        "straße",
-        "STRASSE",
-        "日本語",
-        "日本",
-        "🦀crab",
-        "crab🦀",
-        "kitten",
-        "sitting",
-        "items4200",
-        "ITEMS4242",
-        "itemsitems",
-        "abcabcabc",
-        "cbacbacba",
-    ];
-
-    /// Names around the 64 bytes a bit set holds, and longer.
-    fn long_names() -> [String; 5] {
-        [
-            "ab".repeat(40),
-            format!("{}x", "AB".repeat(39)),
-            "ab".repeat(32),
-            format!("{}a", "ba".repeat(32)),
-            format!("{}é", "ab".repeat(31)),
-        ]
-    }
-
-    /// Every ordered pair of [`NAMES`] and [`long_names`].
-    fn name_pairs() -> Vec<(String, String)> {
-        let names: Vec<String> = NAMES
-            .iter()
-            .map(|s| s.to_string())
-            .chain(long_names())
-            .collect();
-        let pairs = names.iter().flat_map(|a| names.iter().map(move |b| (a, b)));
-        pairs.map(|(a, b)| (a.clone(), b.clone())).collect()
-    }
-
-    /// The distance of `a` and `b` both ways: the bit-parallel one where it applies (ASCII,
-    /// `a` up to 64 bytes), and the row by row one, which must agree.
-    fn distance(a: &str, b: &str, most: usize) -> Option<usize> {
-        let want = Want::new(a);
-        let found = distance_within(&want, b, b.chars().count(), most);
-        if a.chars().count().abs_diff(b.chars().count()) <= most {
-            assert_eq!(
-                row_distance_within(a, b, b.chars().count(), most),
-                found,
-                "{a} {b} {most}"
-            );
-        }
-        found
-    }
-
-    #[test]
-    fn the_distance_is_strsims_levenshtein_of_the_ascii_lower_cased_names() {
-        for (a, b) in name_pairs() {
-            let (a, b) = (a.as_str(), b.as_str());
-            let expected = strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
-            assert_eq!(distance(a, b, usize::MAX), Some(expected), "{a} {b}");
-        }
-    }
-
-    #[test]
-    fn the_distance_gives_up_exactly_when_it_exceeds_the_bound() {
-        for (a, b) in name_pairs() {
-            let (a, b) = (a.as_str(), b.as_str());
-            let full = distance(a, b, usize::MAX).unwrap();
-            for most in 0..full + 3 {
-                let expected = (full <= most).then_some(full);
-                assert_eq!(distance(a, b, most), expected, "{a} {b} {most}");
-            }
-        }
-    }
-
-    #[test]
-    fn the_shape_bound_never_rules_out_a_name_within_the_distance() {
-        for (a, b) in name_pairs() {
-            let (a, b) = (a.as_str(), b.as_str());
-            let distance = strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
-            for most in 0..distance + 3 {
-                if Shape::of(a).needs_more_edits(Shape::of(b), most) {
-                    assert!(distance > most, "{a} {b} {most}");
-                }
-            }
-        }
-        assert!(!more_bits_than(0b1011, 3));
-        assert!(more_bits_than(0b1011, 2));
-        assert!(!more_bits_than(0, 0));
-        assert!(more_bits_than(u64::MAX, 63 - 1));
-        assert!(!more_bits_than(u64::MAX, 64));
-    }
-
-    #[test]
-    fn names_whose_lengths_differ_by_more_than_the_bound_are_not_compared() {
-        // One char against eighty: 79 edits at least, so a bound of 78 answers at once.
-        let long = "a".repeat(80);
-        assert_eq!(distance_within(&Want::new("a"), &long, 80, 78), None);
-        assert_eq!(distance_within(&Want::new("a"), &long, 80, 79), Some(79));
-        assert_eq!(distance_within(&Want::new("日本語"), "日", 1, 1), None);
-    }
-
-    #[test]
-    fn the_spelling_cost_is_the_relative_distance_when_below_the_limit() {
-        let cost = |a: &str, b: &str| {
-            let longest = a.chars().count().max(b.chars().count()).max(1);
-            WHOLE * strsim::levenshtein(a, &b.to_ascii_lowercase()) / longest
-        };
-        for a in NAMES.iter().map(|a| a.to_ascii_lowercase()) {
-            for b in NAMES {
-                let full = cost(&a, b);
-                for limit in [0, 1, full, full + 1, WHOLE, usize::MAX] {
-                    let expected = (full < limit).then_some(full);
-                    assert_eq!(
-                        spelling_cost_below(&Want::new(&a), b, Shape::of(b), limit),
-                        expected,
-                        "{a} {b}"
-                    );
-                }
-            }
-        }
-    }
-
-    /// The closest-route search as it was before the beam was bounded while filling: every
-    /// candidate of a segment kept, sorted, cut; every near literal compared in full.
+    /// The closest-route search without its bounds: every candidate of a segment kept,
+    /// sorted, cut; every literal compared in full (with `strsim`), in the order a walk of the
+    /// names' trie finds them.
     fn closest_by_sorting_everything(
         m: &Matcher,
         method: &str,
@@ -1088,17 +692,23 @@ mod tests {
                 if let Some(child) = &node.param {
                     next.push((cost, child));
                 }
-                for Child {
-                    key, node: child, ..
-                } in node.literals.near(segment)
-                {
-                    if **key != **segment {
-                        let have = key.to_ascii_lowercase();
-                        let longest = segment.chars().count().max(have.chars().count()).max(1);
-                        let spelling = WHOLE * strsim::levenshtein(segment, &have) / longest;
-                        if spelling < NEAR {
-                            next.push((cost + spelling.max(1), child));
-                        }
+                let children = &node.literals.children;
+                let by_walk = node.literals.names().order(segment).into_iter();
+                let by_walk =
+                    by_walk.map(|i| (children[i].key.to_ascii_lowercase(), &children[i].node));
+                for (have, child) in by_walk {
+                    let counts = [segment.chars().count(), have.chars().count()];
+                    let exact = node
+                        .literals
+                        .get(segment)
+                        .is_some_and(|e| std::ptr::eq(e, child));
+                    if exact || !counts.iter().all(|c| (1..=NEAR_CHARS).contains(c)) {
+                        continue;
+                    }
+                    let spelling =
+                        WHOLE * strsim::levenshtein(segment, &have) / counts[0].max(counts[1]);
+                    if spelling < NEAR {
+                        next.push((cost + spelling.max(1), child));
                     }
                 }
                 next.push((cost + WHOLE, node));
@@ -1142,30 +752,7 @@ mod tests {
 
     #[test]
     fn the_bounded_beam_finds_what_sorting_every_candidate_found() {
-        // The benchmark's shape (wide nodes, a parameter, near names) plus mixed-case literals
-        // and ASP.NET routes.
-        let mut routes: Vec<(String, String, bool)> = Vec::new();
-        for n in 0..600 {
-            let route = format!("/gen/v{}/area{}/{{id}}/items{n}", n % 3, n % 20);
-            routes.push(("GET".into(), route, false));
-        }
-        // a node wider than the children weighed: they are the nearest in name order
-        for k in 0..150 {
-            routes.push(("GET".into(), format!("/wide/Name{k}/{{id}}"), false));
-        }
-        for (method, route, ci) in [
-            ("GET", "/api/v1/dossiers/{id}/responses", false),
-            ("POST", "/api/v1/dossiers/{id}/responses", false),
-            ("GET", "/api/v1/dossiers/{id}/Subscriptions", false),
-            ("POST", "/API/V1/Patients/{patientId}/Forms", true),
-            ("GET", "/api/v1/ärzte/{id}", false),
-        ] {
-            routes.push((method.into(), route.into(), ci));
-        }
-        let mut m = Matcher::default();
-        for (i, (method, route, ci)) in routes.iter().enumerate() {
-            m.insert(method, &RouteTemplate::parse(route), *ci, i);
-        }
+        let (m, _) = reference_matcher();
         let paths = [
             "/gen/v1/area42/7/itemz4242",
             "/gen/v1/area4/7/items44",
@@ -1187,14 +774,76 @@ mod tests {
             "/wide/zzz/7",
         ];
         for path in paths {
-            for method in ["GET", "POST"] {
-                for n in [1, 3, 10] {
-                    assert_eq!(
-                        m.closest(method, path, n),
-                        closest_by_sorting_everything(&m, method, path, n),
-                        "{method} {path} {n}"
-                    );
+            assert_closest_as_by_sorting_everything(&m, path);
+        }
+    }
+
+    #[test]
+    fn misspelt_documented_paths_find_what_sorting_every_candidate_found() {
+        // each route's example path with a char replaced, dropped, doubled or two swapped,
+        // at places a fixed-seed generator picks
+        let (m, routes) = reference_matcher();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |below: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize % below
+        };
+        for (_, route, _) in routes.iter().step_by(7) {
+            let mut path: Vec<char> = route
+                .replace("{id}", "7")
+                .replace("{patientId}", "1")
+                .chars()
+                .collect();
+            for _ in 0..1 + next(2) {
+                let at = 1 + next(path.len() - 1);
+                match next(4) {
+                    0 => path[at] = ['x', 'e', '4', 'A'][next(4)],
+                    1 if path.len() > 2 => drop(path.remove(at)),
+                    2 => path.insert(at, path[at]),
+                    _ if at + 1 < path.len() => path.swap(at, at + 1),
+                    _ => {}
                 }
+            }
+            assert_closest_as_by_sorting_everything(&m, &path.into_iter().collect::<String>());
+        }
+    }
+
+    /// The benchmark's shape (wide nodes, a parameter, near names) plus mixed-case literals
+    /// and ASP.NET routes.
+    fn reference_matcher() -> (Matcher, Vec<(String, String, bool)>) {
+        let mut routes: Vec<(String, String, bool)> = Vec::new();
+        for n in 0..600 {
+            let route = format!("/gen/v{}/area{}/{{id}}/items{n}", n % 3, n % 20);
+            routes.push(("GET".into(), route, false));
+        }
+        // a wide node
+        for k in 0..150 {
+            routes.push(("GET".into(), format!("/wide/Name{k}/{{id}}"), false));
+        }
+        for (method, route, ci) in [
+            ("GET", "/api/v1/dossiers/{id}/responses", false),
+            ("POST", "/api/v1/dossiers/{id}/responses", false),
+            ("GET", "/api/v1/dossiers/{id}/Subscriptions", false),
+            ("POST", "/API/V1/Patients/{patientId}/Forms", true),
+            ("GET", "/api/v1/ärzte/{id}", false),
+        ] {
+            routes.push((method.into(), route.into(), ci));
+        }
+        let mut m = Matcher::default();
+        for (i, (method, route, ci)) in routes.iter().enumerate() {
+            m.insert(method, &RouteTemplate::parse(route), *ci, i);
+        }
+        (m, routes)
+    }
+
+    fn assert_closest_as_by_sorting_everything(m: &Matcher, path: &str) {
+        for method in ["GET", "POST"] {
+            for n in [1, 3, 10] {
+                assert_eq!(
+                    m.closest(method, path, n),
+                    closest_by_sorting_everything(m, method, path, n),
+                    "{method} {path} {n}"
+                );
             }
         }
     }
