@@ -294,8 +294,8 @@ impl Matcher {
     /// a parameter costs nothing, a near literal its edit distance relative to its length, an
     /// extra or a missing segment a whole one; another method costs half a segment.
     ///
-    /// A 404 runs this, so it allocates only its answer and a few small lists, and compares a
-    /// near literal only as far as it could still enter the beam.
+    /// A 404 runs this, so it allocates only its answer and a small list (its scratch is one
+    /// per thread), and follows a near literal only as far as it could still enter the beam.
     pub fn closest(&self, method: &str, path: &str, n: usize) -> Vec<usize> {
         let mut beam = Beam::new(&self.exact);
         beam.offer(0, &self.exact);

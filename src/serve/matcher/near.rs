@@ -138,6 +138,19 @@ struct TrieNode {
     deepest: u32,
 }
 
+impl TrieNode {
+    /// A node labelled `label` that `names` go through (its kids and ends are filled later).
+    fn new(label: char, names: &[(Vec<char>, u32)]) -> TrieNode {
+        let deepest = names.iter().map(|(name, _)| name.len() as u32).max();
+        TrieNode {
+            label,
+            kids: (0, 0),
+            ends: (0, 0),
+            deepest: deepest.unwrap_or(0),
+        }
+    }
+}
+
 impl NameTrie {
     /// The trie of `names` (empty ones, and ones of more than [`NEAR_CHARS`] chars, left out).
     pub(super) fn new<'a>(names: impl Iterator<Item = &'a str>) -> NameTrie {
@@ -148,18 +161,8 @@ impl NameTrie {
             .map(|(chars, i)| (chars, i as u32))
             .collect();
         names.sort_unstable();
-        let root = TrieNode {
-            label: '\0',
-            kids: (0, 0),
-            ends: (0, 0),
-            deepest: names
-                .iter()
-                .map(|(name, _)| name.len() as u32)
-                .max()
-                .unwrap_or(0),
-        };
         let mut trie = NameTrie {
-            nodes: vec![root],
+            nodes: vec![TrieNode::new('\0', &names)],
             ends: Vec::new(),
         };
         trie.fill(0, &names, 0);
@@ -182,16 +185,7 @@ impl NameTrie {
         }
         let first = self.nodes.len();
         for group in &groups {
-            self.nodes.push(TrieNode {
-                label: group[0].0[depth],
-                kids: (0, 0),
-                ends: (0, 0),
-                deepest: group
-                    .iter()
-                    .map(|(name, _)| name.len() as u32)
-                    .max()
-                    .unwrap_or(0),
-            });
+            self.nodes.push(TrieNode::new(group[0].0[depth], group));
         }
         let node = &mut self.nodes[at];
         node.ends = (start, self.ends.len() as u32);
