@@ -116,12 +116,15 @@ impl Want {
     }
 }
 
-/// The names of a node's literal children, ASCII lower-cased, in a trie of chars.
+/// The names of a node's literal children, ASCII lower-cased, in a trie of chars where a run
+/// of chars no name ends in or branches from is one node.
 #[derive(Debug)]
 pub(super) struct NameTrie {
     /// `nodes[0]` is the root (the empty prefix); each node's children are contiguous, in
     /// the order of their chars.
     nodes: Vec<TrieNode>,
+    /// The nodes' runs of chars.
+    runs: Vec<char>,
     /// The names (their indices among the children) ending at each node: several where names
     /// differ in case only, in the order they were given.
     ends: Vec<u32>,
@@ -129,7 +132,10 @@ pub(super) struct NameTrie {
 
 #[derive(Debug, Clone, Copy)]
 struct TrieNode {
+    /// The first char of its run.
     label: char,
+    /// Its run: `runs[run.0..run.1]`.
+    run: (u32, u32),
     /// Its children: `nodes[kids.0..kids.1]`.
     kids: (u32, u32),
     /// The names ending here: `ends[ends.0..ends.1]`.
@@ -139,11 +145,13 @@ struct TrieNode {
 }
 
 impl TrieNode {
-    /// A node labelled `label` that `names` go through (its kids and ends are filled later).
-    fn new(label: char, names: &[(Vec<char>, u32)]) -> TrieNode {
+    /// A node with the run `runs[run.0..run.1]` (starting with `label`) that `names` go
+    /// through (its kids and ends are filled later).
+    fn new(label: char, run: (u32, u32), names: &[(Vec<char>, u32)]) -> TrieNode {
         let deepest = names.iter().map(|(name, _)| name.len() as u32).max();
         TrieNode {
             label,
+            run,
             kids: (0, 0),
             ends: (0, 0),
             deepest: deepest.unwrap_or(0),
@@ -162,7 +170,8 @@ impl NameTrie {
             .collect();
         names.sort_unstable();
         let mut trie = NameTrie {
-            nodes: vec![TrieNode::new('\0', &names)],
+            nodes: vec![TrieNode::new('\0', (0, 0), &names)],
+            runs: Vec::new(),
             ends: Vec::new(),
         };
         trie.fill(0, &names, 0);
@@ -170,7 +179,7 @@ impl NameTrie {
     }
 
     /// Give node `at` its ends and children: `names` (sorted) are the names through it, all
-    /// sharing their first `depth` chars.
+    /// sharing their first `depth` chars (the node's run ends there).
     fn fill(&mut self, at: usize, names: &[(Vec<char>, u32)], depth: usize) {
         // a name of `depth` chars is this node's own, and sorts before the longer ones
         let ending = names.partition_point(|(name, _)| name.len() == depth);
@@ -184,14 +193,28 @@ impl NameTrie {
             rest = &rest[same..];
         }
         let first = self.nodes.len();
+        let mut depths = Vec::with_capacity(groups.len());
         for group in &groups {
-            self.nodes.push(TrieNode::new(group[0].0[depth], group));
+            // the chars all of them share, up to where the first (the shortest, if one is a
+            // prefix of the others) ends
+            let (shortest, longest) = (&group[0].0, &group[group.len() - 1].0);
+            let shared = shortest[depth..]
+                .iter()
+                .zip(&longest[depth..])
+                .take_while(|(a, b)| a == b)
+                .count();
+            let from = self.runs.len() as u32;
+            self.runs
+                .extend_from_slice(&shortest[depth..depth + shared]);
+            let run = (from, self.runs.len() as u32);
+            self.nodes.push(TrieNode::new(shortest[depth], run, group));
+            depths.push(depth + shared);
         }
         let node = &mut self.nodes[at];
         node.ends = (start, self.ends.len() as u32);
         node.kids = (first as u32, (first + groups.len()) as u32);
-        for (k, group) in groups.into_iter().enumerate() {
-            self.fill(first + k, group, depth + 1);
+        for (k, (group, depth)) in groups.into_iter().zip(depths).enumerate() {
+            self.fill(first + k, group, depth);
         }
     }
 
@@ -216,9 +239,9 @@ impl NameTrie {
             self.kid(at, *c)
         };
         let path = &mut want.path;
-        path[0] = Step::new(self.nodes[0].kids, own(0, 0), Column::first(want.chars));
+        path[0] = Step::new(self.nodes[0].kids, own(0, 0), Column::first(want.chars), 0);
         let mut depth = 0;
-        for _ in 0..VISITS {
+        'visits: for _ in 0..VISITS {
             // the next node: the next child of the deepest node on the path with one left
             let kid = loop {
                 match path[depth].next_kid() {
@@ -228,8 +251,19 @@ impl NameTrie {
                 }
             };
             let node = &self.nodes[kid];
-            let column = path[depth].column.next(want.positions.of(node.label), last);
-            let chars = depth + 1;
+            let (mut column, mut chars) = (path[depth].column, path[depth].chars);
+            for &c in &self.runs[node.run.0 as usize..node.run.1 as usize] {
+                column = column.next(want.positions.of(c), last);
+                chars += 1;
+                // each char more of a name below takes one edit off at most
+                if column
+                    .distance
+                    .saturating_sub(node.deepest as usize - chars)
+                    > most
+                {
+                    continue 'visits;
+                }
+            }
             if column.distance <= most {
                 for &name in &self.ends[node.ends.0 as usize..node.ends.1 as usize] {
                     let Some(bound) = near(name as usize, column.distance, chars) else {
@@ -238,11 +272,10 @@ impl NameTrie {
                     most = bound;
                 }
             }
-            // each char more of a name below takes one edit off at most
             let below = node.deepest as usize - chars;
             if node.kids.0 < node.kids.1 && column.distance.saturating_sub(below) <= most {
                 depth += 1;
-                path[depth] = Step::new(node.kids, own(kid, chars), column);
+                path[depth] = Step::new(node.kids, own(kid, chars), column, chars);
             }
         }
     }
@@ -266,7 +299,8 @@ impl NameTrie {
     }
 }
 
-/// A node on a walk's path from the root: its children left to visit, and its column.
+/// A node on a walk's path from the root: its children left to visit, its column and its
+/// depth in chars.
 #[derive(Debug, Clone, Copy, Default)]
 struct Step {
     /// The child visited first (none once visited), and skipped in order.
@@ -276,16 +310,19 @@ struct Step {
     next: u32,
     end: u32,
     column: Column,
+    /// The chars of the names to this node.
+    chars: usize,
 }
 
 impl Step {
-    fn new(kids: (u32, u32), first: Option<u32>, column: Column) -> Step {
+    fn new(kids: (u32, u32), first: Option<u32>, column: Column, chars: usize) -> Step {
         Step {
             first,
             skip: first,
             next: kids.0,
             end: kids.1,
             column,
+            chars,
         }
     }
 
