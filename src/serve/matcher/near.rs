@@ -85,13 +85,6 @@ impl Want {
         if self.chars > NEAR_CHARS {
             return;
         }
-        if self.text.is_ascii() {
-            for (i, byte) in self.text.bytes().enumerate() {
-                self.each[i] = char::from(byte);
-                positions.ascii[usize::from(byte)] |= 1 << i;
-            }
-            return;
-        }
         for (i, c) in self.text.chars().enumerate() {
             self.each[i] = c;
             let bit = 1 << i;
@@ -132,8 +125,6 @@ pub(super) struct NameTrie {
 
 #[derive(Debug, Clone, Copy)]
 struct TrieNode {
-    /// The first char of its run.
-    label: char,
     /// Its run: `runs[run.0..run.1]`.
     run: (u32, u32),
     /// Its children: `nodes[kids.0..kids.1]`.
@@ -145,12 +136,11 @@ struct TrieNode {
 }
 
 impl TrieNode {
-    /// A node with the run `runs[run.0..run.1]` (starting with `label`) that `names` go
-    /// through (its kids and ends are filled later).
-    fn new(label: char, run: (u32, u32), names: &[(Vec<char>, u32)]) -> TrieNode {
+    /// A node with the run `runs[run.0..run.1]` that `names` go through (its kids and ends
+    /// are filled later).
+    fn new(run: (u32, u32), names: &[(Vec<char>, u32)]) -> TrieNode {
         let deepest = names.iter().map(|(name, _)| name.len() as u32).max();
         TrieNode {
-            label,
             run,
             kids: (0, 0),
             ends: (0, 0),
@@ -164,13 +154,17 @@ impl NameTrie {
     pub(super) fn new<'a>(names: impl Iterator<Item = &'a str>) -> NameTrie {
         let mut names: Vec<(Vec<char>, u32)> = names
             .enumerate()
-            .map(|(i, name)| (name.chars().map(|c| c.to_ascii_lowercase()).collect(), i))
-            .filter(|(chars, _): &(Vec<char>, usize)| (1..=NEAR_CHARS).contains(&chars.len()))
-            .map(|(chars, i)| (chars, i as u32))
+            .map(|(i, name)| {
+                (
+                    name.chars().map(|c| c.to_ascii_lowercase()).collect(),
+                    i as u32,
+                )
+            })
+            .filter(|(chars, _): &(Vec<char>, u32)| (1..=NEAR_CHARS).contains(&chars.len()))
             .collect();
         names.sort_unstable();
         let mut trie = NameTrie {
-            nodes: vec![TrieNode::new('\0', (0, 0), &names)],
+            nodes: vec![TrieNode::new((0, 0), &names)],
             runs: Vec::new(),
             ends: Vec::new(),
         };
@@ -207,7 +201,7 @@ impl NameTrie {
             self.runs
                 .extend_from_slice(&shortest[depth..depth + shared]);
             let run = (from, self.runs.len() as u32);
-            self.nodes.push(TrieNode::new(shortest[depth], run, group));
+            self.nodes.push(TrieNode::new(run, group));
             depths.push(depth + shared);
         }
         let node = &mut self.nodes[at];
@@ -292,10 +286,10 @@ impl NameTrie {
         order
     }
 
-    /// The child of node `at` labelled `c`.
+    /// The child of node `at` whose run starts with `c`.
     fn kid(&self, at: usize, c: char) -> Option<u32> {
         let (from, to) = self.nodes[at].kids;
-        (from..to).find(|&k| self.nodes[k as usize].label == c)
+        (from..to).find(|&k| self.runs[self.nodes[k as usize].run.0 as usize] == c)
     }
 }
 
