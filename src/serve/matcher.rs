@@ -409,14 +409,17 @@ impl<'t> Beam<'t> {
     }
 
     fn offer(&mut self, cost: usize, node: &'t Node) {
-        if cost >= self.limit() {
-            return;
-        }
-        let at = self.entries().partition_point(|&(c, _)| c <= cost);
         if self.len < BEAM {
             self.len += 1;
+        } else if cost >= self.entries[BEAM - 1].0 {
+            return;
         }
-        self.entries.copy_within(at..self.len - 1, at + 1);
+        // an insertion sort's step from the end: after the entries of equal cost
+        let mut at = self.len - 1;
+        while at > 0 && self.entries[at - 1].0 > cost {
+            self.entries[at] = self.entries[at - 1];
+            at -= 1;
+        }
         self.entries[at] = (cost, node);
     }
 
@@ -424,6 +427,10 @@ impl<'t> Beam<'t> {
     fn step(&self, want: &mut Want) -> Beam<'t> {
         let mut next = Beam::new(self.entries[0].1);
         for &(cost, node) in self.entries() {
+            // the entries are cheapest first: once one can offer nothing, no later one can
+            if cost >= next.limit() {
+                break;
+            }
             let exact = node.literals.get(want.text());
             if let Some(child) = exact {
                 next.offer(cost, child);

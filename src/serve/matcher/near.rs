@@ -16,6 +16,8 @@ const VISITS: usize = 512;
 pub(super) struct Want {
     text: String,
     chars: usize,
+    /// Are `each` and `positions` filled for `text`?
+    laid_out: bool,
     /// Its chars (up to [`NEAR_CHARS`]).
     each: [char; NEAR_CHARS],
     positions: Positions,
@@ -28,6 +30,7 @@ impl Default for Want {
         Want {
             text: String::with_capacity(NEAR_CHARS),
             chars: 0,
+            laid_out: false,
             each: ['\0'; NEAR_CHARS],
             positions: Positions::default(),
             path: [Step::default(); NEAR_CHARS + 1],
@@ -71,20 +74,29 @@ impl Want {
         want
     }
 
-    /// Prepare `segment`, clearing only what the last one set.
+    /// Take `segment`; its chars are laid out for walks at the first walk that needs them
+    /// (most segments of a search meet no literal names, or only their exact one).
     pub(super) fn set(&mut self, segment: &str) {
-        let positions = &mut self.positions;
-        for byte in self.text.bytes().filter(u8::is_ascii) {
-            positions.ascii[usize::from(byte)] = 0;
+        if self.laid_out {
+            for byte in self.text.bytes().filter(u8::is_ascii) {
+                self.positions.ascii[usize::from(byte)] = 0;
+            }
+            self.positions.other.clear();
+            self.laid_out = false;
         }
-        positions.other.clear();
         self.text.clear();
         self.text.push_str(segment);
         self.text.make_ascii_lowercase();
         self.chars = self.text.chars().count();
-        if self.chars > NEAR_CHARS {
+    }
+
+    /// Fill `each` and `positions` for the segment (up to [`NEAR_CHARS`] chars), once.
+    fn lay_out(&mut self) {
+        if self.laid_out || self.chars > NEAR_CHARS {
             return;
         }
+        self.laid_out = true;
+        let positions = &mut self.positions;
         for (i, c) in self.text.chars().enumerate() {
             self.each[i] = c;
             let bit = 1 << i;
@@ -227,6 +239,7 @@ impl NameTrie {
         if !(1..=NEAR_CHARS).contains(&want.chars) {
             return;
         }
+        want.lay_out();
         let last = 1 << (want.chars - 1);
         let own = |at: usize, depth: usize| {
             let c = want.each[..want.chars].get(depth)?;
