@@ -188,10 +188,10 @@ fn push_quoted(line: &mut Vec<u8>, name: &str, value: &str) {
     line.push(b' ');
     line.extend_from_slice(name.as_bytes());
     line.push(b'=');
-    if value
-        .bytes()
-        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
-    {
+    // every byte looked at, without stopping at the first to escape: the compiler then
+    // checks many bytes per instruction
+    let plain = |b: u8| b.is_ascii_graphic() && b != b'"' && b != b'\\';
+    if value.bytes().fold(true, |all, b| all & plain(b)) {
         line.push(b'"');
         line.extend_from_slice(value.as_bytes());
         line.push(b'"');

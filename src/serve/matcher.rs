@@ -50,6 +50,21 @@ struct Node {
     routes: Vec<(Box<str>, usize)>,
 }
 
+impl Node {
+    /// Could a route under this node match `segments`? A cheap first look (the first segment
+    /// among a few literals, ASCII case ignored), so that a path no case-insensitive route
+    /// starts like skips lower-casing a copy of it.
+    fn may_lead<S: AsRef<str>>(&self, segments: &[S]) -> bool {
+        let Some(first) = segments.first() else {
+            return !self.routes.is_empty();
+        };
+        let children = &self.literals.children;
+        self.param.is_some()
+            || children.len() > Literals::SCAN
+            || children.iter().any(|c| c.key.eq_ignore_ascii_case(first.as_ref()))
+    }
+}
+
 /// The literal children of a node: a short list scanned in place (most nodes have a handful
 /// of children, where comparing beats hashing), with a hash index once it grows. Route
 /// literals are the docs' own, so a fast hasher without DoS resistance does (lookups insert
@@ -240,7 +255,7 @@ impl Matcher {
                 values: values(positions),
             };
         }
-        if self.has_case_insensitive {
+        if self.has_case_insensitive && self.case_insensitive.may_lead(segments) {
             // One lower-cased copy of all segments, sliced: one allocation, not one each.
             let count = segments.len().min(MAX_SEGMENTS);
             let mut joined = String::with_capacity(segments.iter().map(|s| s.as_ref().len()).sum());
