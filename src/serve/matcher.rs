@@ -61,7 +61,9 @@ impl Node {
         let children = &self.literals.children;
         self.param.is_some()
             || children.len() > Literals::SCAN
-            || children.iter().any(|c| c.key.eq_ignore_ascii_case(first.as_ref()))
+            || children
+                .iter()
+                .any(|c| c.key.eq_ignore_ascii_case(first.as_ref()))
     }
 }
 
@@ -320,9 +322,14 @@ impl Matcher {
         thread_local! {
             static WANT: RefCell<Want> = RefCell::default();
         }
+        let path = trim_path(path);
+        let escaped = path.contains('%');
         WANT.with_borrow_mut(|want| {
-            for raw in raw_segments(trim_path(path)).take(MAX_SEGMENTS) {
-                want.set(&percent_decode(raw, false));
+            for raw in raw_segments(path).take(MAX_SEGMENTS) {
+                match escaped {
+                    true => want.set(&percent_decode(raw, false)),
+                    false => want.set(raw),
+                }
                 beam = beam.step(want);
             }
         });
@@ -522,8 +529,23 @@ fn trim_path(path: &str) -> &str {
     path
 }
 
-fn raw_segments(path: &str) -> std::str::Split<'_, char> {
-    path.strip_prefix('/').unwrap_or(path).split('/')
+/// The path's segments as written. (Split by hand: `str::split` looks for a char with a
+/// `memchr` call per segment, which costs more than reading a short segment's bytes.)
+fn raw_segments(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path.strip_prefix('/').unwrap_or(path));
+    std::iter::from_fn(move || {
+        let segment = rest?;
+        match segment.bytes().position(|b| b == b'/') {
+            Some(end) => {
+                rest = Some(&segment[end + 1..]);
+                Some(&segment[..end])
+            }
+            None => {
+                rest = None;
+                Some(segment)
+            }
+        }
+    })
 }
 
 /// The decoded segments of a request path, trailing slash and `.json` suffix removed.

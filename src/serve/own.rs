@@ -104,12 +104,8 @@ pub(super) fn method_not_allowed(
 /// trie: a 404 costs the same with ten routes or ten thousand.
 pub(super) fn not_found(table: &Table, method: &Method, path: &str) -> Refusal {
     let closest = table.matcher.closest(method.as_str(), path, 3);
-    let routes = closest.iter().map(|&r| &table.routes[r]);
-    let body = not_found_body(
-        method,
-        path,
-        routes.map(|r| (r.method.as_str(), r.route.as_str())),
-    );
+    let listed = closest.iter().map(|&r| &*table.routes[r].listed);
+    let body = not_found_body(method, path, listed);
     marked(json_bytes_response(StatusCode::NOT_FOUND, body), NO_ROUTE)
 }
 
@@ -125,11 +121,12 @@ pub(crate) fn closest_routes(table: &Table, method: &str, path: &str, n: usize) 
 
 /// What `serde_json::to_vec_pretty` makes of `{"error": .., "closest": ["METHOD /route", ..]}`,
 /// written straight into one buffer: building and dropping a `Value` tree and its strings per
-/// unknown path showed in the 404's profile.
+/// unknown path showed in the 404's profile. `closest` are the routes as JSON strings already
+/// ([`Route::listed`]).
 fn not_found_body<'r>(
     method: &Method,
     path: &str,
-    closest: impl Iterator<Item = (&'r str, &'r str)>,
+    closest: impl Iterator<Item = &'r str>,
 ) -> Vec<u8> {
     let mut body = Vec::with_capacity(256 + path.len());
     body.extend_from_slice(b"{\n  \"error\": ");
@@ -137,9 +134,9 @@ fn not_found_body<'r>(
     json_string(&mut body, &error);
     body.extend_from_slice(b",\n  \"closest\": [");
     let mut empty = true;
-    for (route_method, route) in closest {
+    for listed in closest {
         body.extend_from_slice(if empty { b"\n    " } else { b",\n    " });
-        json_string(&mut body, &[route_method, " ", route]);
+        body.extend_from_slice(listed.as_bytes());
         empty = false;
     }
     if !empty {
@@ -194,7 +191,11 @@ mod tests {
                 "closest": names,
             }))
             .unwrap();
-            let body = not_found_body(&Method::POST, path, closest.iter().copied());
+            let listed: Vec<Box<str>> = closest
+                .iter()
+                .map(|(method, route)| crate::serve::table::listed(method, route))
+                .collect();
+            let body = not_found_body(&Method::POST, path, listed.iter().map(|l| &**l));
             assert_eq!(
                 String::from_utf8(body).unwrap(),
                 String::from_utf8(expected).unwrap()

@@ -40,6 +40,9 @@ pub struct Route {
     /// Some case documents a query or a body: only then can a request answered by a fallback
     /// have come close to a documented case (other path values alone are just other ids).
     pub documents_requests: bool,
+    /// `"METHOD /route"` as a JSON string, the way docmock's 404 lists the route among the
+    /// closest ones (written once here rather than escaped per 404).
+    pub listed: Box<str>,
 }
 
 /// One documented case (fixture) of a route.
@@ -128,6 +131,7 @@ impl Table {
                     success: 0,
                     declared_at: None,
                     documents_requests: false,
+                    listed: listed(&method, &fixture.request.route),
                 });
                 table.routes.len() - 1
             });
@@ -149,7 +153,6 @@ impl Table {
             }
             index.insert(key, table.routes.len());
             table.routes.push(Route {
-                method,
                 route: endpoint.route.clone(),
                 template,
                 case_insensitive: endpoint.case_insensitive,
@@ -158,6 +161,8 @@ impl Table {
                 success: 0,
                 declared_at: Some(format!("{}:{}", page.file, endpoint.line)),
                 documents_requests: false,
+                listed: listed(&method, &endpoint.route),
+                method,
             });
         }
         for (i, route) in table.routes.iter_mut().enumerate() {
@@ -258,6 +263,13 @@ impl ServedCount {
     pub fn total(&self) -> u64 {
         self.0.iter().map(|c| c.0.load(Ordering::Relaxed)).sum()
     }
+}
+
+/// `"METHOD /route"` as a JSON string.
+pub(super) fn listed(method: &str, route: &str) -> Box<str> {
+    serde_json::Value::from(format!("{method} {route}"))
+        .to_string()
+        .into()
 }
 
 /// One route per method and template shape: parameter names do not matter to a request, and

@@ -87,7 +87,10 @@ impl Want {
         self.text.clear();
         self.text.push_str(segment);
         self.text.make_ascii_lowercase();
-        self.chars = self.text.chars().count();
+        self.chars = match self.text.is_ascii() {
+            true => self.text.len(),
+            false => self.text.chars().count(),
+        };
     }
 
     /// Fill `each` and `positions` for the segment (up to [`NEAR_CHARS`] chars), once.
