@@ -165,6 +165,11 @@ awk -v b="$bare_rps" -v d="$dm_rps" -v g="$big_rps" -v bm="$bare_med" -v dm="$dm
 awk -v m="$miss_rps" -v g="$big_rps" -v mm="$miss_med" -v gm="$big_med" 'BEGIN {
   printf "10k routes, unknown / known route:     %.1f%% best, %.1f%% median (target >= 90%%)\n", 100 * m / g, 100 * mm / gm
 }'
+# Each round runs the 404 load right after the known-route load: their ratio within a round
+# pairs loads seconds apart, which other load on the machine moves least.
+paired=$(paste -d' ' <(echo "${rps_runs[docmock10k_404]}" | tr ' ' '\n' | grep .) \
+  <(echo "${rps_runs[docmock10k]}" | tr ' ' '\n' | grep .) | awk '{printf "%.1f ", 100 * $1 / $2}')
+echo "10k routes, unknown / known, per round: $(echo "$paired" | median)% median (rounds: ${paired% })"
 
 echo
 echo "== docmock RSS over a ${LONG}s run (journal on, default size)"

@@ -666,6 +666,8 @@ mod tests {
         assert_eq!(m.closest("GET", "/a/7", 1), [0]);
         assert_eq!(m.closest("GET", "/b/c", 1), [3]);
         assert_eq!(m.closest("POST", "/a/7/responses", 1), [2]);
+        // segments are weighed decoded
+        assert_eq!(m.closest("GET", "/%61/7/respon%73", 3), [0, 2, 1]);
     }
 
     #[test]
@@ -958,6 +960,65 @@ mod tests {
                 values: vec!["AbC".into()]
             }
         );
+    }
+
+    #[test]
+    fn aspnet_routes_are_found_whatever_starts_them() {
+        // a case-insensitive root with a parameter, one with literals only, one indexed
+        let mut routes = vec![
+            ("GET", "/{Tenant}/Items".to_string(), true),
+            ("POST", "/plain".to_string(), false),
+        ];
+        let build = |routes: &[(&str, String, bool)]| {
+            let routes: Vec<_> = routes
+                .iter()
+                .map(|(m, r, ci)| (*m, r.as_str(), *ci))
+                .collect();
+            matcher(&routes)
+        };
+        let param_first = build(&routes);
+        routes[0].1 = "/Api/Values".to_string();
+        let literals_first = build(&routes);
+        routes.extend((0..12).map(|i| ("GET", format!("/Wide{i}/X"), true)));
+        let wide = build(&routes);
+        let found = |route| Lookup::Found {
+            route,
+            values: vec![],
+        };
+        assert_eq!(
+            param_first.lookup("GET", "/ACME/items"),
+            Lookup::Found {
+                route: 0,
+                values: vec!["ACME".into()]
+            }
+        );
+        assert_eq!(literals_first.lookup("GET", "/API/values"), found(0));
+        assert_eq!(wide.lookup("GET", "/api/VALUES"), found(0));
+        assert_eq!(wide.lookup("GET", "/WIDE11/x"), found(13));
+        // a path no case-insensitive route starts like: the exact routes alone decide
+        for m in [&param_first, &literals_first, &wide] {
+            let not_allowed = Lookup::MethodNotAllowed { routes: vec![1] };
+            assert_eq!(m.lookup("GET", "/plain"), not_allowed);
+            assert_eq!(m.lookup("GET", "/nothing/here/at/all"), Lookup::NotFound);
+        }
+    }
+
+    #[test]
+    fn a_path_splits_into_its_segments_as_written() {
+        for path in [
+            "",
+            "/",
+            "//",
+            "/a",
+            "a/b",
+            "/a//b/",
+            "/é/日本/🦀",
+            "/a/b/c",
+            "///x",
+        ] {
+            let by_str: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
+            assert_eq!(raw_segments(path).collect::<Vec<_>>(), by_str, "{path:?}");
+        }
     }
 
     #[test]
