@@ -16,8 +16,10 @@ const VISITS: usize = 512;
 pub(super) struct Want {
     text: String,
     chars: usize,
-    /// Are `each` and `positions` filled for `text`?
+    /// Are `each`, `positions` and `letters` filled for `text`?
     laid_out: bool,
+    /// Its [`letters`].
+    letters: u64,
     /// Its chars (up to [`NEAR_CHARS`]).
     each: [char; NEAR_CHARS],
     positions: Positions,
@@ -31,6 +33,7 @@ impl Default for Want {
             text: String::with_capacity(NEAR_CHARS),
             chars: 0,
             laid_out: false,
+            letters: 0,
             each: ['\0'; NEAR_CHARS],
             positions: Positions::default(),
             path: [Step::default(); NEAR_CHARS + 1],
@@ -99,6 +102,7 @@ impl Want {
             return;
         }
         self.laid_out = true;
+        self.letters = letters(self.text.chars());
         let positions = &mut self.positions;
         for (i, c) in self.text.chars().enumerate() {
             self.each[i] = c;
@@ -148,6 +152,8 @@ struct TrieNode {
     ends: (u32, u32),
     /// The most chars of a name through this node.
     deepest: u32,
+    /// The [`letters`] every name through this node has.
+    letters: u64,
 }
 
 impl TrieNode {
@@ -155,11 +161,13 @@ impl TrieNode {
     /// are filled later).
     fn new(run: (u32, u32), names: &[(Vec<char>, u32)]) -> TrieNode {
         let deepest = names.iter().map(|(name, _)| name.len() as u32).max();
+        let shared = names.iter().map(|(name, _)| letters(name.iter().copied()));
         TrieNode {
             run,
             kids: (0, 0),
             ends: (0, 0),
             deepest: deepest.unwrap_or(0),
+            letters: shared.fold(u64::MAX, |all, one| all & one),
         }
     }
 }
@@ -261,6 +269,12 @@ impl NameTrie {
                 }
             };
             let node = &self.nodes[kid];
+            // a name is an edit away at least per letter it has and the segment lacks: weighed
+            // for the root's children, where names differ most (a small node's names are its
+            // root's children, a wide one's share their first chars)
+            if depth == 0 && (node.letters & !want.letters).count_ones() as usize > most {
+                continue;
+            }
             let (mut column, mut chars) = (path[depth].column, path[depth].chars);
             for &c in &self.runs[node.run.0 as usize..node.run.1 as usize] {
                 column = column.next(want.positions.of(c), last);
@@ -307,6 +321,19 @@ impl NameTrie {
         let (from, to) = self.nodes[at].kids;
         (from..to).find(|&k| self.runs[self.nodes[k as usize].run.0 as usize] == c)
     }
+}
+
+/// The set of chars in `chars` as bits, some chars sharing a bit: each ASCII letter and digit
+/// its own, other ASCII chars 27 bits, other chars one (sharing a bit only weakens the bound
+/// they give: a bit counts as lacking only where the segment has none of its chars).
+fn letters(chars: impl Iterator<Item = char>) -> u64 {
+    let bit = |c: char| match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        '0'..='9' => 26 + c as u32 - '0' as u32,
+        c if c.is_ascii() => 36 + c as u32 % 27,
+        _ => 63,
+    };
+    chars.fold(0, |set, c| set | 1 << bit(c))
 }
 
 /// A node on a walk's path from the root: its children left to visit, its column and its
@@ -472,6 +499,18 @@ mod tests {
                 assert_eq!(found, expected, "{want} {most}");
             }
         }
+    }
+
+    #[test]
+    fn letters_and_digits_have_a_bit_each_other_chars_share_some() {
+        let of = |text: &str| letters(text.chars());
+        assert_eq!(of("az09").count_ones(), 4);
+        assert_eq!(of("abcdefghijklmnopqrstuvwxyz0123456789").count_ones(), 36);
+        assert_eq!(of("é日本🦀"), 1 << 63);
+        assert_eq!(of("-_.~") & of("abcdefghijklmnopqrstuvwxyz0123456789"), 0);
+        // a name's letters the segment lacks: `api` lacks all three of `gen`'s
+        assert_eq!((of("api") & !of("gen")).count_ones(), 3);
+        assert_eq!(of("items4240") & !of("itemz4242"), of("s0"));
     }
 
     #[test]
