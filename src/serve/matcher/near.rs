@@ -11,6 +11,10 @@ pub(super) const NEAR_CHARS: usize = 64;
 /// names still costs a bounded amount; a walk rarely needs a tenth of this.
 const VISITS: usize = 512;
 
+/// A trie with at most this many children of its root is weighed whole before a walk starts
+/// (a walk through a small node's names that finds none costs more than the weighing).
+const SMALL: u32 = 8;
+
 /// A request segment, ASCII lower-cased, prepared for walking name tries. One per thread,
 /// set to each segment of each search in turn (it is a few kilobytes: made once, not per 404).
 pub(super) struct Want {
@@ -251,6 +255,18 @@ impl NameTrie {
             return;
         }
         want.lay_out();
+        // a name is an edit away at least per letter it has and the segment lacks: weighed
+        // for the root's children, where names differ most (a small node's names are its
+        // root's children, a wide one's share their first chars)
+        let letters = want.letters;
+        let hopeless = |kid: usize, most: usize| {
+            let lacking = self.nodes[kid].letters & !letters;
+            lacking.count_ones() as usize > most
+        };
+        let (first, end) = self.nodes[0].kids;
+        if end - first <= SMALL && (first..end).all(|kid| hopeless(kid as usize, most)) {
+            return;
+        }
         let last = 1 << (want.chars - 1);
         let own = |at: usize, depth: usize| {
             let c = want.each[..want.chars].get(depth)?;
@@ -268,13 +284,10 @@ impl NameTrie {
                     None => depth -= 1,
                 }
             };
-            let node = &self.nodes[kid];
-            // a name is an edit away at least per letter it has and the segment lacks: weighed
-            // for the root's children, where names differ most (a small node's names are its
-            // root's children, a wide one's share their first chars)
-            if depth == 0 && (node.letters & !want.letters).count_ones() as usize > most {
+            if depth == 0 && hopeless(kid, most) {
                 continue;
             }
+            let node = &self.nodes[kid];
             let (mut column, mut chars) = (path[depth].column, path[depth].chars);
             for &c in &self.runs[node.run.0 as usize..node.run.1 as usize] {
                 column = column.next(want.positions.of(c), last);
@@ -480,24 +493,42 @@ mod tests {
         found
     }
 
-    #[test]
-    fn a_walk_finds_every_name_within_the_bound_with_strsims_levenshtein() {
-        let names = names();
+    /// A walk of the trie of `names` for each of `wants` finds the names `strsim` puts within
+    /// each bound.
+    fn assert_walks_find_what_strsim_finds(names: &[String], wants: &[String]) {
         let trie = NameTrie::new(names.iter().map(String::as_str));
         let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-        for want in &lower {
-            let distances: Vec<usize> =
-                lower.iter().map(|n| strsim::levenshtein(want, n)).collect();
+        for want in wants.iter().map(|w| w.to_ascii_lowercase()) {
+            let distances: Vec<usize> = lower
+                .iter()
+                .map(|n| strsim::levenshtein(&want, n))
+                .collect();
             for most in [0, 1, 2, 3, 10, usize::MAX] {
                 let expected: Vec<(usize, usize, usize)> = (0..names.len())
                     .filter(|&n| near(lower[n].chars().count()) && near(want.chars().count()))
                     .filter(|&n| distances[n] <= most)
                     .map(|n| (n, distances[n], lower[n].chars().count()))
                     .collect();
-                let mut found = walk(&trie, want, most);
+                let mut found = walk(&trie, &want, most);
                 found.sort_unstable();
-                assert_eq!(found, expected, "{want} {most}");
+                assert_eq!(found, expected, "{want} {most} in {names:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_walk_finds_every_name_within_the_bound_with_strsims_levenshtein() {
+        let names = names();
+        assert_walks_find_what_strsim_finds(&names, &names);
+    }
+
+    #[test]
+    fn a_small_nodes_walk_finds_what_strsim_finds_whether_weighed_whole_first_or_not() {
+        // three names a trie: its root has at most three children, so the walk weighs them
+        // all before starting
+        let names = names();
+        for few in names.windows(3) {
+            assert_walks_find_what_strsim_finds(few, &names);
         }
     }
 
