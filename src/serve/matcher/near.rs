@@ -106,10 +106,11 @@ impl Want {
             return;
         }
         self.laid_out = true;
-        self.letters = letters(self.text.chars());
+        self.letters = 0;
         let positions = &mut self.positions;
         for (i, c) in self.text.chars().enumerate() {
             self.each[i] = c;
+            self.letters |= letter(c);
             let bit = 1 << i;
             if c.is_ascii() {
                 positions.ascii[c as usize] |= bit;
@@ -340,13 +341,18 @@ impl NameTrie {
 /// its own, other ASCII chars 27 bits, other chars one (sharing a bit only weakens the bound
 /// they give: a bit counts as lacking only where the segment has none of its chars).
 fn letters(chars: impl Iterator<Item = char>) -> u64 {
-    let bit = |c: char| match c {
+    chars.fold(0, |set, c| set | letter(c))
+}
+
+/// The bit of `c` among [`letters`].
+fn letter(c: char) -> u64 {
+    let bit = match c {
         'a'..='z' => c as u32 - 'a' as u32,
         '0'..='9' => 26 + c as u32 - '0' as u32,
         c if c.is_ascii() => 36 + c as u32 % 27,
         _ => 63,
     };
-    chars.fold(0, |set, c| set | 1 << bit(c))
+    1 << bit
 }
 
 /// A node on a walk's path from the root: its children left to visit, its column and its
