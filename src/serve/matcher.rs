@@ -326,9 +326,10 @@ impl Matcher {
         let escaped = path.contains('%');
         WANT.with_borrow_mut(|want| {
             for raw in raw_segments(path).take(MAX_SEGMENTS) {
-                match escaped {
-                    true => want.set(&percent_decode(raw, false)),
-                    false => want.set(raw),
+                if escaped {
+                    want.set(&percent_decode(raw, false));
+                } else {
+                    want.set(raw);
                 }
                 beam = beam.step(want);
             }

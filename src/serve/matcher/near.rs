@@ -100,7 +100,8 @@ impl Want {
         };
     }
 
-    /// Fill `each` and `positions` for the segment (up to [`NEAR_CHARS`] chars), once.
+    /// Fill `each`, `positions` and `letters` for the segment (up to [`NEAR_CHARS`] chars),
+    /// once.
     fn lay_out(&mut self) {
         if self.laid_out || self.chars > NEAR_CHARS {
             return;
@@ -530,8 +531,8 @@ mod tests {
 
     #[test]
     fn a_small_nodes_walk_finds_what_strsim_finds_whether_weighed_whole_first_or_not() {
-        // three names a trie: its root has at most three children, so the walk weighs them
-        // all before starting
+        // three names make a trie whose root has three children at most: the walk weighs
+        // them all before it starts
         let names = names();
         for few in names.windows(3) {
             assert_walks_find_what_strsim_finds(few, &names);
