@@ -119,6 +119,14 @@ pub(crate) fn closest_routes(table: &Table, method: &str, path: &str, n: usize) 
         .collect()
 }
 
+/// `"METHOD /route"` as a JSON string, the way the 404 lists a route ([`Route::listed`]).
+pub(super) fn listed(method: &str, route: &str) -> Box<str> {
+    let mut out = Vec::with_capacity(method.len() + route.len() + 3);
+    json_string(&mut out, &[method, " ", route]);
+    // JSON written from `&str`s is UTF-8
+    String::from_utf8(out).unwrap_or_default().into()
+}
+
 /// What `serde_json::to_vec_pretty` makes of `{"error": .., "closest": ["METHOD /route", ..]}`,
 /// written straight into one buffer: building and dropping a `Value` tree and its strings per
 /// unknown path showed in the 404's profile. `closest` are the routes as JSON strings already
@@ -193,7 +201,7 @@ mod tests {
             .unwrap();
             let listed: Vec<Box<str>> = closest
                 .iter()
-                .map(|(method, route)| crate::serve::table::listed(method, route))
+                .map(|(method, route)| listed(method, route))
                 .collect();
             let body = not_found_body(&Method::POST, path, listed.iter().map(|l| &**l));
             assert_eq!(

@@ -131,7 +131,7 @@ impl Table {
                     success: 0,
                     declared_at: None,
                     documents_requests: false,
-                    listed: listed(&method, &fixture.request.route),
+                    listed: super::own::listed(&method, &fixture.request.route),
                 });
                 table.routes.len() - 1
             });
@@ -161,7 +161,7 @@ impl Table {
                 success: 0,
                 declared_at: Some(format!("{}:{}", page.file, endpoint.line)),
                 documents_requests: false,
-                listed: listed(&method, &endpoint.route),
+                listed: super::own::listed(&method, &endpoint.route),
                 method,
             });
         }
@@ -263,13 +263,6 @@ impl ServedCount {
     pub fn total(&self) -> u64 {
         self.0.iter().map(|c| c.0.load(Ordering::Relaxed)).sum()
     }
-}
-
-/// `"METHOD /route"` as a JSON string.
-pub(super) fn listed(method: &str, route: &str) -> Box<str> {
-    serde_json::Value::from(format!("{method} {route}"))
-        .to_string()
-        .into()
 }
 
 /// One route per method and template shape: parameter names do not matter to a request, and
